@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * Every stable error code the service answers with. HTTP API codes first,
+ * then the task error codes of TASKS.md. Clients may switch on these.
+ */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  service_unavailable: 503,
+  // Task errors (TASKS.md). As HTTP answers they mean the media cannot be processed.
+  input_unreadable: 422,
+  input_too_large: 422,
+  input_unreachable: 422,
+  input_forbidden: 422,
+  unsupported_input: 422,
+  no_audio_stream: 422,
+  provider_unavailable: 503,
+  timeout: 504,
+  cancelled: 409,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
+export const ErrorDetailSchema = z.object({
+  path: z.string().describe('JSON path of the offending value, e.g. `workflow[1].next[0].options.width`'),
+  message: z.string(),
+});
+export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
+
+export const ErrorBodySchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  details: z.array(ErrorDetailSchema).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** The error envelope of API.md: `{ "error": { code, message, details? } }`. */
+export const ErrorEnvelopeSchema = z.object({ error: ErrorBodySchema }).meta({ id: 'Error' });
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;
+
+/**
+ * The one error type of the service. It carries a stable code, a message for
+ * humans and, through the code, its HTTP status; the gateway's filter maps it
+ * to the envelope, and it crosses NATS as an {@link ErrorBody}.
+ */
+export class MediaflowError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details?: ErrorDetail[]) {
+    super(message);
+    this.name = 'MediaflowError';
+    this.code = code;
+    if (details && details.length > 0) this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+
+  static fromBody(body: ErrorBody): MediaflowError {
+    return new MediaflowError(body.code, body.message, body.details);
+  }
+}
+
+export function isMediaflowError(value: unknown): value is MediaflowError {
+  return value instanceof MediaflowError;
+}

@@ -1,0 +1,52 @@
+import type { z } from 'zod';
+import { audioKind } from './audio';
+import type { TaskKindDeclaration } from './define-kind';
+import { imageKind } from './image';
+import { ingestKind } from './ingest';
+import { nsfwKind } from './nsfw';
+import { speechKind } from './speech';
+import { subtitlesKind } from './subtitles';
+import { summaryKind } from './summary';
+import { thumbnailsKind } from './thumbnails';
+import { videoKind } from './video';
+
+export * from './audio';
+export * from './common';
+export * from './define-kind';
+export * from './image';
+export * from './ingest';
+export * from './nsfw';
+export * from './speech';
+export * from './subtitles';
+export * from './summary';
+export * from './thumbnails';
+export * from './video';
+
+/** Every task kind, keyed by name: the registry everything else reads. */
+export const TASK_KINDS = {
+  ingest: ingestKind,
+  video: videoKind,
+  audio: audioKind,
+  thumbnails: thumbnailsKind,
+  image: imageKind,
+  nsfw: nsfwKind,
+  speech: speechKind,
+  subtitles: subtitlesKind,
+  summary: summaryKind,
+} as const;
+
+export type TaskKind = keyof typeof TASK_KINDS;
+export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as [TaskKind, ...TaskKind[]];
+
+/** Kinds a user may write in a workflow (ingest is the scheduler's own). */
+export const WORKFLOW_TASK_KINDS = TASK_KIND_NAMES.filter((k) => !TASK_KINDS[k].internal);
+
+export type TaskOptions<K extends TaskKind> = z.output<(typeof TASK_KINDS)[K]['options']>;
+
+export function isTaskKind(value: unknown): value is TaskKind {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(TASK_KINDS, value);
+}
+
+export function taskKind(kind: TaskKind): TaskKindDeclaration {
+  return TASK_KINDS[kind];
+}

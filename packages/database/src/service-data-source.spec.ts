@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { withDatabase } from './database-url';
+import { ensureDatabase } from './ensure-database';
+import { openServiceDatabase } from './service-data-source';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+// Against the real PostgreSQL (DATABASE_URL, default the local one).
+const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+class CreateThings1700000000000 implements MigrationInterface {
+  name = 'CreateThings1700000000000';
+  async up(q: QueryRunner): Promise<void> {
+    // Slow enough that two racing replicas would collide without the lock.
+    await q.query('SELECT pg_sleep(0.2)');
+    await q.query('CREATE TABLE "things"."thing" (id text PRIMARY KEY)');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE "things"."thing"');
+  }
+}
+
+describe('openServiceDatabase', () => {
+  let db: TestDatabase;
+  beforeEach(async () => {
+    db = await createTestDatabase(baseUrl);
+  });
+  afterEach(async () => {
+    await db.drop();
+  });
+
+  const open = () =>
+    openServiceDatabase({ url: db.url, schema: 'things', entities: [], migrations: [CreateThings1700000000000] });
+
+  it('creates the schema, applies migrations once and records them inside the schema', async () => {
+    const first = await open();
+    await first.destroy();
+    const second = await open();
+    const rows = await second.query('SELECT name FROM "things"."migrations"');
+    expect(rows).toEqual([{ name: 'CreateThings1700000000000' }]);
+    await second.destroy();
+  });
+
+  it('lets replicas that start together migrate without colliding', async () => {
+    const sources = await Promise.all([open(), open(), open()]);
+    const rows = await sources[0]!.query('SELECT count(*)::int AS n FROM "things"."migrations"');
+    expect(rows).toEqual([{ n: 1 }]);
+    await Promise.all(sources.map((s) => s.destroy()));
+  });
+});
+
+describe('ensureDatabase', () => {
+  it('creates a missing database and leaves an existing one alone', async () => {
+    const name = `mediaflow_ensure_${randomBytes(4).toString('hex')}`;
+    const url = withDatabase(baseUrl, name);
+    await ensureDatabase(url);
+    await ensureDatabase(url);
+    const admin = new Client({ connectionString: withDatabase(baseUrl, 'postgres') });
+    await admin.connect();
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    await admin.query(`DROP DATABASE "${name}"`);
+    await admin.end();
+    expect(found.rowCount).toBe(1);
+  });
+
+  it('says which server it could not reach, without the password', async () => {
+    await expect(ensureDatabase('postgres://me:secret@127.0.0.1:1/x')).rejects.toThrow(
+      /Cannot reach PostgreSQL at postgres:\/\/me:\*\*\*@127.0.0.1:1\/x/,
+    );
+  });
+});

@@ -1,0 +1,8 @@
+/** API timestamps are Unix seconds (API.md); the database keeps timestamptz. */
+export function toUnixSeconds(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}
+
+export function toUnixSecondsOrNull(date: Date | null | undefined): number | null {
+  return date ? toUnixSeconds(date) : null;
+}

@@ -1,0 +1,4 @@
+export * from './message-bus';
+export * from './messaging-server';
+export * from './nats-message-bus';
+export * from './rpc-codec';
