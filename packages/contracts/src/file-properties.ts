@@ -54,11 +54,12 @@ const ConditionValueSchema = z.union([
   z.string(),
   z.number(),
   z.boolean(),
-  z.array(z.union([z.string(), z.number()])),
+  // Kept in step with WORKFLOW_LIMITS.maxConditionValues (workflow.ts imports this file).
+  z.array(z.union([z.string(), z.number()])).min(1).max(100),
 ]);
 
 export const ConditionSchema = z
-  .object({
+  .strictObject({
     prop: z.enum(FILE_PROPERTY_NAMES),
     operator: z.enum(CONDITION_OPERATORS).optional().meta({ default: '==' }),
     value: ConditionValueSchema,

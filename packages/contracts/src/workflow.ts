@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ConditionSchema, type Condition } from './file-properties';
-import { WORKFLOW_TASK_KINDS, type TaskKind } from './kinds';
+import { WORKFLOW_TASK_KINDS, type WorkflowTaskKind } from './kinds';
 
 /** Limits of API.md: past them a workflow is a 400. */
 export const WORKFLOW_LIMITS = {
   maxSteps: 64,
   maxDepth: 8,
   maxConditions: 32,
+  /** Values in one `in` / `not_in` list. */
+  maxConditionValues: 100,
   maxBodyBytes: 256 * 1024,
 } as const;
 
@@ -17,7 +19,7 @@ export const TASK_STEP_KEYS = ['kind', 'options', 'ref', 'next'] as const;
 export const CONDITIONS_STEP_KEYS = ['kind', 'ref', 'conditions', 'next', 'else'] as const;
 
 export interface TaskStep {
-  kind: Exclude<TaskKind, 'ingest'>;
+  kind: WorkflowTaskKind;
   options?: Record<string, unknown>;
   ref?: string;
   next?: WorkflowStep[];
@@ -51,7 +53,7 @@ const RefSchema = z
  */
 export const TaskStepSchema: z.ZodType<TaskStep> = z
   .object({
-    kind: z.enum(WORKFLOW_TASK_KINDS.filter((k) => k !== 'ingest') as [TaskStep['kind'], ...TaskStep['kind'][]]),
+    kind: z.enum(WORKFLOW_TASK_KINDS),
     options: z
       .record(z.string(), z.unknown())
       .optional()
@@ -64,7 +66,7 @@ export const TaskStepSchema: z.ZodType<TaskStep> = z
   .meta({ id: 'TaskStep' }) as z.ZodType<TaskStep>;
 
 export const ConditionsStepSchema: z.ZodType<ConditionsStep> = z
-  .object({
+  .strictObject({
     kind: z.literal('conditions'),
     conditions: z.array(ConditionSchema).min(1).describe('All must hold (AND) for `next` to run'),
     ref: RefSchema.optional(),

@@ -62,7 +62,9 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
 /**
  * Nest's default RPC filter turns every error into "Internal server error";
  * this one passes errors through untouched so that the bus can answer a
- * MediaflowError with its code and hide anything else.
+ * MediaflowError with its code and hide anything else. Bind it with
+ * `@UseFilters` on each RPC handler class: in a hybrid (HTTP + microservice)
+ * app a global filter added after `connectMicroservice` is ignored.
  */
 @Catch()
 export class RpcErrorPassthroughFilter implements RpcExceptionFilter {

@@ -1,6 +1,9 @@
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
 
+/** Probes and scrapes: polled every few seconds, not worth a log line each. */
+const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
+
 /**
  * Structured JSON logs with pino: one line per event, the service's name on
  * every line, secrets redacted. Request ids come from `x-request-id` when the
@@ -14,7 +17,10 @@ export function structuredLogging(service: string, level: string): DynamicModule
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID(),
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
+      autoLogging: {
+        // Under Fastify the middleware sees a rewritten `url`; `originalUrl` keeps the path.
+        ignore: (req) => QUIET_PATHS.has(((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!),
+      },
     },
   });
 }

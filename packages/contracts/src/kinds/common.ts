@@ -26,6 +26,8 @@ export const filename = () =>
     .string()
     .min(1)
     .max(255)
+    // Control characters are exactly what this refuses.
+    // eslint-disable-next-line no-control-regex
     .regex(/^(?!\.{1,2}$)[^/\\\u0000-\u001f]+$/, 'must be a plain file name without slashes')
     .describe("The output's file name");
 

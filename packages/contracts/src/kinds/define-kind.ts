@@ -23,8 +23,7 @@ export interface TaskKindDeclaration<K extends string = string, O extends z.ZodT
   internal?: boolean;
 }
 
-export function defineKind<K extends string, O extends z.ZodType>(
-  declaration: TaskKindDeclaration<K, O>,
-): TaskKindDeclaration<K, O> {
+/** Keeps the literal types of a declaration (its kind, `internal: true`) for the registry's types. */
+export function defineKind<const D extends TaskKindDeclaration>(declaration: D): D {
   return declaration;
 }

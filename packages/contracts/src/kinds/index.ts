@@ -38,8 +38,14 @@ export const TASK_KINDS = {
 export type TaskKind = keyof typeof TASK_KINDS;
 export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as [TaskKind, ...TaskKind[]];
 
+/** Kinds made only by the scheduler, never written in a workflow. */
+type InternalTaskKind = { [K in TaskKind]: (typeof TASK_KINDS)[K] extends { internal: true } ? K : never }[TaskKind];
+export type WorkflowTaskKind = Exclude<TaskKind, InternalTaskKind>;
+
 /** Kinds a user may write in a workflow (ingest is the scheduler's own). */
-export const WORKFLOW_TASK_KINDS = TASK_KIND_NAMES.filter((k) => !TASK_KINDS[k].internal);
+export const WORKFLOW_TASK_KINDS = TASK_KIND_NAMES.filter(
+  (k): k is WorkflowTaskKind => !(TASK_KINDS[k] as TaskKindDeclaration).internal,
+) as [WorkflowTaskKind, ...WorkflowTaskKind[]];
 
 export type TaskOptions<K extends TaskKind> = z.output<(typeof TASK_KINDS)[K]['options']>;
 

@@ -45,7 +45,7 @@ export const VideoOptionsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['codec'],
-        message: `${o.codec} cannot be stored in ${format}; use one of ${CODECS_BY_FORMAT[format].join(', ')}`,
+        message: `${o.codec} cannot be stored in ${format}: must be one of: ${CODECS_BY_FORMAT[format].join(', ')}`,
       });
     }
   });

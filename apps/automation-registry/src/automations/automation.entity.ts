@@ -1,0 +1,36 @@
+import type { AutomationStatus, Workflow } from '@mediaflow/contracts';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+/**
+ * A saved workflow. Properties are named as their columns (and as the API
+ * object's fields), so a `RETURNING *` row is already an entity.
+ */
+@Entity({ schema: 'registry', name: 'automations' })
+// Newest-first listing per project; the migration creates it with DESC order.
+@Index('automations_project_created_idx', ['project_id', 'created_at', 'id'])
+export class AutomationEntity {
+  @PrimaryColumn({ type: 'text' })
+  id!: string;
+
+  @Column({ type: 'text' })
+  project_id!: string;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'text', nullable: true })
+  description!: string | null;
+
+  /** Stored normalised: options always under `options`. */
+  @Column({ type: 'jsonb' })
+  workflow!: Workflow;
+
+  @Column({ type: 'text' })
+  status!: AutomationStatus;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  created_at!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updated_at!: Date;
+}

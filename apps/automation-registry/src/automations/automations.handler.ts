@@ -1,0 +1,54 @@
+import {
+  registryRpc,
+  type Automation,
+  type DeletedAutomation,
+  type List,
+} from '@mediaflow/contracts';
+import { RpcErrorPassthroughFilter } from '@mediaflow/messaging';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import type { z } from 'zod';
+import { AutomationsService } from './automations.service';
+
+/** The request of a registry RPC, already parsed by its contract on arrival. */
+type Request<K extends keyof typeof registryRpc> = z.output<(typeof registryRpc)[K]['request']>;
+
+/**
+ * The registry's request/reply subjects; each one calls the service and nothing else.
+ *
+ * The passthrough filter lets a MediaflowError reach the bus with its code
+ * (Nest's default turns it into "Internal server error"). It is bound here
+ * rather than with `useGlobalFilters` on the hybrid microservice: Nest 11
+ * builds a hybrid microservice's handlers inside `connectMicroservice`, so a
+ * global filter added afterwards never reaches them.
+ */
+@Controller()
+@UseFilters(new RpcErrorPassthroughFilter())
+export class AutomationsHandler {
+  constructor(private readonly automations: AutomationsService) {}
+
+  @MessagePattern(registryRpc.create.subject)
+  create(@Payload() request: Request<'create'>): Promise<Automation> {
+    return this.automations.create(request.project_id, request.body);
+  }
+
+  @MessagePattern(registryRpc.list.subject)
+  list(@Payload() request: Request<'list'>): Promise<List<Automation>> {
+    return this.automations.list(request.project_id, request.query);
+  }
+
+  @MessagePattern(registryRpc.get.subject)
+  get(@Payload() request: Request<'get'>): Promise<Automation> {
+    return this.automations.get(request.project_id, request.id);
+  }
+
+  @MessagePattern(registryRpc.update.subject)
+  update(@Payload() request: Request<'update'>): Promise<Automation> {
+    return this.automations.update(request.project_id, request.id, request.body);
+  }
+
+  @MessagePattern(registryRpc.delete.subject)
+  delete(@Payload() request: Request<'delete'>): Promise<DeletedAutomation> {
+    return this.automations.delete(request.project_id, request.id);
+  }
+}

@@ -1,0 +1,113 @@
+import {
+  AutomationListQuerySchema,
+  ID_PREFIX,
+  MediaflowError,
+  idSchema,
+  newId,
+  toList,
+  type Automation,
+  type DeletedAutomation,
+  type List,
+} from '@mediaflow/contracts';
+import { parseAutomationCreate, parseAutomationUpdate } from '@mediaflow/workflow';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { QueryDeepPartialEntity, Repository } from 'typeorm';
+import { toAutomationObject, toDeletedAutomation } from './automation-object';
+import { AutomationEntity } from './automation.entity';
+
+const automationId = idSchema(ID_PREFIX.automation);
+
+/**
+ * Automations CRUD. Every query is scoped by project: another project's
+ * automation is answered exactly like a missing one (API.md: 404 for both).
+ */
+@Injectable()
+export class AutomationsService {
+  constructor(
+    @InjectRepository(AutomationEntity) private readonly automations: Repository<AutomationEntity>,
+  ) {}
+
+  async create(projectId: string, body: unknown): Promise<Automation> {
+    const fields = parseAutomationCreate(body);
+    // created_at and updated_at are the database's now(), like every later updated_at.
+    const result = await this.automations
+      .createQueryBuilder()
+      .insert()
+      .into(AutomationEntity)
+      .values(persistable({ id: newId(ID_PREFIX.automation), project_id: projectId, ...fields }))
+      .returning('*')
+      .execute();
+    return toAutomationObject((result.raw as AutomationEntity[])[0]!);
+  }
+
+  async list(projectId: string, rawQuery: Record<string, unknown>): Promise<List<Automation>> {
+    const parsed = AutomationListQuerySchema.safeParse(rawQuery);
+    if (!parsed.success) {
+      throw new MediaflowError(
+        'validation_failed',
+        'The list query is invalid',
+        parsed.error.issues.map((issue) => ({
+          path: issue.path.join('.') || 'query',
+          message: issue.message,
+        })),
+      );
+    }
+    const query = parsed.data;
+    const [rows, total] = await this.automations.findAndCount({
+      where: { project_id: projectId, ...(query.status ? { status: query.status } : {}) },
+      order: { created_at: 'DESC', id: 'DESC' },
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
+    });
+    return toList(rows.map(toAutomationObject), query, total);
+  }
+
+  async get(projectId: string, id: string): Promise<Automation> {
+    return toAutomationObject(await this.find(projectId, id));
+  }
+
+  async update(projectId: string, id: string, body: unknown): Promise<Automation> {
+    if (!automationId.safeParse(id).success) throw notFound(id);
+    const changes = parseAutomationUpdate(body);
+    // One statement, scoped by project: no window in which a concurrent delete could be undone.
+    const result = await this.automations
+      .createQueryBuilder()
+      .update(AutomationEntity)
+      .set({ ...persistable(changes), updated_at: () => 'now()' })
+      .where('id = :id AND project_id = :projectId', { id, projectId })
+      .returning('*')
+      .execute();
+    const rows = result.raw as AutomationEntity[];
+    if (rows.length === 0) throw notFound(id);
+    return toAutomationObject(rows[0]!);
+  }
+
+  async delete(projectId: string, id: string): Promise<DeletedAutomation> {
+    if (!automationId.safeParse(id).success) throw notFound(id);
+    const result = await this.automations.delete({ id, project_id: projectId });
+    if (!result.affected) throw notFound(id);
+    return toDeletedAutomation(id);
+  }
+
+  private async find(projectId: string, id: string): Promise<AutomationEntity> {
+    if (!automationId.safeParse(id).success) throw notFound(id);
+    const entity = await this.automations.findOneBy({ id, project_id: projectId });
+    if (!entity) throw notFound(id);
+    return entity;
+  }
+}
+
+/**
+ * TypeORM's insert/update value types recurse into jsonb columns and cannot
+ * take the workflow's `Record<string, unknown>` options; the values are fine.
+ */
+function persistable(values: Partial<AutomationEntity>): QueryDeepPartialEntity<AutomationEntity> {
+  return values as QueryDeepPartialEntity<AutomationEntity>;
+}
+
+function notFound(id: string): MediaflowError {
+  // The id is the caller's own input; keep an absurdly long one from filling the message.
+  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
+  return new MediaflowError('not_found', `No automation ${shown} in this project`);
+}

@@ -1,0 +1,22 @@
+import { ConfigError, parseConfig } from '@mediaflow/config';
+import { registryConfigSchema } from './config';
+
+describe('registryConfigSchema', () => {
+  it('starts with no environment at all: local NATS and PostgreSQL, HTTP on 3001', () => {
+    expect(parseConfig(registryConfigSchema, {})).toEqual({
+      LOG_LEVEL: 'info',
+      HOST: '0.0.0.0',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_REQUEST_TIMEOUT_MS: 10000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mediaflow',
+      PORT: 3001,
+    });
+  });
+
+  it('refuses a bad value with one line naming it', () => {
+    expect(() => parseConfig(registryConfigSchema, { NATS_URL: 'http://x' })).toThrow(ConfigError);
+    expect(() => parseConfig(registryConfigSchema, { NATS_URL: 'http://x' })).toThrow(
+      /^Invalid configuration: NATS_URL/,
+    );
+  });
+});

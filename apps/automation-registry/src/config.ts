@@ -1,0 +1,11 @@
+import { databaseEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
+import { z } from 'zod';
+
+/** The registry's environment. HTTP serves only /health, /ready and /metrics. */
+export const registryConfigSchema = z.object({
+  ...serviceEnv,
+  ...natsEnv,
+  ...databaseEnv,
+  PORT: port(3001),
+});
+export type RegistryConfig = z.output<typeof registryConfigSchema>;

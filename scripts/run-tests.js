@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `pnpm test`: every package's tests through turbo (unit, integration against
+// the real PostgreSQL and NATS, end to end with real processes), then one
+// closing line with the counts of the whole monorepo.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { checkDependencies } = require('./local-dependencies');
+
+const root = path.resolve(__dirname, '..');
+
+async function main() {
+  const missing = await checkDependencies();
+  if (missing.length > 0) {
+    for (const line of missing) console.error(line);
+    process.exit(1);
+  }
+  for (const dir of workspaceDirs()) fs.rmSync(path.join(dir, '.test-results'), { recursive: true, force: true });
+
+  const extra = process.argv.slice(2);
+  const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test', ...extra], { cwd: root, stdio: 'inherit' });
+
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const dir of workspaceDirs()) {
+    const file = path.join(dir, '.test-results', 'summary.json');
+    if (!fs.existsSync(file)) continue;
+    const summary = JSON.parse(fs.readFileSync(file, 'utf8'));
+    passed += summary.passed;
+    failed += summary.failed;
+    skipped += summary.skipped;
+  }
+  if (turbo.status !== 0 && failed === 0) failed = 1; // a package that crashed before reporting
+  console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
+}
+
+function workspaceDirs() {
+  return ['apps', 'packages', 'tests'].flatMap((group) => {
+    const base = path.join(root, group);
+    if (!fs.existsSync(base)) return [];
+    return fs.readdirSync(base).map((name) => path.join(base, name));
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface ApiRequest {
+  key?: string | null;
+  body?: unknown;
+  /** Sent as is instead of JSON-encoding `body`. */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+/** One call to the gateway, answering the status and the parsed JSON body. */
+export async function api<T = any>(baseUrl: string, method: string, path: string, request: ApiRequest = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.key) headers.authorization = `Bearer ${request.key}`;
+  let body: string | undefined;
+  if (request.raw !== undefined) body = request.raw;
+  else if (request.body !== undefined) body = JSON.stringify(request.body);
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+/** The same, bound to a base URL and a key. */
+export function client(baseUrl: string, key: string | null) {
+  return <T = any>(method: string, path: string, request: Omit<ApiRequest, 'key'> = {}) =>
+    api<T>(baseUrl, method, path, { ...request, key });
+}
