@@ -31,7 +31,7 @@ export class NatsMessageBus implements MessageBus {
         timeout: 5000,
       });
     } catch (error) {
-      throw new Error(`Cannot reach NATS at ${options.url}: ${(error as Error).message}`);
+      throw new Error(`Cannot reach NATS at ${options.url}: ${(error as Error).message}`, { cause: error });
     }
     return new NatsMessageBus(connection, options);
   }
