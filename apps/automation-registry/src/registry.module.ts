@@ -1,9 +1,5 @@
 import 'reflect-metadata';
-import {
-  ensureDatabase,
-  migrateServiceSchema,
-  serviceDataSourceOptions,
-} from '@mediaflow/database';
+import { openMigratedDataSource, serviceDataSourceOptions } from '@mediaflow/database';
 import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
 import {
   ObservabilityModule,
@@ -12,7 +8,7 @@ import {
 } from '@mediaflow/observability';
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AutomationEntity } from './automations/automation.entity';
 import { AutomationsModule } from './automations/automations.module';
 import type { RegistryConfig } from './config';
@@ -37,23 +33,6 @@ class BusShutdown implements OnApplicationShutdown {
   }
 }
 
-/** Creates the database if needed, connects and migrates under the advisory lock. */
-async function openRegistryDataSource(
-  options: DataSourceOptions,
-  url: string,
-): Promise<DataSource> {
-  await ensureDatabase(url);
-  const dataSource = new DataSource(options);
-  await dataSource.initialize();
-  try {
-    await migrateServiceSchema(dataSource, REGISTRY_SCHEMA);
-  } catch (error) {
-    await dataSource.destroy();
-    throw error;
-  }
-  return dataSource;
-}
-
 /** The registry's root module: the database, the automations feature, health and metrics. */
 @Module({})
 export class RegistryModule {
@@ -76,7 +55,7 @@ export class RegistryModule {
             // Fail fast with the real reason; an orchestrator restarts the process.
             toRetry: () => false,
           }),
-          dataSourceFactory: (options) => openRegistryDataSource(options!, config.DATABASE_URL),
+          dataSourceFactory: (options) => openMigratedDataSource(options!, REGISTRY_SCHEMA),
         }),
         ObservabilityModule.forRoot({
           service: REGISTRY_SERVICE,

@@ -48,16 +48,25 @@ export async function migrateServiceSchema(dataSource: DataSource, schema: strin
   }
 }
 
-/** Creates the database if needed, connects, and migrates: what every service does at start. */
-export async function openServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
+/**
+ * Creates the database if needed, connects, and migrates the service's
+ * schema: what every service does at start (also as a TypeORM module's
+ * `dataSourceFactory`).
+ */
+export async function openMigratedDataSource(options: DataSourceOptions, schema: string): Promise<DataSource> {
+  if (options.type !== 'postgres' || !options.url) throw new Error('openMigratedDataSource needs postgres options with a url');
   await ensureDatabase(options.url);
-  const dataSource = new DataSource(serviceDataSourceOptions(options));
+  const dataSource = new DataSource(options);
   await dataSource.initialize();
   try {
-    await migrateServiceSchema(dataSource, options.schema);
+    await migrateServiceSchema(dataSource, schema);
   } catch (error) {
     await dataSource.destroy();
     throw error;
   }
   return dataSource;
+}
+
+export function openServiceDatabase(options: ServiceDatabaseOptions): Promise<DataSource> {
+  return openMigratedDataSource(serviceDataSourceOptions(options), options.schema);
 }
