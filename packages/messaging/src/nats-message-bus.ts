@@ -74,6 +74,9 @@ export class NatsMessageBus implements MessageBus {
         })();
       },
     });
+    // Make sure the server has the subscription before saying we serve: a
+    // request sent right after would otherwise find no responders.
+    await this.connection.flush();
     return {
       stop: async () => {
         await subscription.drain();

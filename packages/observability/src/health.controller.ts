@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Public } from './public-route';
 import { READINESS_CHECKS, checkReadiness, type ReadinessCheck } from './readiness';
 
 interface StatusReply {
@@ -6,6 +7,7 @@ interface StatusReply {
 }
 
 /** `/health`: the process is alive. `/ready`: its dependencies answer (NATS, PostgreSQL). */
+@Public()
 @Controller()
 export class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}

@@ -3,3 +3,4 @@ export * from './logger';
 export * from './metrics';
 export * from './observability.module';
 export * from './readiness';
+export * from './public-route';

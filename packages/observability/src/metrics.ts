@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Public } from './public-route';
 
 /** One Prometheus registry per process, labelled with the service's name. */
 export const metricsRegistry = new Registry();
@@ -20,6 +21,7 @@ export const httpRequestDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
+@Public()
 @Controller()
 export class MetricsController {
   @Get('metrics')

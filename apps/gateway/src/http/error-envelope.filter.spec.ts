@@ -1,0 +1,242 @@
+import { MediaflowError } from '@mediaflow/contracts';
+import {
+  BadRequestException,
+  ForbiddenException,
+  HttpException,
+  InternalServerErrorException,
+  Logger,
+  NotFoundException,
+  type ArgumentsHost,
+} from '@nestjs/common';
+import { ErrorEnvelopeFilter, toErrorResponse } from './error-envelope.filter';
+
+/** Fastify's errors as its body parser throws them (before Nest maps some of them). */
+function fastifyError(code: string, statusCode: number, message: string): Error {
+  return Object.assign(new Error(message), { name: 'FastifyError', code, statusCode });
+}
+
+describe('toErrorResponse', () => {
+  const cases: [string, unknown, number, string, string | RegExp][] = [
+    [
+      'a validation MediaflowError',
+      new MediaflowError('validation_failed', 'bad', [{ path: 'a', message: 'm' }]),
+      400,
+      'validation_failed',
+      'bad',
+    ],
+    [
+      'an unauthorized MediaflowError',
+      new MediaflowError('unauthorized', 'Invalid API key'),
+      401,
+      'unauthorized',
+      'Invalid API key',
+    ],
+    ['a forbidden MediaflowError', new MediaflowError('forbidden', 'no'), 403, 'forbidden', 'no'],
+    [
+      'a not-found MediaflowError from the registry',
+      new MediaflowError('not_found', 'No automation auto_x'),
+      404,
+      'not_found',
+      'No automation auto_x',
+    ],
+    [
+      'a conflict MediaflowError',
+      new MediaflowError('conflict', 'paused'),
+      409,
+      'conflict',
+      'paused',
+    ],
+    [
+      'no registry answering',
+      new MediaflowError('service_unavailable', 'No service is answering'),
+      503,
+      'service_unavailable',
+      'No service is answering',
+    ],
+    [
+      'an internal MediaflowError, whose text may name internals',
+      new MediaflowError('internal', 'registry.automations.get: the reply does not match'),
+      500,
+      'internal',
+      'Internal error',
+    ],
+    [
+      'Fastify: body too large',
+      fastifyError('FST_ERR_CTP_BODY_TOO_LARGE', 413, 'Request body is too large'),
+      413,
+      'payload_too_large',
+      'The request body is larger than 256 KB',
+    ],
+    [
+      'Fastify: body too large, as Nest hands it over',
+      new HttpException('Request body is too large', 413),
+      413,
+      'payload_too_large',
+      'The request body is larger than 256 KB',
+    ],
+    [
+      'Fastify: unsupported content type',
+      fastifyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'Unsupported Media Type'),
+      415,
+      'unsupported_media_type',
+      'Content-Type must be application/json',
+    ],
+    [
+      'Fastify: unsupported content type, as Nest hands it over',
+      new HttpException('Unsupported Media Type', 415),
+      415,
+      'unsupported_media_type',
+      'Content-Type must be application/json',
+    ],
+    [
+      'Fastify: invalid JSON',
+      fastifyError(
+        'FST_ERR_CTP_INVALID_JSON_BODY',
+        400,
+        "Body is not valid JSON but content-type is set to 'application/json'",
+      ),
+      400,
+      'validation_failed',
+      /not valid JSON/,
+    ],
+    [
+      'Fastify: empty JSON body',
+      fastifyError(
+        'FST_ERR_CTP_EMPTY_JSON_BODY',
+        400,
+        "Body cannot be empty when content-type is set to 'application/json'",
+      ),
+      400,
+      'validation_failed',
+      /cannot be empty/,
+    ],
+    [
+      'Nest: bad request',
+      new BadRequestException('Unexpected token } in JSON'),
+      400,
+      'validation_failed',
+      'Unexpected token } in JSON',
+    ],
+    [
+      'Nest: unknown route',
+      new NotFoundException('Cannot GET /nope'),
+      404,
+      'not_found',
+      'Cannot GET /nope',
+    ],
+    [
+      'Nest: forbidden',
+      new ForbiddenException('Forbidden resource'),
+      403,
+      'forbidden',
+      'Forbidden resource',
+    ],
+    [
+      'Nest: a 4xx without a code of its own',
+      new HttpException('Method Not Allowed', 405),
+      400,
+      'validation_failed',
+      'Method Not Allowed',
+    ],
+    [
+      'Nest: an internal error',
+      new InternalServerErrorException('pool exhausted'),
+      500,
+      'internal',
+      'Internal error',
+    ],
+    [
+      'a bug',
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+      500,
+      'internal',
+      'Internal error',
+    ],
+    [
+      'a database error',
+      Object.assign(new Error('password authentication failed for user "postgres"'), {
+        code: '28P01',
+      }),
+      500,
+      'internal',
+      'Internal error',
+    ],
+    ['a thrown string', 'boom', 500, 'internal', 'Internal error'],
+  ];
+
+  it.each(cases)('maps %s', (_name, exception, status, code, message) => {
+    const response = toErrorResponse(exception);
+    expect(response.status).toBe(status);
+    expect(response.envelope.error.code).toBe(code);
+    expect(response.envelope.error.message).toEqual(expect.stringMatching(message));
+    expect(Object.keys(response.envelope)).toEqual(['error']);
+    expect(response.unexpected).toBe(status === 500);
+  });
+
+  it('keeps the details of a validation error', () => {
+    const details = [
+      { path: 'workflow[0].options.width', message: 'must be ≤ 7680' },
+      { path: 'workflow[1].kind', message: 'must be one of: video, image' },
+    ];
+    expect(
+      toErrorResponse(new MediaflowError('validation_failed', 'The request is invalid', details))
+        .envelope,
+    ).toEqual({
+      error: { code: 'validation_failed', message: 'The request is invalid', details },
+    });
+  });
+});
+
+describe('ErrorEnvelopeFilter', () => {
+  function hostWith(reply: { sent: boolean; status: jest.Mock; send: jest.Mock }): ArgumentsHost {
+    return { switchToHttp: () => ({ getResponse: () => reply }) } as unknown as ArgumentsHost;
+  }
+  function fakeReply(sent = false) {
+    const reply = { sent, status: jest.fn(), send: jest.fn() };
+    reply.status.mockReturnValue(reply);
+    return reply;
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('sends the status and the envelope', () => {
+    const reply = fakeReply();
+    new ErrorEnvelopeFilter().catch(
+      new MediaflowError('not_found', 'No API key key_x in this project'),
+      hostWith(reply),
+    );
+    expect(reply.status).toHaveBeenCalledWith(404);
+    expect(reply.send).toHaveBeenCalledWith({
+      error: { code: 'not_found', message: 'No API key key_x in this project' },
+    });
+  });
+
+  it('logs an unexpected error with its stack and sends none of it', () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const reply = fakeReply();
+    const bug = new Error('secret connection string postgres://u:p@db');
+    new ErrorEnvelopeFilter().catch(bug, hostWith(reply));
+    expect(reply.status).toHaveBeenCalledWith(500);
+    expect(reply.send).toHaveBeenCalledWith({
+      error: { code: 'internal', message: 'Internal error' },
+    });
+    expect(JSON.stringify(reply.send.mock.calls)).not.toContain('postgres://');
+    expect(logged).toHaveBeenCalledWith(bug.message, bug.stack);
+  });
+
+  it('does not log client errors', () => {
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    new ErrorEnvelopeFilter().catch(
+      new MediaflowError('unauthorized', 'Invalid API key'),
+      hostWith(fakeReply()),
+    );
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  it('leaves a reply that was already sent alone', () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const reply = fakeReply(true);
+    new ErrorEnvelopeFilter().catch(new Error('late'), hostWith(reply));
+    expect(reply.send).not.toHaveBeenCalled();
+  });
+});

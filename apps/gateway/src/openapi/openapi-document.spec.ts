@@ -1,0 +1,218 @@
+import { TASK_KINDS } from '@mediaflow/contracts';
+import { HealthController, MetricsController } from '@mediaflow/observability';
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ApiKeysController } from '../api-keys/api-keys.controller';
+import { isPublicRoute } from '../auth/api-key.guard';
+import { AutomationsController } from '../automations/automations.controller';
+import { ProjectsController } from '../projects/projects.controller';
+import {
+  buildOpenApiDocument,
+  kindOptionsName,
+  openApiPath,
+  type OpenApiDocument,
+} from './openapi-document';
+import { OpenApiController } from './openapi.controller';
+import { GATEWAY_ROUTES } from './route-table';
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Every `$ref` in the document, with where it was found. */
+function collectRefs(node: unknown, at = '#', into: [string, string][] = []): [string, string][] {
+  if (Array.isArray(node)) node.forEach((item, i) => collectRefs(item, `${at}/${i}`, into));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string') into.push([at, value]);
+      else collectRefs(value, `${at}/${key}`, into);
+    }
+  }
+  return into;
+}
+
+function resolvePointer(document: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = document;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!node || typeof node !== 'object' || !(key in node)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** The routes the controllers really declare, read from Nest's own metadata. */
+function controllerRoutes(): string[] {
+  const controllers = [
+    ProjectsController,
+    ApiKeysController,
+    AutomationsController,
+    OpenApiController,
+    HealthController,
+    MetricsController,
+  ];
+  const routes: string[] = [];
+  for (const controller of controllers) {
+    const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '/');
+    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+      const handler = (controller.prototype as unknown as Record<string, unknown>)[name];
+      if (typeof handler !== 'function' || name === 'constructor') continue;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      if (method === undefined || path === undefined) continue;
+      const full = `/${[base, path]
+        .map((p) => p.replace(/^\/|\/$/g, ''))
+        .filter(Boolean)
+        .join('/')}`;
+      const access = isPublicRoute(controller, handler) ? 'public' : 'key';
+      routes.push(`${RequestMethod[method].toLowerCase()} ${full} ${access}`);
+    }
+  }
+  return routes.sort();
+}
+
+describe('the OpenAPI document', () => {
+  let document: OpenApiDocument;
+  beforeAll(() => {
+    document = buildOpenApiDocument();
+  });
+
+  it('is OpenAPI 3.1 in shape', () => {
+    expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(typeof document.info.title).toBe('string');
+    expect(document.info.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(document.components.securitySchemes).toEqual({
+      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    for (const requirement of document.security) {
+      for (const scheme of Object.keys(requirement))
+        expect(document.components.securitySchemes).toHaveProperty(scheme);
+    }
+    const operationIds: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      expect(path).toMatch(/^\//);
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name).sort();
+      for (const [method, op] of Object.entries(item)) {
+        expect(HTTP_METHODS).toContain(method);
+        const operation = op as {
+          operationId: string;
+          responses: Record<string, { description: string; content?: Record<string, unknown> }>;
+          parameters?: { name: string; in: string; required?: boolean; schema: unknown }[];
+          requestBody?: { content: Record<string, { schema: unknown }> };
+        };
+        operationIds.push(operation.operationId);
+        expect(Object.keys(operation.responses).length).toBeGreaterThan(0);
+        for (const [status, response] of Object.entries(operation.responses)) {
+          expect(status).toMatch(/^[1-5]\d\d$/);
+          expect(typeof response.description).toBe('string');
+        }
+        // Every {param} of the path is declared, required, as a path parameter (and nothing else is).
+        const pathParams = (operation.parameters ?? []).filter((p) => p.in === 'path');
+        expect(pathParams.map((p) => p.name).sort()).toEqual(templated);
+        for (const p of pathParams) expect(p.required).toBe(true);
+        for (const p of operation.parameters ?? [])
+          expect(['path', 'query', 'header', 'cookie']).toContain(p.in);
+        if (operation.requestBody)
+          expect(Object.keys(operation.requestBody.content).length).toBeGreaterThan(0);
+      }
+    }
+    expect(new Set(operationIds).size).toBe(operationIds.length);
+  });
+
+  it('has every route of the route table, with its statuses', () => {
+    for (const route of GATEWAY_ROUTES) {
+      const operation = document.paths[openApiPath(route.path)]?.[route.method] as {
+        responses: Record<string, unknown>;
+      };
+      expect(operation).toBeDefined();
+      expect(Object.keys(operation.responses).sort()).toEqual(
+        route.responses.map((r) => String(r.status)).sort(),
+      );
+    }
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((m) => `${m} ${path}`),
+    );
+    expect(documented).toHaveLength(GATEWAY_ROUTES.length);
+  });
+
+  it('documents exactly the routes the controllers serve, public where the guard lets them be', () => {
+    // The Swagger UI's own files are served (publicly) but are not part of the API.
+    const served = controllerRoutes();
+    expect(served).toContain('get /docs/:file public');
+    expect(served.filter((r) => r !== 'get /docs/:file public')).toEqual(
+      GATEWAY_ROUTES.map((r) => `${r.method} ${r.path} ${r.public ? 'public' : 'key'}`).sort(),
+    );
+  });
+
+  it('resolves every $ref inside the document', () => {
+    const refs = collectRefs(document);
+    expect(refs.length).toBeGreaterThan(20);
+    const broken = refs.filter(([, ref]) => resolvePointer(document, ref) === undefined);
+    expect(broken).toEqual([]);
+  });
+
+  it('embeds component schemas without their own $id or $schema', () => {
+    for (const schema of Object.values(document.components.schemas)) {
+      expect(schema).not.toHaveProperty('$id');
+      expect(schema).not.toHaveProperty('$schema');
+    }
+  });
+
+  it('names the options of every task kind', () => {
+    for (const kind of Object.keys(TASK_KINDS)) {
+      expect(document.components.schemas).toHaveProperty(kindOptionsName(kind));
+    }
+    expect(document.components.schemas.VideoOptions).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      properties: { width: { type: 'integer', maximum: 7680 } },
+    });
+  });
+
+  it('answers errors with the error envelope', () => {
+    const error = document.components.schemas.Error as {
+      properties: { error: { required: string[] } };
+    };
+    expect(error.properties.error.required).toEqual(['code', 'message']);
+    const create = document.paths['/automations']!.post as {
+      responses: Record<string, { content: Record<string, { schema: unknown }> }>;
+    };
+    for (const status of ['400', '401', '413', '415', '503']) {
+      expect(create.responses[status]!.content['application/json']!.schema).toEqual({
+        $ref: '#/components/schemas/Error',
+      });
+    }
+  });
+
+  it('describes request bodies as clients write them and responses as they come back', () => {
+    const create = document.paths['/automations']!.post as {
+      requestBody: { content: Record<string, { schema: unknown }> };
+    };
+    expect(create.requestBody.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/CreateAutomation',
+    });
+    // In: flat options beside `kind` are allowed. Out: the stored, normalised step.
+    expect(document.components.schemas.TaskStepInput).not.toHaveProperty('additionalProperties');
+    expect(document.components.schemas.TaskStep).toHaveProperty('additionalProperties', false);
+    const workflow = (
+      document.components.schemas.CreateAutomation as {
+        properties: { workflow: { items: unknown } };
+      }
+    ).properties.workflow;
+    expect(workflow.items).toEqual({ $ref: '#/components/schemas/WorkflowStepInput' });
+  });
+
+  it('needs the bearer key everywhere except the public routes', () => {
+    for (const route of GATEWAY_ROUTES) {
+      const operation = document.paths[openApiPath(route.path)]![route.method] as {
+        security?: unknown[];
+      };
+      if (route.public) expect(operation.security).toEqual([]);
+      else expect(operation.security).toBeUndefined();
+    }
+    expect(
+      GATEWAY_ROUTES.filter((r) => r.public)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/docs', '/health', '/metrics', '/openapi.json', '/ready']);
+  });
+});

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { ProjectEntity } from '../auth/project.entity';
+import { ProjectsController } from './projects.controller';
+import { ProjectsService } from './projects.service';
+import { StartupKeys } from './startup-keys';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ProjectEntity]), ApiKeysModule],
+  controllers: [ProjectsController],
+  providers: [ProjectsService, StartupKeys],
+})
+export class ProjectsModule {}

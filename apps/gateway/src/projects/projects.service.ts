@@ -1,0 +1,64 @@
+import { MediaflowError, newId, type CreatedProject, type Project } from '@mediaflow/contracts';
+import { toUnixSeconds } from '@mediaflow/database';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { ProjectEntity } from '../auth/project.entity';
+import type { Principal } from '../auth/principal';
+
+export const DEFAULT_PROJECT_NAME = 'Default';
+
+export function toProject(project: ProjectEntity): Project {
+  return {
+    id: project.id,
+    object: 'project',
+    name: project.name,
+    created_at: toUnixSeconds(project.createdAt),
+  };
+}
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  /** A new project and its first key, committed together. Admin keys only. */
+  async create(caller: Principal, name: string): Promise<CreatedProject> {
+    if (!caller.admin)
+      throw new MediaflowError('forbidden', 'Only an admin API key can create projects');
+    return this.projects.manager.transaction(async (manager) => {
+      const project = manager.create(ProjectEntity, {
+        id: newId('prj'),
+        name,
+        isDefault: false,
+        createdAt: new Date(),
+      });
+      await manager.insert(ProjectEntity, project);
+      const apiKey = await this.apiKeys.issue(manager, project.id);
+      return { project: toProject(project), api_key: apiKey };
+    });
+  }
+
+  /**
+   * The default project, made on first start. The partial unique index on
+   * `is_default` turns a second gateway's concurrent insert into a no-op.
+   */
+  async ensureDefaultProject(): Promise<ProjectEntity> {
+    await this.projects
+      .createQueryBuilder()
+      .insert()
+      .into(ProjectEntity)
+      .values({
+        id: newId('prj'),
+        name: DEFAULT_PROJECT_NAME,
+        isDefault: true,
+        createdAt: new Date(),
+      })
+      .orIgnore()
+      .execute();
+    return this.projects.findOneByOrFail({ isDefault: true });
+  }
+}
