@@ -36,11 +36,14 @@ async function main() {
   process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
 }
 
+/** The folders of pnpm-workspace.yaml's packages (`group/*` entries and plain folders). */
 function workspaceDirs() {
-  return ['apps', 'packages', 'tests'].flatMap((group) => {
-    const base = path.join(root, group);
-    if (!fs.existsSync(base)) return [];
-    return fs.readdirSync(base).map((name) => path.join(base, name));
+  const workspace = fs.readFileSync(path.join(root, 'pnpm-workspace.yaml'), 'utf8');
+  const entries = [...workspace.matchAll(/^\s+-\s+([\w./*-]+)\s*$/gm)].map((m) => m[1]);
+  return entries.flatMap((entry) => {
+    if (!entry.endsWith('/*')) return [path.join(root, entry)];
+    const base = path.join(root, entry.slice(0, -2));
+    return fs.existsSync(base) ? fs.readdirSync(base).map((name) => path.join(base, name)) : [];
   });
 }
 

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { NatsMessageBus, MessagingServer, type MessageBus } from '@mediaflow/messaging';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { REQUEST_ID_OPTIONS } from '@mediaflow/observability';
 import type { RegistryConfig } from './config';
 import { REGISTRY_SERVICE, RegistryModule } from './registry.module';
 
@@ -53,8 +53,7 @@ export async function startRegistry(
   try {
     app = await NestFactory.create<NestFastifyApplication>(
       RegistryModule.forRoot({ config, bus, closeBusOnShutdown: ownsBus }),
-      // pino-http takes Fastify's request id as it finds it; make that id the caller's x-request-id (or a UUID).
-      new FastifyAdapter({ requestIdHeader: 'x-request-id', genReqId: () => randomUUID() }),
+      new FastifyAdapter(REQUEST_ID_OPTIONS),
       // Startup logs wait for pino; if startup fails they are dropped and the caller reports the one reason.
       { bufferLogs: true, autoFlushLogs: false, abortOnError: false },
     );

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { MediaflowError, defineRpc } from '@mediaflow/contracts';
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessagePattern, type INestMicroservice } from '@nestjs/microservices';
+import { MessagePattern } from '@nestjs/microservices';
 import { z } from 'zod';
 import { MessagingServer, RpcErrorPassthroughFilter } from './messaging-server';
 import { NatsMessageBus } from './nats-message-bus';

@@ -4,3 +4,4 @@ export * from './metrics';
 export * from './observability.module';
 export * from './readiness';
 export * from './public-route';
+export * from './fastify-instrumentation';

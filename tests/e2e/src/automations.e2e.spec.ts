@@ -163,7 +163,8 @@ describe('automations over HTTP', () => {
 
   describe('keys and projects', () => {
     it('answers 401 without a key, with a malformed header and with a wrong key', async () => {
-      for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer mf_nope' }]) {
+      const attempts: Record<string, string>[] = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer mf_nope' }];
+      for (const headers of attempts) {
         const res = await api(system.baseUrl, 'GET', '/automations', { headers });
         expect(res.status).toBe(401);
         expect(res.body.error.code).toBe('unauthorized');

@@ -1,5 +1,5 @@
 import { WORKFLOW_LIMITS } from '@mediaflow/contracts';
-import { httpRequestDuration } from '@mediaflow/observability';
+import { REQUEST_ID_OPTIONS, timeHttpRequests } from '@mediaflow/observability';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 
 /**
@@ -9,16 +9,9 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
  * add its own JSON and form parsers: anything but JSON is then a 415.
  */
 export function createGatewayHttpAdapter(): FastifyAdapter {
-  const adapter = new FastifyAdapter({ bodyLimit: WORKFLOW_LIMITS.maxBodyBytes });
+  const adapter = new FastifyAdapter({ ...REQUEST_ID_OPTIONS, bodyLimit: WORKFLOW_LIMITS.maxBodyBytes });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
-  fastify.addHook('onResponse', (request, reply, done) => {
-    // The route pattern, not the URL, keeps the label set small; requests no route matched share one label.
-    const route = request.routeOptions.url ?? 'unmatched';
-    httpRequestDuration
-      .labels(request.method, route, String(reply.statusCode))
-      .observe(reply.elapsedTime / 1000);
-    done();
-  });
+  timeHttpRequests(fastify);
   return adapter;
 }
