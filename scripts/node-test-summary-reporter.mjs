@@ -1,10 +1,9 @@
 // A node:test reporter that writes the package's counts as JSON, like
 // jest-summary-reporter.js does for Jest, for the closing line of `pnpm test`.
-import { mkdirSync } from 'node:fs';
+// node opens the destination before the reporter runs: the folder must exist.
 import path from 'node:path';
 
 export default async function* summaryReporter(source) {
-  mkdirSync(path.resolve('.test-results'), { recursive: true });
   const counts = { package: path.basename(process.cwd()), passed: 0, failed: 0, skipped: 0 };
   for await (const event of source) {
     // Only leaf tests count; suites report as tests too, with children.
