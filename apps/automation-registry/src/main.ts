@@ -1,12 +1,6 @@
 import { loadConfig } from '@mediaflow/config';
+import { runService } from '@mediaflow/service-kit';
 import { startRegistry } from './bootstrap';
 import { registryConfigSchema } from './config';
 
-const config = loadConfig(registryConfigSchema);
-
-startRegistry(config).catch((error: unknown) => {
-  process.stderr.write(
-    `automation-registry could not start: ${(error as Error)?.message ?? String(error)}\n`,
-  );
-  process.exit(1);
-});
+runService('automation-registry', () => startRegistry(loadConfig(registryConfigSchema)));

@@ -44,3 +44,7 @@ export const natsEnv = {
 export const databaseEnv = {
   DATABASE_URL: url(['postgres:', 'postgresql:']).default(DEFAULT_DATABASE_URL),
 };
+
+export type ServiceEnv = z.output<z.ZodObject<typeof serviceEnv>>;
+export type NatsEnv = z.output<z.ZodObject<typeof natsEnv>>;
+export type DatabaseEnv = z.output<z.ZodObject<typeof databaseEnv>>;
