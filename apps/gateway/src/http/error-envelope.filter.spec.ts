@@ -199,9 +199,9 @@ describe('ErrorEnvelopeFilter', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  it('sends the status and the envelope', () => {
+  it('sends the status and the envelope', async () => {
     const reply = fakeReply();
-    new ErrorEnvelopeFilter().catch(
+    await new ErrorEnvelopeFilter().catch(
       new MediaflowError('not_found', 'No API key key_x in this project'),
       hostWith(reply),
     );
@@ -211,11 +211,11 @@ describe('ErrorEnvelopeFilter', () => {
     });
   });
 
-  it('logs an unexpected error with its stack and sends none of it', () => {
+  it('logs an unexpected error with its stack and sends none of it', async () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const reply = fakeReply();
     const bug = new Error('secret connection string postgres://u:p@db');
-    new ErrorEnvelopeFilter().catch(bug, hostWith(reply));
+    await new ErrorEnvelopeFilter().catch(bug, hostWith(reply));
     expect(reply.status).toHaveBeenCalledWith(500);
     expect(reply.send).toHaveBeenCalledWith({
       error: { code: 'internal', message: 'Internal error' },
@@ -224,19 +224,19 @@ describe('ErrorEnvelopeFilter', () => {
     expect(logged).toHaveBeenCalledWith(bug.message, bug.stack);
   });
 
-  it('does not log client errors', () => {
+  it('does not log client errors', async () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    new ErrorEnvelopeFilter().catch(
+    await new ErrorEnvelopeFilter().catch(
       new MediaflowError('unauthorized', 'Invalid API key'),
       hostWith(fakeReply()),
     );
     expect(logged).not.toHaveBeenCalled();
   });
 
-  it('leaves a reply that was already sent alone', () => {
+  it('leaves a reply that was already sent alone', async () => {
     jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const reply = fakeReply(true);
-    new ErrorEnvelopeFilter().catch(new Error('late'), hostWith(reply));
+    await new ErrorEnvelopeFilter().catch(new Error('late'), hostWith(reply));
     expect(reply.send).not.toHaveBeenCalled();
   });
 });

@@ -6,6 +6,7 @@ import {
   type ErrorCode,
   type ErrorEnvelope,
 } from '@mediaflow/contracts';
+import type { IncomingMessage } from 'node:http';
 import {
   Catch,
   HttpException,
@@ -13,6 +14,7 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
+import { drainRequest } from './drain-request';
 
 export interface ErrorResponse {
   status: number;
@@ -101,7 +103,7 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
 export class ErrorEnvelopeFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const { status, envelope, unexpected } = toErrorResponse(exception);
     if (unexpected) {
       this.logger.error(
@@ -109,8 +111,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
         exception instanceof Error ? exception.stack : undefined,
       );
     }
-    const reply = host.switchToHttp().getResponse<ErrorReply>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<ErrorReply>();
     if (reply.sent) return;
+    // Refused by its Content-Length before it was read: read it so the 413 reaches the client.
+    if (status === 413) await drainRequest(http.getRequest<{ raw: IncomingMessage }>().raw);
     reply.status(status).send(envelope);
   }
 }
