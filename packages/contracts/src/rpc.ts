@@ -5,7 +5,10 @@ import {
   DeletedAutomationSchema,
 } from './automation';
 import { ErrorBodySchema } from './errors';
+import { StoredFileSchema } from './files';
 import { idSchema } from './ids';
+import { listSchema } from './pagination';
+import { TaskRecordSchema, TaskSourceSchema } from './tasks';
 
 /**
  * A request/reply contract on core NATS: the subject, the version of the
@@ -75,5 +78,76 @@ export const registryRpc = {
   }),
 } as const;
 
+
+const webhook = z.object({ url: z.string(), secret: z.string() }).nullable();
+
+/**
+ * The scheduler's contract. The gateway has already checked bodies; the
+ * scheduler, which owns runs, tasks and files, parses again on arrival.
+ * Files come back as stored records: the gateway signs their URLs.
+ */
+export const schedulerRpc = {
+  createRun: defineRpc({
+    subject: 'scheduler.runs.create',
+    version: 1,
+    request: z.object({
+      project_id: projectId,
+      automation_id: idSchema('auto').nullable(),
+      workflow: z.unknown(),
+      source: TaskSourceSchema,
+      webhook,
+    }),
+    response: TaskRecordSchema,
+  }),
+  createTask: defineRpc({
+    subject: 'scheduler.tasks.create',
+    version: 1,
+    request: z.object({
+      project_id: projectId,
+      kind: z.string(),
+      options: z.record(z.string(), z.unknown()),
+      source: TaskSourceSchema,
+      webhook,
+    }),
+    response: TaskRecordSchema,
+  }),
+  getTask: defineRpc({
+    subject: 'scheduler.tasks.get',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string() }),
+    response: TaskRecordSchema,
+  }),
+  listTasks: defineRpc({
+    subject: 'scheduler.tasks.list',
+    version: 1,
+    request: z.object({ project_id: projectId, query: z.record(z.string(), z.unknown()) }),
+    response: listSchema(TaskRecordSchema),
+  }),
+  cancelTask: defineRpc({
+    subject: 'scheduler.tasks.cancel',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string() }),
+    response: TaskRecordSchema,
+  }),
+  getFile: defineRpc({
+    subject: 'scheduler.files.get',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string() }),
+    response: StoredFileSchema,
+  }),
+  listFiles: defineRpc({
+    subject: 'scheduler.files.list',
+    version: 1,
+    request: z.object({ project_id: projectId, query: z.record(z.string(), z.unknown()) }),
+    response: listSchema(StoredFileSchema),
+  }),
+  deleteFile: defineRpc({
+    subject: 'scheduler.files.delete',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string() }),
+    response: z.object({ id: idSchema('file'), object: z.literal('file'), deleted: z.literal(true) }),
+  }),
+} as const;
+
 /** Every request/reply contract, for transports that look one up by subject. */
-export const RPC_DEFINITIONS: readonly RpcDefinition[] = [...Object.values(registryRpc)];
+export const RPC_DEFINITIONS: readonly RpcDefinition[] = [...Object.values(registryRpc), ...Object.values(schedulerRpc)];

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { ErrorCodeSchema } from './errors';
+import { FileObjectSchema, StoredFileSchema, type FileObject, type StoredFile } from './files';
+import { idSchema } from './ids';
+import { TASK_KIND_NAMES, WORKFLOW_TASK_KINDS } from './kinds';
+import { PageQuerySchema, listSchema } from './pagination';
+import { WorkflowSchema } from './workflow';
+
+export const TASK_STATUSES = [
+  'pending',
+  'waiting',
+  'processing',
+  'completed',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
+export const TaskStatusSchema = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+/** Statuses a task never leaves. */
+export const FINAL_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
+
+/** Every kind a task can have: the task kinds, `conditions` steps and `workflow` runs. */
+export const TASK_OBJECT_KINDS = [...TASK_KIND_NAMES, 'conditions', 'workflow'] as const;
+export type TaskObjectKind = (typeof TASK_OBJECT_KINDS)[number];
+
+export const TaskErrorSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+export type TaskError = z.infer<typeof TaskErrorSchema>;
+
+/**
+ * A task as a tree, generic in how files appear: clients get file objects
+ * with signed URLs ({@link TaskObject}); between services the scheduler
+ * answers stored files ({@link TaskRecord}) and the gateway signs them.
+ */
+export interface TaskTree<F> {
+  id: string;
+  object: 'task';
+  kind: TaskObjectKind;
+  automation_id: string | null;
+  parent_id: string | null;
+  ref: string | null;
+  input: F | null;
+  options: Record<string, unknown>;
+  status: TaskStatus;
+  progress: number;
+  /** A file (with, for thumbnails, the files it links under `files`), or for data kinds a JSON result. */
+  output: (F & { files?: F[] }) | Record<string, unknown> | null;
+  error: TaskError | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  webhook_url: string | null;
+  /** On a `workflow` task: its steps, as a tree. */
+  workflow?: TaskTree<F>[];
+  /** On a step: the steps that run after it. */
+  next?: TaskTree<F>[];
+  /** On a `conditions` step: its conditions, and the steps it runs when they do not hold. */
+  conditions?: unknown[];
+  else?: TaskTree<F>[];
+}
+
+function taskTreeSchema<F extends z.ZodType>(file: F, id: string): z.ZodType<TaskTree<z.output<F>>> {
+  const schema: z.ZodType<TaskTree<z.output<F>>> = z
+    .object({
+      id: idSchema('task'),
+      object: z.literal('task'),
+      kind: z.enum(TASK_OBJECT_KINDS),
+      automation_id: z.string().nullable(),
+      parent_id: z.string().nullable(),
+      ref: z.string().nullable(),
+      input: file.nullable(),
+      options: z.record(z.string(), z.unknown()),
+      status: TaskStatusSchema,
+      progress: z.number().min(0).max(100).describe('Percent'),
+      output: z
+        .union([z.intersection(file, z.object({ files: z.array(file).optional() })), z.record(z.string(), z.unknown())])
+        .nullable()
+        .describe('A file, or for data kinds a JSON result'),
+      error: TaskErrorSchema.nullable(),
+      attempts: z.number().int(),
+      created_at: z.number().int(),
+      updated_at: z.number().int(),
+      started_at: z.number().int().nullable(),
+      finished_at: z.number().int().nullable(),
+      webhook_url: z.string().nullable(),
+      get workflow() {
+        return z.array(schema).optional().describe('A run: its steps, as a tree');
+      },
+      get next() {
+        return z.array(schema).optional();
+      },
+      conditions: z.array(z.unknown()).optional(),
+      get else() {
+        return z.array(schema).optional();
+      },
+    })
+    .meta({ id }) as unknown as z.ZodType<TaskTree<z.output<F>>>;
+  return schema;
+}
+
+export type TaskObject = TaskTree<FileObject>;
+export type TaskRecord = TaskTree<StoredFile>;
+export const TaskObjectSchema = taskTreeSchema(FileObjectSchema, 'Task');
+/** What the scheduler answers over the bus. */
+export const TaskRecordSchema = taskTreeSchema(StoredFileSchema, 'TaskRecord');
+
+export const TaskListSchema = listSchema(TaskObjectSchema).meta({ id: 'TaskList' });
+
+export const TaskListQuerySchema = PageQuerySchema.extend({
+  status: TaskStatusSchema.optional(),
+  kind: z.enum(TASK_OBJECT_KINDS).optional(),
+  automation_id: idSchema('auto').optional(),
+});
+export type TaskListQuery = z.output<typeof TaskListQuerySchema>;
+
+/** Where a run or task takes its source from: a URL to ingest, or a stored file. */
+export const TaskSourceSchema = z.union([
+  z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(4096) }),
+  z.strictObject({ file_id: idSchema('file') }),
+]);
+export type TaskSource = z.infer<typeof TaskSourceSchema>;
+
+const webhookUrl = () =>
+  z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(4096).describe('Gets a POST when the task ends');
+
+/** `POST /automations/:id/run`. */
+export const RunAutomationBodySchema = z
+  .object({
+    url: z.string().optional(),
+    file_id: z.string().optional(),
+    webhook_url: webhookUrl().optional(),
+  })
+  .meta({ id: 'RunAutomation' });
+
+/** `POST /tasks`: one kind on a source, or `kind: "workflow"` with a workflow. */
+export const CreateTaskBodySchema = z
+  .object({
+    url: z.string().optional(),
+    file_id: z.string().optional(),
+    kind: z.enum([...WORKFLOW_TASK_KINDS, 'workflow']),
+    options: z.record(z.string(), z.unknown()).optional(),
+    workflow: WorkflowSchema.optional(),
+    webhook_url: webhookUrl().optional(),
+  })
+  .meta({ id: 'CreateTask' });
