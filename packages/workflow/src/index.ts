@@ -2,3 +2,4 @@ export * from './automation-input';
 export * from './json-path';
 export * from './validate-workflow';
 export * from './zod-issues';
+export * from './run';

@@ -1,0 +1,5 @@
+export * from './advance-run';
+export * from './evaluate-conditions';
+export * from './plan-run';
+export * from './run-step';
+export * from './summarise-run';
