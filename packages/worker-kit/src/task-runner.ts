@@ -1,0 +1,280 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  MediaflowError,
+  TASK_MESSAGE_VERSION,
+  newId,
+  type ProducedFile,
+  type TaskCancel,
+  type TaskDispatch,
+  type TaskEvent,
+  type TaskKind,
+  type TaskResult,
+} from '@mediaflow/contracts';
+import type { Stoppable, TaskTransport, WorkControl } from '@mediaflow/messaging';
+import { StorageNotFoundError, outputKey, type Storage } from '@mediaflow/storage';
+import { Logger } from '@nestjs/common';
+import { ProgressThrottle } from './progress-throttle';
+import { taskFailure } from './task-failure';
+import type { HandlerFile, HandlerResult, TaskContext, TaskHandler } from './task-handler';
+
+export type TaskHandlers = Partial<Record<TaskKind, TaskHandler>>;
+
+export type TaskOutcomeName = 'completed' | 'failed' | 'cancelled';
+
+export interface TaskOutcome {
+  kind: TaskKind;
+  outcome: TaskOutcomeName;
+  seconds: number;
+}
+
+/** Where the runner writes what operators need: Nest's Logger (pino in a service) by default. */
+export interface RunnerLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string, stack?: string): void;
+}
+
+export interface TaskRunnerOptions {
+  transport: Pick<TaskTransport, 'publishEvent' | 'onCancel'>;
+  storage: Storage;
+  handlers: TaskHandlers;
+  /** The work consumer's ack wait: the runner heartbeats at a third of it. */
+  ackWaitMs: number;
+  /** An attempt running longer is aborted and fails with `timeout`. */
+  timeoutMs: number;
+  /** Where each attempt's work directory is made (TMPDIR). */
+  scratchDir: string;
+  /** At most one progress event per this many ms. Default 1 s. */
+  progressIntervalMs?: number;
+  /** How long an aborted handler gets to return before the runner moves on without it. Default 10 s. */
+  abortGraceMs?: number;
+  logger?: RunnerLogger;
+  /** Told how each attempt ended, for metrics. */
+  onOutcome?: (outcome: TaskOutcome) => void;
+}
+
+/** Cancellations remembered for tasks not (yet) running here: a cancelled task picked up later does not start. */
+const REMEMBERED_CANCELS = 1_000;
+
+/** An event as a handler's outcome decides it; the runner adds the task's fields and the time. */
+type EventBody = TaskEvent extends infer E ? (E extends TaskEvent ? Omit<E, 'v' | 'task_id' | 'attempt' | 'kind' | 'at'> : never) : never;
+type FinalEvent = Extract<EventBody, { type: 'completed' | 'failed' }>;
+
+/**
+ * What a worker does with one dispatch: tell the scheduler it started, run
+ * the kind's handler in a fresh work directory while heartbeating the
+ * message, store the files it made, publish how it ended, and only then ack.
+ * The work directory goes whatever happens. A crash before the ack leaves
+ * the message to JetStream, which gives the same attempt to another worker.
+ */
+export class TaskRunner {
+  private readonly logger: RunnerLogger;
+  /** Aborts of the attempts running here, by task id. */
+  private readonly running = new Map<string, Set<AbortController>>();
+  private readonly cancelled = new Set<string>();
+  private cancels?: Stoppable;
+
+  constructor(private readonly options: TaskRunnerOptions) {
+    this.logger = options.logger ?? new Logger('TaskRunner');
+  }
+
+  /** Listens for cancellations; call before taking work. */
+  async start(): Promise<void> {
+    this.cancels ??= await this.options.transport.onCancel((cancel) => this.cancel(cancel));
+  }
+
+  async stop(): Promise<void> {
+    await this.cancels?.stop();
+    this.cancels = undefined;
+  }
+
+  /** The consumeWork handler. */
+  readonly run = async (task: TaskDispatch, control: WorkControl): Promise<void> => {
+    const began = performance.now();
+    const handler = this.options.handlers[task.kind];
+    if (!handler) {
+      // A routing mistake, not something another attempt would fix.
+      await this.publish(task, {
+        type: 'failed',
+        error: { code: 'internal', message: `This worker has no handler for ${task.kind} tasks` },
+        retryable: false,
+      });
+      control.ack();
+      this.logger.error(`task ${task.task_id}: no handler for kind ${task.kind}`);
+      this.report(task, 'failed', began);
+      return;
+    }
+
+    if (control.deliveries > 1) {
+      this.logger.warn(`task ${task.task_id} (${task.kind}, attempt ${task.attempt}): delivery ${control.deliveries}, the last worker stopped without finishing it`);
+    }
+    const abort = new AbortController();
+    this.track(task.task_id, abort);
+    if (this.cancelled.has(task.task_id)) abort.abort(cancelledError());
+    const heartbeat = setInterval(() => control.working(), Math.max(100, Math.floor(this.options.ackWaitMs / 3)));
+    const timeout = setTimeout(
+      () => abort.abort(new MediaflowError('timeout', `The task ran longer than ${formatDuration(this.options.timeoutMs)}`)),
+      this.options.timeoutMs,
+    );
+    let workDir: string | undefined;
+    try {
+      await this.publish(task, { type: 'started' });
+      const progress = this.progressReporter(task);
+      let final: FinalEvent;
+      try {
+        workDir = await mkdtemp(path.join(this.options.scratchDir, 'mediaflow-task-'));
+        const result = await this.runHandler(handler, task, workDir, abort.signal, progress.report);
+        final = { type: 'completed', result: await this.store(task, result) };
+      } catch (error) {
+        // Once aborted, whatever the handler threw (a killed ffmpeg) is the abort's doing.
+        final = this.failed(task, abort.signal.aborted ? abort.signal.reason : error);
+      }
+      await progress.close();
+      // Gone before the outcome is out: whoever sees the event may count on the disk space.
+      if (workDir) await rm(workDir, { recursive: true, force: true });
+      await this.publish(task, final);
+      control.ack();
+      this.report(task, outcomeOf(final), began);
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+      this.untrack(task.task_id, abort);
+      if (workDir) await rm(workDir, { recursive: true, force: true });
+    }
+  };
+
+  private cancel({ task_id }: TaskCancel): void {
+    this.cancelled.add(task_id);
+    if (this.cancelled.size > REMEMBERED_CANCELS) this.cancelled.delete(this.cancelled.values().next().value!);
+    for (const abort of this.running.get(task_id) ?? []) abort.abort(cancelledError());
+  }
+
+  private async runHandler(
+    handler: TaskHandler,
+    task: TaskDispatch,
+    workDir: string,
+    signal: AbortSignal,
+    progress: (percent: number) => void,
+  ): Promise<HandlerResult> {
+    if (signal.aborted) throw signal.reason;
+    const inputPath = task.input ? await this.inputPath(task.input.storage_key, workDir) : null;
+    const context: TaskContext = { task, inputPath, workDir, signal, progress };
+    const running = Promise.resolve().then(() => handler(context));
+    // A handler that ignores its signal gets a grace period, then the runner reports without it.
+    let giveUp: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        giveUp = setTimeout(() => reject(signal.reason), this.options.abortGraceMs ?? 10_000);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    running.catch(() => undefined);
+    try {
+      return await Promise.race([running, abandoned]);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+      clearTimeout(giveUp);
+    }
+  }
+
+  private async inputPath(key: string, workDir: string): Promise<string> {
+    try {
+      return await this.options.storage.localPath(key, workDir);
+    } catch (error) {
+      if (error instanceof StorageNotFoundError) {
+        throw new MediaflowError('input_unreadable', 'The input file is no longer in storage');
+      }
+      throw error;
+    }
+  }
+
+  /** Stores the files a handler made under this attempt's keys; a redelivered attempt overwrites them. */
+  private async store(task: TaskDispatch, result: HandlerResult): Promise<TaskResult> {
+    const key = (file: HandlerFile) => outputKey(task.project_id, task.task_id, task.attempt, file.filename);
+    const keys = [result.file, ...(result.linkedFiles ?? [])].filter((f): f is HandlerFile => !!f).map(key);
+    if (new Set(keys).size !== keys.length) throw new Error(`A ${task.kind} handler made files that share a key: ${keys.join(', ')}`);
+    const put = async (file: HandlerFile): Promise<ProducedFile> => {
+      const storageKey = key(file);
+      const { size } = await this.options.storage.putFile(storageKey, file.path);
+      return { ...file.properties, filesize: size, id: newId('file'), filename: file.filename, storage_key: storageKey };
+    };
+    const produced: TaskResult = {};
+    if (result.file) produced.file = await put(result.file);
+    if (result.linkedFiles?.length) produced.linked_files = await Promise.all(result.linkedFiles.map(put));
+    if (result.data) produced.data = result.data;
+    return produced;
+  }
+
+  private failed(task: TaskDispatch, thrown: unknown): FinalEvent {
+    const failure = taskFailure(thrown);
+    if (failure.unexpected) {
+      this.logger.error(`task ${task.task_id} (${task.kind}, attempt ${task.attempt}) failed unexpectedly`, stackOf(thrown));
+    } else {
+      this.logger.warn(`task ${task.task_id} (${task.kind}, attempt ${task.attempt}) failed: ${failure.error.code}: ${failure.error.message}`);
+    }
+    return { type: 'failed', error: failure.error, retryable: failure.retryable };
+  }
+
+  /** Throttled progress, published in the background; `close` stops it and waits for what is on its way. */
+  private progressReporter(task: TaskDispatch) {
+    const throttle = new ProgressThrottle(this.options.progressIntervalMs);
+    let closed = false;
+    let sending: Promise<void> = Promise.resolve();
+    return {
+      report: (percent: number) => {
+        if (closed) return;
+        const value = throttle.offer(percent, Date.now());
+        if (value === null) return;
+        sending = sending
+          .then(() => this.publish(task, { type: 'progress', progress: value }))
+          .catch((error: unknown) => this.logger.warn(`task ${task.task_id}: progress not published: ${(error as Error).message}`));
+      },
+      close: async () => {
+        closed = true;
+        await sending;
+      },
+    };
+  }
+
+  private publish(task: TaskDispatch, event: EventBody): Promise<void> {
+    const base = { v: TASK_MESSAGE_VERSION, task_id: task.task_id, attempt: task.attempt, kind: task.kind, at: Date.now() };
+    return this.options.transport.publishEvent({ ...base, ...event } as TaskEvent);
+  }
+
+  private report(task: TaskDispatch, outcome: TaskOutcomeName, began: number): void {
+    this.options.onOutcome?.({ kind: task.kind, outcome, seconds: (performance.now() - began) / 1000 });
+  }
+
+  private track(taskId: string, abort: AbortController): void {
+    const set = this.running.get(taskId) ?? new Set();
+    set.add(abort);
+    this.running.set(taskId, set);
+  }
+
+  private untrack(taskId: string, abort: AbortController): void {
+    const set = this.running.get(taskId);
+    set?.delete(abort);
+    if (set?.size === 0) this.running.delete(taskId);
+  }
+}
+
+function cancelledError(): MediaflowError {
+  return new MediaflowError('cancelled', 'The task was cancelled');
+}
+
+function outcomeOf(event: FinalEvent): TaskOutcomeName {
+  if (event.type === 'completed') return 'completed';
+  return event.error.code === 'cancelled' ? 'cancelled' : 'failed';
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${ms / 1000} s`;
+}

@@ -1,0 +1,49 @@
+import { tmpdir } from 'node:os';
+import { ConfigError, parseConfig } from '@mediaflow/config';
+import { workerConfigSchema } from './worker-config';
+
+describe('workerConfigSchema', () => {
+  const schema = workerConfigSchema(3010);
+
+  it('starts with no environment at all', () => {
+    expect(parseConfig(schema, {})).toEqual({
+      LOG_LEVEL: 'info',
+      HOST: '0.0.0.0',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_REQUEST_TIMEOUT_MS: 10000,
+      PORT: 3010,
+      MEDIAFLOW_DATA_DIR: './.mediaflow',
+      MEDIAFLOW_TASK_ACK_WAIT_MS: 30000,
+      MEDIAFLOW_WORKER_CONCURRENCY: 2,
+      MEDIAFLOW_TASK_TIMEOUT_MS: 3600000,
+      TMPDIR: tmpdir(),
+    });
+  });
+
+  it('reads what is set', () => {
+    const config = parseConfig(schema, {
+      MEDIAFLOW_TASK_ACK_WAIT_MS: '3000',
+      MEDIAFLOW_WORKER_CONCURRENCY: '1',
+      MEDIAFLOW_DATA_DIR: '/srv/mediaflow',
+      TMPDIR: '/scratch',
+    });
+    expect(config).toMatchObject({
+      MEDIAFLOW_TASK_ACK_WAIT_MS: 3000,
+      MEDIAFLOW_WORKER_CONCURRENCY: 1,
+      MEDIAFLOW_DATA_DIR: '/srv/mediaflow',
+      TMPDIR: '/scratch',
+    });
+  });
+
+  it('refuses bad values with one line naming each', () => {
+    let error: unknown;
+    try {
+      parseConfig(schema, { MEDIAFLOW_WORKER_CONCURRENCY: '0', MEDIAFLOW_TASK_ACK_WAIT_MS: 'soon' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain('MEDIAFLOW_WORKER_CONCURRENCY must be ≥ 1 (got "0")');
+    expect((error as Error).message).toContain('MEDIAFLOW_TASK_ACK_WAIT_MS must be a number of milliseconds (got "soon")');
+  });
+});

@@ -1,0 +1,37 @@
+import { tmpdir } from 'node:os';
+import { natsEnv, port, serviceEnv } from '@mediaflow/config';
+import { z } from 'zod';
+
+const milliseconds = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(min, `must be ≥ ${min}`)
+    .max(max, `must be ≤ ${max}`)
+    .default(fallback);
+
+/** What every worker reads on top of the service and NATS settings. */
+export const workerEnv = {
+  /** Local files live under `files/` here. */
+  MEDIAFLOW_DATA_DIR: z.string().min(1).default('./.mediaflow'),
+  /** How long a worker may be silent before JetStream gives its task to another; heartbeats go at a third of it. */
+  MEDIAFLOW_TASK_ACK_WAIT_MS: milliseconds(1_000, 3_600_000, 30_000),
+  /** Tasks one worker process runs at once, across its kinds. */
+  MEDIAFLOW_WORKER_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be ≥ 1')
+    .max(64, 'must be ≤ 64')
+    .default(2),
+  /** One attempt longer than this is aborted and fails with `timeout` (retried). */
+  MEDIAFLOW_TASK_TIMEOUT_MS: milliseconds(1_000, 7 * 24 * 3_600_000, 3_600_000),
+  /** Where each attempt gets its scratch directory. */
+  TMPDIR: z.string().min(1).default(tmpdir()),
+};
+
+/** A worker's environment, listening for probes on `defaultPort` unless PORT says otherwise. */
+export function workerConfigSchema(defaultPort: number) {
+  return z.object({ ...serviceEnv, ...natsEnv, ...workerEnv, PORT: port(defaultPort) });
+}
+
+export type WorkerConfig = z.output<ReturnType<typeof workerConfigSchema>>;
