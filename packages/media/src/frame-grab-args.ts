@@ -1,0 +1,98 @@
+/**
+ * ffmpeg arguments for grabbing one frame as a PNG. Pure, so the exact
+ * command is what the tests assert.
+ */
+
+/** Frames the representative pick chooses among. */
+export const CANDIDATE_FRAMES = 10;
+/** The search window: the first 10 % of the video, at least 1 s, at most 30 s of decoding. */
+export const WINDOW_SHARE = 0.1;
+export const MIN_WINDOW_SECONDS = 1;
+export const MAX_WINDOW_SECONDS = 30;
+/** How far past the window a long black opening is searched before giving up. */
+export const BLACK_LEAD_LIMIT_SECONDS = 60;
+/** A pixel darker than this luma is black; a frame with at least BLACK_SHARE % of them is a black frame. */
+export const BLACK_LUMA = 32;
+export const BLACK_SHARE = 90;
+
+function input(path: string): string[] {
+  // file: only, so a crafted playlist cannot reach the network or other protocols.
+  return ['-protocol_whitelist', 'file', '-i', `file:${path}`];
+}
+
+function pngOutput(path: string): string[] {
+  return ['-frames:v', '1', '-update', '1', '-f', 'image2', '-c:v', 'png', '-y', `file:${path}`];
+}
+
+/** `0:V:0`: the first video stream that is not cover art. */
+const VIDEO_ONLY = ['-map', '0:V:0', '-an', '-sn', '-dn'];
+
+/** The frame at `atSeconds` (input seeking: fast, and exact since ffmpeg decodes from the keyframe before). */
+export function frameAtArgs(inputPath: string, outputPath: string, atSeconds: number): string[] {
+  return ['-ss', seconds(atSeconds), ...input(inputPath), ...VIDEO_ONLY, ...pngOutput(outputPath)];
+}
+
+/** The last frame: every frame of the last 2 s overwrites the same file. */
+export function lastFrameArgs(inputPath: string, outputPath: string): string[] {
+  return [
+    '-sseof',
+    '-2',
+    ...input(inputPath),
+    ...VIDEO_ONLY,
+    '-update',
+    '1',
+    '-f',
+    'image2',
+    '-c:v',
+    'png',
+    '-y',
+    `file:${outputPath}`,
+  ];
+}
+
+/**
+ * A representative, non-black frame from the start of the video, in one
+ * pass from the beginning:
+ * - `fps` samples the video so that CANDIDATE_FRAMES samples span the
+ *   window (10 % of the duration, 1..30 s), which bounds the work below;
+ * - `blackframe=amount=0` tags every sample with its share of black pixels
+ *   and `metadata=select` keeps those under BLACK_SHARE %, so a black
+ *   opening (fade-in, leader) is skipped rather than counted in the window;
+ * - `thumbnail` picks, among the first CANDIDATE_FRAMES kept samples, the
+ *   one closest to their average colour histogram (the least odd one), and
+ *   `-frames:v 1` stops ffmpeg as soon as it has;
+ * - `-t` bounds the decoding when the opening is black for long.
+ * An all-black video yields no frame at all; the caller falls back.
+ */
+export function representativeFrameArgs(
+  inputPath: string,
+  outputPath: string,
+  durationSeconds: number | null,
+): string[] {
+  const window = searchWindow(durationSeconds);
+  const filters = [
+    `fps=${CANDIDATE_FRAMES}/${seconds(window)}`,
+    `blackframe=amount=0:threshold=${BLACK_LUMA}`,
+    `metadata=mode=select:key=lavfi.blackframe.pblack:value=${BLACK_SHARE}:function=less`,
+    `thumbnail=n=${CANDIDATE_FRAMES}`,
+  ].join(',');
+  return [
+    '-t',
+    seconds(window + BLACK_LEAD_LIMIT_SECONDS),
+    ...input(inputPath),
+    ...VIDEO_ONLY,
+    '-vf',
+    filters,
+    ...pngOutput(outputPath),
+  ];
+}
+
+export function searchWindow(durationSeconds: number | null): number {
+  if (durationSeconds === null || !(durationSeconds > 0)) return MAX_WINDOW_SECONDS;
+  return Math.min(MAX_WINDOW_SECONDS, Math.max(MIN_WINDOW_SECONDS, durationSeconds * WINDOW_SHARE));
+}
+
+/** Seconds as ffmpeg reads them, to the millisecond. */
+function seconds(value: number): string {
+  return String(Math.round(value * 1000) / 1000);
+}
