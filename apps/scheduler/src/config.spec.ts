@@ -1,0 +1,41 @@
+import { ConfigError, parseConfig } from '@mediaflow/config';
+import { schedulerConfigSchema } from './config';
+
+describe('schedulerConfigSchema', () => {
+  it('starts with no environment at all: local NATS and PostgreSQL, HTTP on 3002, the documented defaults', () => {
+    expect(parseConfig(schedulerConfigSchema, {})).toEqual({
+      LOG_LEVEL: 'info',
+      HOST: '0.0.0.0',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_REQUEST_TIMEOUT_MS: 10000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mediaflow',
+      PORT: 3002,
+      MEDIAFLOW_DATA_DIR: './.mediaflow',
+      MEDIAFLOW_TASK_ACK_WAIT_MS: 30000,
+      MEDIAFLOW_TASK_MAX_ATTEMPTS: 3,
+      MEDIAFLOW_RECONCILE_INTERVAL_MS: 10000,
+      MEDIAFLOW_TASK_STALL_MS: 150000,
+      MEDIAFLOW_WEBHOOK_TIMEOUT_MS: 10000,
+    });
+  });
+
+  it('derives the stall time from the ack wait unless it is given', () => {
+    expect(parseConfig(schedulerConfigSchema, { MEDIAFLOW_TASK_ACK_WAIT_MS: '3000' }).MEDIAFLOW_TASK_STALL_MS).toBe(15000);
+    expect(
+      parseConfig(schedulerConfigSchema, { MEDIAFLOW_TASK_ACK_WAIT_MS: '3000', MEDIAFLOW_TASK_STALL_MS: '4000' })
+        .MEDIAFLOW_TASK_STALL_MS,
+    ).toBe(4000);
+  });
+
+  it.each([
+    ['MEDIAFLOW_TASK_MAX_ATTEMPTS', '0'],
+    ['MEDIAFLOW_TASK_ACK_WAIT_MS', 'soon'],
+    ['MEDIAFLOW_RECONCILE_INTERVAL_MS', '1.5'],
+    ['NATS_URL', 'http://x'],
+  ])('refuses %s=%s with one line naming it', (name, value) => {
+    expect(() => parseConfig(schedulerConfigSchema, { [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig(schedulerConfigSchema, { [name]: value })).toThrow(
+      new RegExp(`^Invalid configuration: ${name}`),
+    );
+  });
+});

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { FilesRepository } from '../files/files.repository';
+import { TasksRepository } from '../tasks/tasks.repository';
+import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
+import { Sql } from './sql';
+
+/** The scheduler's tables, over one connection (inside a transaction or not). */
+export interface Repositories {
+  tasks: TasksRepository;
+  files: FilesRepository;
+  deliveries: WebhookDeliveriesRepository;
+}
+
+function repositories(runner: QueryRunner): Repositories {
+  const sql = new Sql(runner);
+  return {
+    tasks: new TasksRepository(sql),
+    files: new FilesRepository(sql),
+    deliveries: new WebhookDeliveriesRepository(sql),
+  };
+}
+
+/** Opens connections to the scheduler schema: for reads, for transactions, and for advisory locks. */
+@Injectable()
+export class SchedulerStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Statements each on their own (autocommit). */
+  read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.withRunner((runner) => work(repositories(runner)));
+  }
+
+  /** One READ COMMITTED transaction: committed when `work` resolves, rolled back when it throws. */
+  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.withRunner(async (runner) => {
+      await runner.startTransaction('READ COMMITTED');
+      try {
+        const result = await work(repositories(runner));
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs `work` only if this process gets the advisory lock `name`: one
+   * replica at a time does it. The lock is a transaction lock held by a
+   * connection of its own that only waits while `work` runs (on other
+   * connections), so it goes whenever that transaction ends, even if this
+   * process dies. Resolves false when another replica holds it.
+   */
+  withAdvisoryLock(name: string, work: () => Promise<void>): Promise<boolean> {
+    return this.withRunner(async (runner) => {
+      await runner.startTransaction('READ COMMITTED');
+      try {
+        const [row] = await new Sql(runner).rows<{ locked: boolean }>(
+          'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
+          [name],
+        );
+        if (row?.locked) await work();
+        return row?.locked === true;
+      } finally {
+        await runner.rollbackTransaction().catch(() => undefined);
+      }
+    });
+  }
+
+  private async withRunner<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work(runner);
+    } finally {
+      await runner.release();
+    }
+  }
+}

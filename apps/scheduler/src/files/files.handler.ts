@@ -1,0 +1,28 @@
+import { schedulerRpc, type List, type StoredFile } from '@mediaflow/contracts';
+import { RpcErrorPassthroughFilter } from '@mediaflow/messaging';
+import { Controller, UseFilters } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import type { SchedulerRequest } from '../tasks/tasks.handler';
+import { FilesService, type DeletedFile } from './files.service';
+
+/** The scheduler's file subjects; each one calls the service and nothing else. */
+@Controller()
+@UseFilters(new RpcErrorPassthroughFilter())
+export class FilesHandler {
+  constructor(private readonly files: FilesService) {}
+
+  @MessagePattern(schedulerRpc.getFile.subject)
+  getFile(@Payload() request: SchedulerRequest<'getFile'>): Promise<StoredFile> {
+    return this.files.get(request.project_id, request.id);
+  }
+
+  @MessagePattern(schedulerRpc.listFiles.subject)
+  listFiles(@Payload() request: SchedulerRequest<'listFiles'>): Promise<List<StoredFile>> {
+    return this.files.list(request.project_id, request.query);
+  }
+
+  @MessagePattern(schedulerRpc.deleteFile.subject)
+  deleteFile(@Payload() request: SchedulerRequest<'deleteFile'>): Promise<DeletedFile> {
+    return this.files.delete(request.project_id, request.id);
+  }
+}

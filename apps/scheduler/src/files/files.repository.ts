@@ -1,0 +1,103 @@
+import type { FileListQuery, ProducedFile } from '@mediaflow/contracts';
+import type { Sql } from '../database/sql';
+import type { FileRow } from './file-row';
+
+/** A file a task made, to record: the worker's record plus who made it. */
+export interface NewFile extends ProducedFile {
+  project_id: string;
+  task_id: string;
+  ref: string | null;
+}
+
+/** `scheduler.files`. A deleted file keeps its row (with deleted_at) so tasks that made or used it still make sense. */
+export class FilesRepository {
+  constructor(private readonly sql: Sql) {}
+
+  /** Records files once: the worker's id is the key, so a redelivered result adds nothing. */
+  async insert(files: readonly NewFile[]): Promise<void> {
+    for (const file of files) {
+      await this.sql.rows(
+        `INSERT INTO scheduler.files
+           (id, project_id, task_id, ref, kind, mimetype, format, filename, width, height, duration, fps, filesize,
+            has_audio, has_video, language, storage_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         ON CONFLICT (id) DO NOTHING`,
+        [
+          file.id,
+          file.project_id,
+          file.task_id,
+          file.ref,
+          file.kind,
+          file.mimetype,
+          file.format,
+          file.filename,
+          file.width,
+          file.height,
+          file.duration,
+          file.fps,
+          file.filesize,
+          file.has_audio,
+          file.has_video,
+          file.language,
+          file.storage_key,
+        ],
+      );
+    }
+  }
+
+  /** Files by id and the files these tasks made, deleted ones included. */
+  ofTasks(taskIds: readonly string[], fileIds: readonly string[]): Promise<FileRow[]> {
+    return this.sql.rows<FileRow>(
+      'SELECT * FROM scheduler.files WHERE task_id = ANY($1::text[]) OR id = ANY($2::text[])',
+      [[...taskIds], [...fileIds]],
+    );
+  }
+
+  /** Which of these file ids and storage keys recorded files have. */
+  async recordedKeys(ids: readonly string[], keys: readonly string[]): Promise<Set<string>> {
+    const rows = await this.sql.rows<{ id: string; storage_key: string }>(
+      'SELECT id, storage_key FROM scheduler.files WHERE id = ANY($1::text[]) OR storage_key = ANY($2::text[])',
+      [[...ids], [...keys]],
+    );
+    return new Set(rows.flatMap((row) => [row.id, row.storage_key]));
+  }
+
+  byIds(ids: readonly string[]): Promise<FileRow[]> {
+    return this.sql.rows<FileRow>('SELECT * FROM scheduler.files WHERE id = ANY($1::text[])', [[...ids]]);
+  }
+
+  findInProject(projectId: string, id: string): Promise<FileRow | undefined> {
+    return this.sql.first<FileRow>(
+      'SELECT * FROM scheduler.files WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL',
+      [id, projectId],
+    );
+  }
+
+  async list(projectId: string, query: FileListQuery): Promise<{ rows: FileRow[]; total: number }> {
+    const params: unknown[] = [projectId];
+    let filter = 'project_id = $1 AND deleted_at IS NULL';
+    if (query.kind) {
+      params.push(query.kind);
+      filter += ` AND kind = $${params.length}`;
+    }
+    const [counted] = await this.sql.rows<{ total: number }>(
+      `SELECT count(*)::int AS total FROM scheduler.files WHERE ${filter}`,
+      params,
+    );
+    const rows = await this.sql.rows<FileRow>(
+      `SELECT * FROM scheduler.files WHERE ${filter}
+       ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.limit, (query.page - 1) * query.limit],
+    );
+    return { rows, total: counted?.total ?? 0 };
+  }
+
+  /** True when this call deleted it (not another one before). */
+  async markDeleted(projectId: string, id: string): Promise<boolean> {
+    const changed = await this.sql.count(
+      'UPDATE scheduler.files SET deleted_at = now() WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL',
+      [id, projectId],
+    );
+    return changed > 0;
+  }
+}

@@ -1,0 +1,64 @@
+import {
+  FileListQuerySchema,
+  ID_PREFIX,
+  MediaflowError,
+  idSchema,
+  toList,
+  type List,
+  type StoredFile,
+} from '@mediaflow/contracts';
+import type { Storage } from '@mediaflow/storage';
+import { zodIssuesToDetails } from '@mediaflow/workflow';
+import { Inject, Injectable } from '@nestjs/common';
+import { SchedulerStore } from '../database/scheduler-store';
+import { STORAGE } from '../scheduler-tokens';
+import { toStoredFile } from './stored-file';
+
+const fileId = idSchema(ID_PREFIX.file);
+
+export interface DeletedFile {
+  id: string;
+  object: 'file';
+  deleted: true;
+}
+
+/** Files the project's tasks made. Another project's file is answered exactly like a missing one. */
+@Injectable()
+export class FilesService {
+  constructor(
+    private readonly store: SchedulerStore,
+    @Inject(STORAGE) private readonly storage: Storage,
+  ) {}
+
+  async get(projectId: string, id: string): Promise<StoredFile> {
+    if (!fileId.safeParse(id).success) throw notFound(id);
+    const row = await this.store.read((repos) => repos.files.findInProject(projectId, id));
+    if (!row) throw notFound(id);
+    return toStoredFile(row);
+  }
+
+  async list(projectId: string, rawQuery: Record<string, unknown>): Promise<List<StoredFile>> {
+    const parsed = FileListQuerySchema.safeParse(rawQuery);
+    if (!parsed.success) {
+      throw new MediaflowError('validation_failed', 'The list query is invalid', zodIssuesToDetails(parsed.error.issues));
+    }
+    const { rows, total } = await this.store.read((repos) => repos.files.list(projectId, parsed.data));
+    return toList(rows.map(toStoredFile), parsed.data, total);
+  }
+
+  /**
+   * The bytes first, then the record: if deleting the bytes fails the file
+   * is still there to delete again, and deleting them twice is harmless.
+   */
+  async delete(projectId: string, id: string): Promise<DeletedFile> {
+    const file = await this.get(projectId, id);
+    await this.storage.delete(file.storage_key);
+    if (!(await this.store.read((repos) => repos.files.markDeleted(projectId, id)))) throw notFound(id);
+    return { id, object: 'file', deleted: true };
+  }
+}
+
+function notFound(id: string): MediaflowError {
+  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
+  return new MediaflowError('not_found', `No file ${shown} in this project`);
+}

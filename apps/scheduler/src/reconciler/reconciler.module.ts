@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { RunsModule } from '../runs/runs.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { Reconciler } from './reconciler.service';
+
+@Module({
+  imports: [RunsModule, WebhooksModule],
+  providers: [Reconciler],
+  exports: [Reconciler],
+})
+export class ReconcilerModule {}

@@ -1,0 +1,119 @@
+import type { TaskDispatch } from '@mediaflow/contracts';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { SchedulerConfig } from '../config';
+import { SchedulerStore } from '../database/scheduler-store';
+import { DispatchPublisher } from '../runs/dispatch-publisher';
+import { RunsService } from '../runs/runs.service';
+import { buildTaskDispatch } from '../runs/task-dispatch';
+import { SCHEDULER_CONFIG } from '../scheduler-tokens';
+import type { TaskRow } from '../tasks/task-row';
+import { WebhookSender } from '../webhooks/webhook-sender.service';
+
+/** One replica reconciles at a time. */
+export const RECONCILE_LOCK = 'mediaflow:scheduler:reconcile';
+/** A dispatch written this long ago and still not published lost its publish (it normally takes milliseconds). */
+export const UNPUBLISHED_GRACE_MS = 2_000;
+/** Tasks (or deliveries) looked at per kind of work per round; the rest wait for the next round. */
+const BATCH = 100;
+
+/**
+ * What no event will ever trigger: publishing dispatches that never reached
+ * the broker, dispatching retries whose backoff is over, giving tasks whose
+ * worker fell silent a new attempt (or failing them with `timeout`), and
+ * sending webhooks. PostgreSQL says what is due; a round every
+ * MEDIAFLOW_RECONCILE_INTERVAL_MS.
+ */
+@Injectable()
+export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(Reconciler.name);
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<void>;
+
+  constructor(
+    private readonly store: SchedulerStore,
+    private readonly runs: RunsService,
+    private readonly publisher: DispatchPublisher,
+    private readonly webhooks: WebhookSender,
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.runRound(), this.config.MEDIAFLOW_RECONCILE_INTERVAL_MS);
+    // A restarted scheduler catches up at once rather than an interval later.
+    void this.runRound();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.round;
+  }
+
+  /** One round, unless one is still under way (a slow webhook, say). Resolves when it is over. */
+  runRound(): Promise<void> {
+    this.round ??= this.reconcile()
+      .catch((error: unknown) => this.logger.error(`reconciling failed: ${(error as Error).message}`))
+      .finally(() => {
+        this.round = undefined;
+      });
+    return this.round;
+  }
+
+  private async reconcile(): Promise<void> {
+    await this.store.withAdvisoryLock(RECONCILE_LOCK, async () => {
+      await this.step('publishing lost dispatches', () => this.publishLost());
+      await this.step('dispatching due retries', () => this.dispatchDueRetries());
+      await this.step('handling silent tasks', () => this.handleSilent());
+      await this.step('sending webhooks', () => this.webhooks.sendDue(BATCH));
+    });
+  }
+
+  /** Each kind of work on its own: one failing does not hold up the others. */
+  private async step(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.error(`${what} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async publishLost(): Promise<void> {
+    const rows = await this.store.read((repos) => repos.tasks.unpublished(UNPUBLISHED_GRACE_MS, BATCH));
+    // The same attempt again: if the first publish did land, the broker drops this one.
+    await this.publisher.publish(await this.withInputs(rows));
+  }
+
+  private async dispatchDueRetries(): Promise<void> {
+    const due = await this.store.read((repos) => repos.tasks.dueRetries(BATCH));
+    for (const task of due) await this.each(task, () => this.runs.dispatchDueRetry(task.id, task.attempt));
+  }
+
+  private async handleSilent(): Promise<void> {
+    const stallMs = this.config.MEDIAFLOW_TASK_STALL_MS;
+    const silent = await this.store.read((repos) => repos.tasks.stalled(stallMs, BATCH));
+    for (const task of silent) {
+      await this.each(task, () =>
+        task.attempt >= task.max_attempts
+          ? this.runs.timeOut(task.id, task.attempt, stallMs)
+          : this.runs.redispatchSilent(task.id, task.attempt, stallMs),
+      );
+    }
+  }
+
+  /** One task's trouble (a bug, a row that cannot be dispatched) does not hold up the others. */
+  private async each(task: TaskRow, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      this.logger.error(`${task.kind} task ${task.id}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Dispatch messages for these rows, with their input files. */
+  private async withInputs(rows: readonly TaskRow[]): Promise<TaskDispatch[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.input_file_id).filter((id): id is string => id !== null);
+    const files = new Map((await this.store.read((repos) => repos.files.byIds(ids))).map((file) => [file.id, file]));
+    return rows.map((row) => buildTaskDispatch(row, row.input_file_id ? files.get(row.input_file_id) : undefined));
+  }
+}

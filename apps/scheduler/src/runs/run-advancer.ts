@@ -1,0 +1,103 @@
+import { FINAL_TASK_STATUSES, type TaskDispatch, type TaskError, type TaskStatus } from '@mediaflow/contracts';
+import type { Advance, RunStep } from '@mediaflow/workflow';
+import type { Repositories } from '../database/scheduler-store';
+import { buildTaskTree } from '../tasks/task-tree';
+import { toWebhookBody } from '../webhooks/webhook-body';
+import { summariseWorkflowRun } from './run-changes';
+import { loadRun, type LoadedRun } from './run-loader';
+import { stepChanges } from './run-rows';
+import { buildTaskDispatch } from './task-dispatch';
+
+export const CANCELLED_ERROR: TaskError = { code: 'cancelled', message: 'The task was cancelled' };
+
+export const isFinal = (status: TaskStatus): boolean => FINAL_TASK_STATUSES.includes(status);
+
+export interface AdvanceOptions {
+  /** The errors of the steps this change fails. */
+  failures?: ReadonlyMap<string, TaskError>;
+  /** The run ends so, whatever its steps say: its source could not be had, or it was cancelled. */
+  end?: { status: 'failed' | 'cancelled'; error: TaskError };
+  /** The run's source file, once ingested. */
+  runInput?: string;
+}
+
+export interface AppliedAdvance {
+  /** Attempts to publish once the transaction has committed. */
+  dispatches: TaskDispatch[];
+  /** The run as it is now. */
+  run: LoadedRun;
+}
+
+/**
+ * Writes what the engine decided, inside the transaction that holds the
+ * run's lock: each changed step (conditionally on the status it was decided
+ * from), a new attempt for each ready step, the run's own status and
+ * progress, and, when the run has just ended, its webhook delivery.
+ */
+export async function applyAdvance(
+  repos: Repositories,
+  run: LoadedRun,
+  before: readonly RunStep[],
+  advance: Advance,
+  options: AdvanceOptions = {},
+): Promise<AppliedAdvance> {
+  const dispatches: TaskDispatch[] = [];
+  for (const { step, from, dispatch } of stepChanges(before, advance)) {
+    if (dispatch) {
+      const row = await repos.tasks.dispatchReady(step.id, from, step.input?.id ?? null);
+      if (!row) throw new RunChangedError(step.id, from);
+      dispatches.push(buildTaskDispatch(row, run.files.get(row.input_file_id)));
+      continue;
+    }
+    const error =
+      step.status === 'cancelled' ? CANCELLED_ERROR : step.status === 'failed' ? options.failures?.get(step.id) : undefined;
+    const changed = await repos.tasks.updateStep(step.id, from, {
+      status: step.status,
+      input_file_id: step.input?.id ?? null,
+      output_file_id: step.output?.id ?? null,
+      ...(error ? { error } : {}),
+    });
+    if (changed === 0) throw new RunChangedError(step.id, from);
+  }
+
+  const wasFinal = isFinal(run.root.status);
+  if (!wasFinal) await updateRoot(repos, run, advance.steps, options);
+  const after = await loadRun(repos, run.root.id);
+  const { root } = after;
+  if (!wasFinal && isFinal(root.status) && root.webhook_url) {
+    await repos.deliveries.insert(root.id, root.webhook_url, toWebhookBody(buildTaskTree(root.id, after.rows, after.files)));
+  }
+  return { dispatches, run: after };
+}
+
+async function updateRoot(repos: Repositories, run: LoadedRun, steps: readonly RunStep[], options: AdvanceOptions): Promise<void> {
+  const { root } = run;
+  if (root.kind === 'workflow') {
+    const summary = summariseWorkflowRun(run, steps);
+    const status = options.end?.status ?? summary.status;
+    if (status === root.status && summary.progress === root.progress && !options.end && !options.runInput) return;
+    await repos.tasks.updateRun(root.id, {
+      status,
+      progress: summary.progress,
+      ...(options.end ? { error: options.end.error } : {}),
+      ...(options.runInput ? { input_file_id: options.runInput } : {}),
+    });
+    return;
+  }
+  // A single task is its own only step, moved above with the rest; only its source or a cancel ends it from outside.
+  if (options.end) {
+    await repos.tasks.updateRun(root.id, { status: options.end.status, progress: root.progress, error: options.end.error });
+  }
+}
+
+/**
+ * A conditional update found its row changed. Under the run's lock that is
+ * a bug, not a race: the transaction is rolled back, and the event that
+ * caused it comes again.
+ */
+export class RunChangedError extends Error {
+  constructor(taskId: string, from: TaskStatus) {
+    super(`task ${taskId} is no longer ${from}`);
+    this.name = 'RunChangedError';
+  }
+}

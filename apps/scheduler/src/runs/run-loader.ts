@@ -1,0 +1,37 @@
+import type { TaskRecord } from '@mediaflow/contracts';
+import type { Repositories } from '../database/scheduler-store';
+import { indexFiles, type FileIndex } from '../files/file-index';
+import type { TaskRow } from '../tasks/task-row';
+import { buildTaskTree } from '../tasks/task-tree';
+import { splitRun, type RunRows } from './run-rows';
+
+/** Every row of one run and every file its tasks made or take. */
+export interface LoadedRun extends RunRows {
+  rows: TaskRow[];
+  files: FileIndex;
+}
+
+export async function loadRun(repos: Repositories, runId: string): Promise<LoadedRun> {
+  const rows = await repos.tasks.runRows(runId);
+  const fileIds = rows.flatMap((row) => [row.input_file_id, row.output_file_id]).filter((id): id is string => id !== null);
+  const files = await repos.files.ofTasks(
+    rows.map((row) => row.id),
+    fileIds,
+  );
+  return { ...splitRun(rows, runId), rows, files: indexFiles(files) };
+}
+
+/**
+ * Takes the run's lock (its root row, FOR UPDATE), then loads it: whatever
+ * happens to a run's tasks happens one change at a time, across replicas.
+ */
+export async function lockRun(repos: Repositories, runId: string): Promise<LoadedRun | undefined> {
+  if (!(await repos.tasks.lockRun(runId))) return undefined;
+  return loadRun(repos, runId);
+}
+
+/** A task with its subtree, as the bus answers it. */
+export async function readTaskTree(repos: Repositories, task: TaskRow): Promise<TaskRecord> {
+  const run = await loadRun(repos, task.run_id);
+  return buildTaskTree(task.id, run.rows, run.files);
+}

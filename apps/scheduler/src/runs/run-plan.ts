@@ -1,0 +1,98 @@
+import type { TaskSource, Workflow, WorkflowTaskKind } from '@mediaflow/contracts';
+import { planRun } from '@mediaflow/workflow';
+import type { NewTask } from '../tasks/tasks.repository';
+import { INGEST_REF } from '../tasks/task-row';
+
+/** What is to run: a workflow, or one task of one kind on its own. */
+export type RunSubject =
+  | { kind: 'workflow'; workflow: Workflow }
+  | { kind: WorkflowTaskKind; options: Record<string, unknown> };
+
+export interface RunRequest {
+  projectId: string;
+  automationId: string | null;
+  subject: RunSubject;
+  source: TaskSource;
+  webhook: { url: string; secret: string } | null;
+}
+
+export interface PlannedRun {
+  root: NewTask;
+  /** A workflow's steps, waiting, in pre-order; empty for a single task (its root is its step). */
+  steps: NewTask[];
+  /** Fetches a URL source; the run starts on its output. */
+  ingest: NewTask | null;
+}
+
+/**
+ * The rows a new run starts as (docs/runs.md, The flow, 2). A workflow run
+ * is under way from the start; a single task waits for its input like any
+ * step. Every row carries the project and the automation, so that listing
+ * and filtering never need the tree.
+ */
+export function planRunRows(request: RunRequest, newTaskId: () => string, maxAttempts: number): PlannedRun {
+  const rootId = newTaskId();
+  const sourceUrl = 'url' in request.source ? request.source.url : null;
+  const common = {
+    project_id: request.projectId,
+    run_id: rootId,
+    automation_id: request.automationId,
+    max_attempts: maxAttempts,
+    webhook_url: null,
+    webhook_secret: null,
+    workflow: null,
+    conditions: null,
+    started: false,
+  } as const;
+  const { subject } = request;
+  const root: NewTask = {
+    ...common,
+    id: rootId,
+    parent_id: null,
+    branch: null,
+    position: 0,
+    kind: subject.kind,
+    ref: null,
+    options: subject.kind === 'workflow' ? {} : subject.options,
+    workflow: subject.kind === 'workflow' ? subject.workflow : null,
+    status: subject.kind === 'workflow' ? 'processing' : 'waiting',
+    started: subject.kind === 'workflow',
+    input_file_id: 'file_id' in request.source ? request.source.file_id : null,
+    source_url: sourceUrl,
+    webhook_url: request.webhook?.url ?? null,
+    webhook_secret: request.webhook?.secret ?? null,
+  };
+  const steps: NewTask[] =
+    subject.kind === 'workflow'
+      ? planRun(subject.workflow, newTaskId).map((step) => ({
+          ...common,
+          id: step.id,
+          parent_id: step.parentId ?? rootId,
+          branch: step.branch,
+          position: step.position,
+          kind: step.kind,
+          ref: step.ref,
+          options: step.options,
+          conditions: step.conditions,
+          status: step.status,
+          input_file_id: null,
+          source_url: null,
+        }))
+      : [];
+  const ingest: NewTask | null = sourceUrl
+    ? {
+        ...common,
+        id: newTaskId(),
+        parent_id: rootId,
+        branch: null,
+        position: 0,
+        kind: 'ingest',
+        ref: INGEST_REF,
+        options: {},
+        status: 'waiting',
+        input_file_id: null,
+        source_url: sourceUrl,
+      }
+    : null;
+  return { root, steps, ingest };
+}

@@ -1,0 +1,320 @@
+import {
+  ID_PREFIX,
+  MediaflowError,
+  newId,
+  type ProducedFile,
+  type TaskDispatch,
+  type TaskError,
+  type TaskEvent,
+  type TaskRecord,
+  type TaskResult,
+} from '@mediaflow/contracts';
+import { attemptPrefix, type Storage } from '@mediaflow/storage';
+import { cancelRun, completeStep, failStep, startRun, type Advance } from '@mediaflow/workflow';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TASK_RETRY_BACKOFF, backoffMs } from '../backoff';
+import type { SchedulerConfig } from '../config';
+import { SchedulerStore, type Repositories } from '../database/scheduler-store';
+import { toStepFile } from '../files/stored-file';
+import { SCHEDULER_CONFIG, STORAGE } from '../scheduler-tokens';
+import { isRoot, type TaskRow } from '../tasks/task-row';
+import { buildTaskTree } from '../tasks/task-tree';
+import { DispatchPublisher } from './dispatch-publisher';
+import { CANCELLED_ERROR, applyAdvance, isFinal, type AdvanceOptions } from './run-advancer';
+import { cancelSubtree, skipUnfinished } from './run-changes';
+import { loadRun, lockRun, type LoadedRun } from './run-loader';
+import { planRunRows, type RunRequest } from './run-plan';
+import { toRunSteps } from './run-rows';
+import { buildTaskDispatch } from './task-dispatch';
+
+type Completed = Extract<TaskEvent, { type: 'completed' }>;
+
+/** What a transaction decided that the broker must hear once it has committed. */
+interface Decided {
+  dispatches: TaskDispatch[];
+  cancels?: string[];
+}
+
+const NOTHING: Decided = { dispatches: [] };
+
+/**
+ * Runs and their tasks through their lives: created, dispatched, advanced on
+ * what workers report, retried, failed, cancelled. Each change is one
+ * transaction under the run's lock; the broker hears of it after commit.
+ */
+@Injectable()
+export class RunsService {
+  private readonly logger = new Logger(RunsService.name);
+
+  constructor(
+    private readonly store: SchedulerStore,
+    private readonly publisher: DispatchPublisher,
+    @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
+    @Inject(STORAGE) private readonly storage: Storage,
+  ) {}
+
+  /** Writes the run's tasks and starts it: its ingest, or with a stored file its first steps. */
+  async create(request: RunRequest): Promise<TaskRecord> {
+    const { decided, record } = await this.store.transaction(async (repos) => {
+      const source =
+        'file_id' in request.source ? await repos.files.findInProject(request.projectId, request.source.file_id) : undefined;
+      if ('file_id' in request.source && !source) {
+        throw new MediaflowError('not_found', `No file ${request.source.file_id} in this project`);
+      }
+      const plan = planRunRows(request, () => newId(ID_PREFIX.task), this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS);
+      await repos.tasks.insert([plan.root, ...plan.steps, ...(plan.ingest ? [plan.ingest] : [])]);
+      const run = await this.locked(repos, plan.root.id);
+
+      let decided: Decided;
+      let now: LoadedRun;
+      if (run.ingest) {
+        const ingest = await repos.tasks.dispatchReady(run.ingest.id, 'waiting', null);
+        if (!ingest) throw new Error(`ingest ${run.ingest.id} of a new run could not be dispatched`);
+        decided = { dispatches: [buildTaskDispatch(ingest, undefined)] };
+        now = await loadRun(repos, run.root.id);
+      } else {
+        const before = toRunSteps(run, run.files);
+        const applied = await applyAdvance(repos, run, before, startRun(before, toStepFile(source!)));
+        decided = { dispatches: applied.dispatches };
+        now = applied.run;
+      }
+      return { decided, record: buildTaskTree(run.root.id, now.rows, now.files) };
+    });
+    await this.announce(decided);
+    return record;
+  }
+
+  /** Under the run's lock like every status change, so that a cancel deciding on `pending` meets no `processing`. */
+  async started(taskId: string, attempt: number): Promise<void> {
+    await this.store.transaction(async (repos) => {
+      if (await this.lockRunOf(repos, taskId)) await repos.tasks.markStarted(taskId, attempt);
+    });
+  }
+
+  /** Changes no status: progress only grows, and only for the attempt awaited. */
+
+  async progress(taskId: string, attempt: number, progress: number): Promise<void> {
+    await this.store.read((repos) => repos.tasks.recordProgress(taskId, attempt, progress));
+  }
+
+  /**
+   * An attempt's result: its files recorded (once), the step completed, the
+   * steps after it made ready. The ingest's result is the run's source, on
+   * which the run starts.
+   */
+  async complete(event: Completed): Promise<void> {
+    const { task_id: taskId, attempt, result } = event;
+    let unrecorded: TaskRow | undefined;
+    const decided = await this.store.transaction(async (repos) => {
+      const found = await this.awaiting(repos, taskId, attempt);
+      if (!found?.waiting) {
+        unrecorded = found?.task;
+        return NOTHING;
+      }
+      const { task } = found;
+      await repos.files.insert(producedFiles(result).map((file) => ({ ...file, project_id: task.project_id, task_id: task.id, ref: task.ref })));
+      if ((await repos.tasks.recordResult(taskId, attempt, task.kind === 'ingest' ? null : (result.data ?? null))) === 0) {
+        throw new Error(`task ${taskId} changed under the run's lock`);
+      }
+      const run = await loadRun(repos, task.run_id);
+      const before = toRunSteps(run, run.files);
+      const output = result.file ? run.files.get(result.file.id) : undefined;
+
+      if (task.kind !== 'ingest') {
+        return applyAdvance(repos, run, before, completeStep(before, taskId, output ? toStepFile(output) : null));
+      }
+      if (!output) {
+        return this.sourceFailed(repos, run, task, { code: 'internal', message: 'The ingest finished without a file' });
+      }
+      await repos.tasks.updateStep(task.id, task.status, { status: 'completed', input_file_id: null, output_file_id: output.id });
+      return applyAdvance(repos, run, before, startRun(before, toStepFile(output)), { runInput: output.id });
+    });
+    await this.announce(decided);
+    if (unrecorded) await this.discardUnrecorded(unrecorded, event);
+  }
+
+  /**
+   * An attempt failed: another attempt after a backoff when the worker says
+   * it is worth one and attempts are left, else the step fails (its subtree
+   * skipped). A failed ingest fails the whole run.
+   */
+  async fail(taskId: string, attempt: number, error: TaskError, retryable: boolean): Promise<void> {
+    const decided = await this.store.transaction(async (repos) => {
+      const found = await this.awaiting(repos, taskId, attempt);
+      if (!found?.waiting) return NOTHING;
+      if (retryable && attempt < found.task.max_attempts) {
+        await repos.tasks.scheduleRetry(taskId, attempt, backoffMs(attempt, TASK_RETRY_BACKOFF));
+        return NOTHING;
+      }
+      return this.failForGood(repos, found.run, found.task, error);
+    });
+    await this.announce(decided);
+  }
+
+  /** A retry whose backoff is over: its next attempt. */
+  async dispatchDueRetry(taskId: string, attempt: number): Promise<void> {
+    await this.dispatchAgain(taskId, (repos) => repos.tasks.dispatchDueRetry(taskId, attempt));
+  }
+
+  /** A task silent for `stallMs` with attempts left: its next attempt. */
+  async redispatchSilent(taskId: string, attempt: number, stallMs: number): Promise<void> {
+    await this.dispatchAgain(taskId, (repos) => repos.tasks.redispatchStalled(taskId, attempt, stallMs), (row) =>
+      this.logger.warn(`${row.kind} task ${row.id} silent for ${stallMs} ms: attempt ${row.attempt} dispatched`),
+    );
+  }
+
+  /** A task silent for too long at its last attempt (the reconciler found it): it fails with `timeout`. */
+  async timeOut(taskId: string, attempt: number, stallMs: number): Promise<void> {
+    const decided = await this.store.transaction(async (repos) => {
+      const found = await this.awaiting(repos, taskId, attempt);
+      if (!found?.waiting || !(await repos.tasks.isSilent(taskId, attempt, stallMs))) return NOTHING;
+      const seconds = Math.round(stallMs / 1000);
+      return this.failForGood(repos, found.run, found.task, {
+        code: 'timeout',
+        message: `No word from a worker for ${seconds} s, ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'} made`,
+      });
+    });
+    await this.announce(decided);
+  }
+
+  /**
+   * Cancels a task and its unfinished subtree; a run (or its ingest) is
+   * cancelled whole. Workers running any of them are told to stop.
+   */
+  async cancel(projectId: string, taskId: string): Promise<TaskRecord> {
+    const { decided, record } = await this.store.transaction(async (repos) => {
+      const target = await repos.tasks.findInProject(projectId, taskId);
+      if (!target) throw notFound(taskId);
+      const run = await this.locked(repos, target.run_id);
+      const task = run.rows.find((row) => row.id === taskId)!;
+      if (isFinal(task.status)) {
+        throw new MediaflowError('conflict', `Task ${taskId} has already ended (${task.status}) and cannot be cancelled`);
+      }
+      const running = run.rows.filter((row) => row.status === 'pending' || row.status === 'processing').map((row) => row.id);
+      const before = toRunSteps(run, run.files);
+      let advance: Advance;
+      let options: AdvanceOptions = {};
+      if (isRoot(task) || task.kind === 'ingest') {
+        if (run.ingest && !isFinal(run.ingest.status)) {
+          await repos.tasks.updateStep(run.ingest.id, run.ingest.status, {
+            status: 'cancelled',
+            input_file_id: null,
+            output_file_id: null,
+            error: CANCELLED_ERROR,
+          });
+        }
+        advance = cancelRun(before);
+        options = { end: { status: 'cancelled', error: CANCELLED_ERROR } };
+      } else {
+        advance = cancelSubtree(before, taskId);
+      }
+      const applied = await applyAdvance(repos, run, before, advance, options);
+      const now = applied.run;
+      const cancelled = new Set(now.rows.filter((row) => row.status === 'cancelled').map((row) => row.id));
+      return {
+        decided: { dispatches: applied.dispatches, cancels: running.filter((id) => cancelled.has(id)) },
+        record: buildTaskTree(taskId, now.rows, now.files),
+      };
+    });
+    await this.announce(decided);
+    return record;
+  }
+
+  private async dispatchAgain(
+    taskId: string,
+    update: (repos: Repositories) => Promise<TaskRow | undefined>,
+    onDispatched?: (row: TaskRow) => void,
+  ): Promise<void> {
+    const decided = await this.store.transaction(async (repos): Promise<Decided> => {
+      const run = await this.lockRunOf(repos, taskId);
+      const row = run && (await update(repos));
+      if (!run || !row) return NOTHING;
+      onDispatched?.(row);
+      return { dispatches: [buildTaskDispatch(row, run.files.get(row.input_file_id))] };
+    });
+    await this.announce(decided);
+  }
+
+  private async lockRunOf(repos: Repositories, taskId: string): Promise<LoadedRun | undefined> {
+    const task = await repos.tasks.find(taskId);
+    return task ? lockRun(repos, task.run_id) : undefined;
+  }
+
+  private async failForGood(repos: Repositories, run: LoadedRun, task: TaskRow, error: TaskError): Promise<Decided> {
+    if (task.kind === 'ingest') return this.sourceFailed(repos, run, task, error);
+    const before = toRunSteps(run, run.files);
+    return applyAdvance(repos, run, before, failStep(before, task.id), { failures: new Map([[task.id, error]]) });
+  }
+
+  /** Without its source no step can run: they are skipped, and the run fails with the ingest's error. */
+  private async sourceFailed(repos: Repositories, run: LoadedRun, ingest: TaskRow, error: TaskError): Promise<Decided> {
+    await repos.tasks.updateStep(ingest.id, ingest.status, { status: 'failed', input_file_id: null, output_file_id: null, error });
+    const before = toRunSteps(run, run.files);
+    // A single task is its own step: it is the run that fails, not a step that is skipped.
+    const advance = run.root.kind === 'workflow' ? skipUnfinished(before) : { steps: before, ready: [] };
+    return applyAdvance(repos, run, before, advance, { end: { status: 'failed', error } });
+  }
+
+  /**
+   * The task under its run's lock, and whether it is waiting for this
+   * attempt's outcome (not so for a late, stale or repeated report);
+   * undefined for a task this scheduler does not know.
+   */
+  private async awaiting(
+    repos: Repositories,
+    taskId: string,
+    attempt: number,
+  ): Promise<{ task: TaskRow; run: LoadedRun; waiting: boolean } | undefined> {
+    const run = await this.lockRunOf(repos, taskId);
+    const task = run?.rows.find((row) => row.id === taskId);
+    if (!run || !task) return undefined;
+    const waiting =
+      task.attempt === attempt && (task.status === 'pending' || task.status === 'processing') && task.next_attempt_at === null;
+    return { task, run, waiting };
+  }
+
+  private async locked(repos: Repositories, runId: string): Promise<LoadedRun> {
+    const run = await lockRun(repos, runId);
+    if (!run) throw new Error(`run ${runId} has no root row`);
+    return run;
+  }
+
+  private async announce(decided: Decided): Promise<void> {
+    await this.publisher.publish(decided.dispatches);
+    if (decided.cancels?.length) await this.publisher.cancel(decided.cancels);
+  }
+
+  /**
+   * A result that was not recorded (a stale attempt, a cancelled task)
+   * leaves its bytes behind: they are deleted, unless a recorded file uses
+   * the same key (a redelivered attempt overwrites its own keys).
+   */
+  private async discardUnrecorded(task: TaskRow, event: Completed): Promise<void> {
+    const produced = producedFiles(event.result);
+    if (produced.length === 0) return;
+    try {
+      const prefix = attemptPrefix(task.project_id, task.id, event.attempt);
+      const kept = await this.store.read((repos) =>
+        repos.files.recordedKeys(
+          produced.map((f) => f.id),
+          produced.map((f) => f.storage_key),
+        ),
+      );
+      for (const file of produced) {
+        if (kept.has(file.id) || kept.has(file.storage_key) || !file.storage_key.startsWith(prefix)) continue;
+        await this.storage.delete(file.storage_key);
+      }
+    } catch (error) {
+      this.logger.warn(`outputs of ${task.id} attempt ${event.attempt} not cleaned up: ${(error as Error).message}`);
+    }
+  }
+}
+
+function producedFiles(result: TaskResult): ProducedFile[] {
+  return [...(result.file ? [result.file] : []), ...(result.linked_files ?? [])];
+}
+
+function notFound(id: string): MediaflowError {
+  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
+  return new MediaflowError('not_found', `No task ${shown} in this project`);
+}

@@ -1,0 +1,28 @@
+import { TASK_MESSAGE_VERSION, isTaskKind, type TaskDispatch } from '@mediaflow/contracts';
+import type { FileRow } from '../files/file-row';
+import { toStoredFile } from '../files/stored-file';
+import type { TaskRow } from '../tasks/task-row';
+
+/**
+ * The message that hands one attempt of a task to the workers of its kind:
+ * its input file record (where the bytes are), or for `ingest` the URL.
+ */
+export function buildTaskDispatch(row: TaskRow, input: FileRow | undefined): TaskDispatch {
+  if (!isTaskKind(row.kind)) throw new Error(`a ${row.kind} task is never dispatched (${row.id})`);
+  if (row.attempt < 1) throw new Error(`task ${row.id} has no attempt to dispatch`);
+  const base = {
+    v: TASK_MESSAGE_VERSION,
+    task_id: row.id,
+    attempt: row.attempt,
+    project_id: row.project_id,
+    kind: row.kind,
+    options: row.options,
+    ref: row.ref,
+  } as const;
+  if (row.kind === 'ingest') {
+    if (!row.source_url) throw new Error(`ingest task ${row.id} has no source URL`);
+    return { ...base, input: null, source_url: row.source_url };
+  }
+  if (!input || input.id !== row.input_file_id) throw new Error(`task ${row.id} is dispatched without its input file`);
+  return { ...base, input: toStoredFile(input), source_url: null };
+}

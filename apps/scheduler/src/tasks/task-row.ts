@@ -1,0 +1,52 @@
+import type { Condition, TaskError, TaskObjectKind, TaskStatus, Workflow } from '@mediaflow/contracts';
+
+/**
+ * A row of `scheduler.tasks`, as `SELECT *` returns it. One table holds every
+ * task: a run (kind `workflow`, the root of its tree), its steps, a single
+ * task submitted on its own (a root that is its own only step), and the
+ * `ingest` task that fetches a run's source.
+ */
+export interface TaskRow {
+  id: string;
+  project_id: string;
+  /** The root task's id; the root's own id on a root. */
+  run_id: string;
+  parent_id: string | null;
+  branch: 'next' | 'else' | null;
+  position: number;
+  automation_id: string | null;
+  kind: TaskObjectKind;
+  ref: string | null;
+  options: Record<string, unknown>;
+  conditions: Condition[] | null;
+  /** The run's workflow as it started, on `workflow` roots. */
+  workflow: Workflow | null;
+  status: TaskStatus;
+  progress: number;
+  input_file_id: string | null;
+  output_file_id: string | null;
+  output_data: Record<string, unknown> | null;
+  error: TaskError | null;
+  /** The current attempt; 0 before the first dispatch. */
+  attempt: number;
+  max_attempts: number;
+  source_url: string | null;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  created_at: Date;
+  updated_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  dispatched_at: Date | null;
+  /** When the current attempt's dispatch reached the broker; null until it has. */
+  published_at: Date | null;
+  last_heard_at: Date | null;
+  /** Set while a retry waits for its backoff; the reconciler dispatches it when due. */
+  next_attempt_at: Date | null;
+}
+
+export const INGEST_REF = 'source';
+
+export function isRoot(row: Pick<TaskRow, 'id' | 'run_id'>): boolean {
+  return row.id === row.run_id;
+}

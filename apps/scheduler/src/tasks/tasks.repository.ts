@@ -1,0 +1,286 @@
+import { FINAL_TASK_STATUSES, type TaskError, type TaskListQuery, type TaskStatus } from '@mediaflow/contracts';
+import { json, type Sql } from '../database/sql';
+import type { TaskRow } from './task-row';
+
+/** A task row to insert: everything but what the database fills in. */
+export type NewTask = Pick<
+  TaskRow,
+  | 'id'
+  | 'project_id'
+  | 'run_id'
+  | 'parent_id'
+  | 'branch'
+  | 'position'
+  | 'automation_id'
+  | 'kind'
+  | 'ref'
+  | 'options'
+  | 'conditions'
+  | 'workflow'
+  | 'status'
+  | 'input_file_id'
+  | 'max_attempts'
+  | 'source_url'
+  | 'webhook_url'
+  | 'webhook_secret'
+> & { started: boolean };
+
+/** A change of a step's state made by the run engine (or by a cancel). */
+export interface StepUpdate {
+  status: TaskStatus;
+  input_file_id: string | null;
+  output_file_id: string | null;
+  error?: TaskError | null;
+}
+
+/** Waiting for the outcome of `attempt`: dispatched, not final, no retry pending. */
+const AWAITING = `attempt = $2 AND status IN ('pending', 'processing') AND next_attempt_at IS NULL`;
+
+/**
+ * On the broker, or in a worker's hands: only then can silence mean a lost
+ * worker. A dispatch never published is the reconciler's to publish again, not to retry.
+ */
+const HEARD_OF = `(published_at IS NOT NULL OR status = 'processing')`;
+
+/** Every column a new attempt resets, with the dispatch time. */
+const NEW_ATTEMPT = `
+  attempt = attempt + 1, status = 'pending', progress = 0, error = NULL,
+  dispatched_at = now(), published_at = NULL, last_heard_at = NULL, next_attempt_at = NULL, updated_at = now()`;
+
+/** The final statuses as an SQL list (they are fixed words, never input). */
+const FINAL = `(${FINAL_TASK_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+
+/**
+ * `scheduler.tasks`. Every write names the state it expects (status,
+ * attempt), so a late or redelivered event, or a replica that lost a race,
+ * changes nothing.
+ */
+export class TasksRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async insert(tasks: readonly NewTask[]): Promise<void> {
+    for (const task of tasks) {
+      await this.sql.rows(
+        `INSERT INTO scheduler.tasks
+           (id, project_id, run_id, parent_id, branch, position, automation_id, kind, ref, options, conditions,
+            workflow, status, input_file_id, max_attempts, source_url, webhook_url, webhook_secret, started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $14, $15, $16, $17, $18,
+                 CASE WHEN $19::boolean THEN now() END)`,
+        [
+          task.id,
+          task.project_id,
+          task.run_id,
+          task.parent_id,
+          task.branch,
+          task.position,
+          task.automation_id,
+          task.kind,
+          task.ref,
+          json(task.options),
+          json(task.conditions),
+          json(task.workflow),
+          task.status,
+          task.input_file_id,
+          task.max_attempts,
+          task.source_url,
+          task.webhook_url,
+          task.webhook_secret,
+          task.started,
+        ],
+      );
+    }
+  }
+
+  find(id: string): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>('SELECT * FROM scheduler.tasks WHERE id = $1', [id]);
+  }
+
+  findInProject(projectId: string, id: string): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>('SELECT * FROM scheduler.tasks WHERE id = $1 AND project_id = $2', [id, projectId]);
+  }
+
+  /** Takes the run's lock: every change to a run's tasks happens under it, one at a time. */
+  lockRun(runId: string): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>('SELECT * FROM scheduler.tasks WHERE id = $1 AND run_id = $1 FOR UPDATE', [runId]);
+  }
+
+  runRows(runId: string): Promise<TaskRow[]> {
+    return this.sql.rows<TaskRow>('SELECT * FROM scheduler.tasks WHERE run_id = $1 ORDER BY position, id', [runId]);
+  }
+
+  /** Newest first; roots and steps alike. */
+  async list(projectId: string, query: TaskListQuery): Promise<{ rows: TaskRow[]; total: number }> {
+    const where = ['project_id = $1'];
+    const params: unknown[] = [projectId];
+    for (const column of ['status', 'kind', 'automation_id'] as const) {
+      const value = query[column];
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    }
+    const filter = where.join(' AND ');
+    const [counted] = await this.sql.rows<{ total: number }>(
+      `SELECT count(*)::int AS total FROM scheduler.tasks WHERE ${filter}`,
+      params,
+    );
+    const rows = await this.sql.rows<TaskRow>(
+      `SELECT * FROM scheduler.tasks WHERE ${filter}
+       ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.limit, (query.page - 1) * query.limit],
+    );
+    return { rows, total: counted?.total ?? 0 };
+  }
+
+  // --- attempts ------------------------------------------------------------
+
+  /** A step the engine made ready: its first attempt (or the next, after a retry of the run). */
+  dispatchReady(id: string, from: TaskStatus, inputFileId: string | null): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
+      `UPDATE scheduler.tasks SET ${NEW_ATTEMPT}, input_file_id = $3
+       WHERE id = $1 AND status = $2 RETURNING *`,
+      [id, from, inputFileId],
+    );
+  }
+
+  /** A retry whose backoff is over. */
+  dispatchDueRetry(id: string, attempt: number): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
+      `UPDATE scheduler.tasks SET ${NEW_ATTEMPT}
+       WHERE id = $1 AND attempt = $2 AND status = 'pending' AND next_attempt_at <= now() RETURNING *`,
+      [id, attempt],
+    );
+  }
+
+  /** A new attempt for a task still silent for `stallMs` (checked again here: it may have spoken since). */
+  redispatchStalled(id: string, attempt: number, stallMs: number): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
+      `UPDATE scheduler.tasks SET ${NEW_ATTEMPT}
+       WHERE id = $1 AND ${AWAITING} AND attempt < max_attempts AND ${HEARD_OF}
+         AND COALESCE(last_heard_at, dispatched_at) < now() - make_interval(secs => $3::float8 / 1000)
+       RETURNING *`,
+      [id, attempt, stallMs],
+    );
+  }
+
+  /** The dispatch of this attempt is on the broker. */
+  async markPublished(id: string, attempt: number): Promise<void> {
+    await this.sql.rows(
+      `UPDATE scheduler.tasks SET published_at = now() WHERE id = $1 AND attempt = $2 AND published_at IS NULL`,
+      [id, attempt],
+    );
+  }
+
+  /** Dispatches whose publish never reached the broker (a failed publish, a crash right after commit). */
+  unpublished(graceMs: number, limit: number): Promise<TaskRow[]> {
+    return this.sql.rows<TaskRow>(
+      `SELECT * FROM scheduler.tasks
+       WHERE status = 'pending' AND next_attempt_at IS NULL AND published_at IS NULL
+         AND dispatched_at < now() - make_interval(secs => $1::float8 / 1000)
+       ORDER BY dispatched_at LIMIT $2`,
+      [graceMs, limit],
+    );
+  }
+
+  dueRetries(limit: number): Promise<TaskRow[]> {
+    return this.sql.rows<TaskRow>(
+      `SELECT * FROM scheduler.tasks WHERE status = 'pending' AND next_attempt_at <= now()
+       ORDER BY next_attempt_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Dispatched tasks no worker has spoken of for `stallMs`. */
+  stalled(stallMs: number, limit: number): Promise<TaskRow[]> {
+    return this.sql.rows<TaskRow>(
+      `SELECT * FROM scheduler.tasks
+       WHERE status IN ('pending', 'processing') AND next_attempt_at IS NULL AND ${HEARD_OF}
+         AND COALESCE(last_heard_at, dispatched_at) < now() - make_interval(secs => $1::float8 / 1000)
+       ORDER BY COALESCE(last_heard_at, dispatched_at) LIMIT $2`,
+      [stallMs, limit],
+    );
+  }
+
+  /** Still no word of this attempt for `stallMs`. */
+  async isSilent(id: string, attempt: number, stallMs: number): Promise<boolean> {
+    const row = await this.sql.first(
+      `SELECT 1 FROM scheduler.tasks
+       WHERE id = $1 AND ${AWAITING} AND ${HEARD_OF} AND COALESCE(last_heard_at, dispatched_at) < now() - make_interval(secs => $3::float8 / 1000)`,
+      [id, attempt, stallMs],
+    );
+    return row !== undefined;
+  }
+
+  // --- what workers report ----------------------------------------------------
+
+  markStarted(id: string, attempt: number): Promise<number> {
+    return this.sql.count(
+      `UPDATE scheduler.tasks
+       SET status = 'processing', started_at = COALESCE(started_at, now()), last_heard_at = now(), updated_at = now()
+       WHERE id = $1 AND ${AWAITING}`,
+      [id, attempt],
+    );
+  }
+
+  /** Progress only grows; any report is a sign of life. */
+  recordProgress(id: string, attempt: number, progress: number): Promise<number> {
+    return this.sql.count(
+      `UPDATE scheduler.tasks
+       SET progress = GREATEST(progress, $3), last_heard_at = now(), updated_at = now()
+       WHERE id = $1 AND ${AWAITING}`,
+      [id, attempt, Math.floor(progress)],
+    );
+  }
+
+  /** A completed attempt's data result (the engine records the status and the output file). */
+  recordResult(id: string, attempt: number, data: Record<string, unknown> | null): Promise<number> {
+    return this.sql.count(
+      `UPDATE scheduler.tasks SET output_data = $3::jsonb, progress = 100, last_heard_at = now(), updated_at = now()
+       WHERE id = $1 AND ${AWAITING}`,
+      [id, attempt, json(data)],
+    );
+  }
+
+  scheduleRetry(id: string, attempt: number, delayMs: number): Promise<number> {
+    return this.sql.count(
+      `UPDATE scheduler.tasks
+       SET status = 'pending', progress = 0, last_heard_at = NULL,
+           next_attempt_at = now() + make_interval(secs => $3::float8 / 1000), updated_at = now()
+       WHERE id = $1 AND ${AWAITING}`,
+      [id, attempt, delayMs],
+    );
+  }
+
+  // --- runs ----------------------------------------------------------------
+
+  /** A step's new state, if it still has the status the change was made from. */
+  updateStep(id: string, from: TaskStatus, update: StepUpdate): Promise<number> {
+    return this.sql.count(
+      `UPDATE scheduler.tasks
+       SET status = $3, input_file_id = $4, output_file_id = $5,
+           error = CASE WHEN $6::boolean THEN $7::jsonb ELSE error END,
+           finished_at = CASE WHEN $3 IN ${FINAL} THEN COALESCE(finished_at, now()) ELSE finished_at END,
+           -- A conditions step is decided the moment it gets its input.
+           started_at = CASE WHEN $3 = 'completed' THEN COALESCE(started_at, now()) ELSE started_at END,
+           updated_at = now()
+       WHERE id = $1 AND status = $2`,
+      [id, from, update.status, update.input_file_id, update.output_file_id, update.error !== undefined, json(update.error)],
+    );
+  }
+
+  /** The run's own row: its status and progress as summarised from its steps. */
+  updateRun(
+    id: string,
+    change: { status: TaskStatus; progress: number; error?: TaskError | null; input_file_id?: string },
+  ): Promise<number> {
+    return this.sql.count(
+      `UPDATE scheduler.tasks
+       SET status = $2, progress = $3,
+           error = CASE WHEN $4::boolean THEN $5::jsonb ELSE error END,
+           input_file_id = COALESCE($6, input_file_id),
+           finished_at = CASE WHEN $2 IN ${FINAL} THEN COALESCE(finished_at, now()) ELSE finished_at END,
+           updated_at = now()
+       WHERE id = $1 AND status NOT IN ${FINAL}`,
+      [id, change.status, change.progress, change.error !== undefined, json(change.error), change.input_file_id ?? null],
+    );
+  }
+}

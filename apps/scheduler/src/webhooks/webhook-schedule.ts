@@ -1,0 +1,41 @@
+import { WEBHOOK_BACKOFF, backoffMs } from '../backoff';
+
+/** Deliveries retry for up to a day after the task ended (API.md, Webhooks). */
+export const WEBHOOK_GIVE_UP_MS = 24 * 60 * 60_000;
+
+/** What came of one POST: a status (any), or an error before one (refused, timed out). */
+export type WebhookOutcome = { status: number } | { error: string };
+
+export interface DeliveryAfterAttempt {
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  /** When to try again; null once delivered or given up. */
+  next_attempt_at: Date | null;
+}
+
+/**
+ * The delivery's state after an attempt: delivered on any 2xx; otherwise
+ * again after a backoff, unless that would be more than a day after it was created.
+ */
+export function afterWebhookAttempt(
+  delivery: { attempts: number; created_at: Date },
+  outcome: WebhookOutcome,
+  now: Date,
+): DeliveryAfterAttempt {
+  const attempts = delivery.attempts + 1;
+  const status = 'status' in outcome ? outcome.status : null;
+  if (status !== null && status >= 200 && status < 300) {
+    return { attempts, last_status: status, last_error: null, delivered_at: now, next_attempt_at: null };
+  }
+  const next = new Date(now.getTime() + backoffMs(attempts, WEBHOOK_BACKOFF));
+  const giveUpAt = delivery.created_at.getTime() + WEBHOOK_GIVE_UP_MS;
+  return {
+    attempts,
+    last_status: status,
+    last_error: 'error' in outcome ? outcome.error : `answered ${status}`,
+    delivered_at: null,
+    next_attempt_at: next.getTime() > giveUpAt ? null : next,
+  };
+}
