@@ -390,6 +390,24 @@ describe('TaskRunner', () => {
     expect(eventsOf(task.task_id).map((e) => e.type)).toEqual(['started', 'completed']);
   });
 
+  it('says a silent handler is still alive with progress events the scheduler hears', async () => {
+    await startRunner(
+      {
+        thumbnails: async () => {
+          await sleep(ACK_WAIT_MS * 2.5);
+          return { data: {} };
+        },
+      },
+      { keepAliveMs: ACK_WAIT_MS / 3 },
+    );
+    const task = dispatch('thumbnails', null);
+    await scheduler.dispatch(task);
+    expect(await waitForFinal(task.task_id, ACK_WAIT_MS * 5)).toMatchObject({ type: 'completed' });
+    const keepAlives = eventsOf(task.task_id).filter((e) => e.type === 'progress');
+    expect(keepAlives.length).toBeGreaterThanOrEqual(2);
+    expect(keepAlives.every((e) => e.type === 'progress' && e.progress === 0)).toBe(true);
+  });
+
   it('on stop, finishes the task under way and publishes its outcome before returning', async () => {
     let began = false;
     const { consumer } = await startRunner({

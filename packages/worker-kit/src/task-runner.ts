@@ -15,6 +15,8 @@ import type { Stoppable, TaskTransport, WorkControl } from '@mediaflow/messaging
 import { StorageNotFoundError, outputKey, type Storage } from '@mediaflow/storage';
 import { Logger } from '@nestjs/common';
 import { ProgressThrottle } from './progress-throttle';
+
+const KEEP_ALIVE_MS = 30_000;
 import { taskFailure } from './task-failure';
 import type { HandlerFile, HandlerResult, TaskContext, TaskHandler } from './task-handler';
 
@@ -47,6 +49,8 @@ export interface TaskRunnerOptions {
   scratchDir: string;
   /** At most one progress event per this many ms. Default 1 s. */
   progressIntervalMs?: number;
+  /** A progress event at least this often while a handler runs (default 30 s). */
+  keepAliveMs?: number;
   /** How long an aborted handler gets to return before the runner moves on without it. Default 10 s. */
   abortGraceMs?: number;
   logger?: RunnerLogger;
@@ -112,7 +116,11 @@ export class TaskRunner {
     const abort = new AbortController();
     this.track(task.task_id, abort);
     if (this.cancelled.has(task.task_id)) abort.abort(cancelledError());
-    const heartbeat = setInterval(() => control.working(), Math.max(100, Math.floor(this.options.ackWaitMs / 3)));
+    const progress = this.progressReporter(task);
+    const heartbeat = setInterval(() => {
+      control.working();
+      progress.keepAlive();
+    }, Math.max(100, Math.floor(this.options.ackWaitMs / 3)));
     const timeout = setTimeout(
       () => abort.abort(new MediaflowError('timeout', `The task ran longer than ${formatDuration(this.options.timeoutMs)}`)),
       this.options.timeoutMs,
@@ -120,7 +128,6 @@ export class TaskRunner {
     let workDir: string | undefined;
     try {
       await this.publish(task, { type: 'started' });
-      const progress = this.progressReporter(task);
       let final: FinalEvent;
       try {
         workDir = await mkdtemp(path.join(this.options.scratchDir, 'mediaflow-task-'));
@@ -220,16 +227,30 @@ export class TaskRunner {
   /** Throttled progress, published in the background; `close` stops it and waits for what is on its way. */
   private progressReporter(task: TaskDispatch) {
     const throttle = new ProgressThrottle(this.options.progressIntervalMs);
+    const keepAliveMs = this.options.keepAliveMs ?? KEEP_ALIVE_MS;
     let closed = false;
     let sending: Promise<void> = Promise.resolve();
+    let lastValue = 0;
+    let lastSentAt = Date.now();
+    const send = (value: number) => {
+      lastValue = value;
+      lastSentAt = Date.now();
+      sending = sending
+        .then(() => this.publish(task, { type: 'progress', progress: value }))
+        .catch((error: unknown) => this.logger.warn(`task ${task.task_id}: progress not published: ${(error as Error).message}`));
+    };
     return {
       report: (percent: number) => {
         if (closed) return;
         const value = throttle.offer(percent, Date.now());
-        if (value === null) return;
-        sending = sending
-          .then(() => this.publish(task, { type: 'progress', progress: value }))
-          .catch((error: unknown) => this.logger.warn(`task ${task.task_id}: progress not published: ${(error as Error).message}`));
+        if (value !== null) send(value);
+      },
+      /**
+       * The scheduler hears events, not JetStream heartbeats: a long step that
+       * reports no progress still says it is alive, so it is not taken for stalled.
+       */
+      keepAlive: () => {
+        if (!closed && Date.now() - lastSentAt >= keepAliveMs) send(lastValue);
       },
       close: async () => {
         closed = true;
