@@ -1,6 +1,19 @@
 import { databaseEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
 import { z } from 'zod';
 
+/** A base URL clients can reach the gateway at; kept without its trailing slash. */
+const publicUrl = z
+  .string()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  }, 'must be an http:// or https:// URL without a query or fragment')
+  .transform((value) => value.replace(/\/+$/, ''));
+
 /** The gateway's environment, parsed once at start. */
 export const gatewayConfigSchema = z.object({
   ...serviceEnv,
@@ -15,6 +28,22 @@ export const gatewayConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,}$/, 'must be at least 16 characters of A-Z, a-z, 0-9, _ or -')
     .optional(),
+  /** Files live under `<dir>/files` (docs/runs.md, Storage). */
+  MEDIAFLOW_DATA_DIR: z.string().min(1).default('./.mediaflow'),
+  /**
+   * HMAC key of signed download URLs. When unset, the first gateway to start
+   * makes one and keeps it in `gateway.settings`, so every replica signs alike.
+   */
+  MEDIAFLOW_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long a signed download URL works. */
+  MEDIAFLOW_SIGNED_URL_TTL_S: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number')
+    .min(1, 'must be ≥ 1')
+    .max(7 * 86_400, 'must be at most 604800 (7 days)')
+    .default(3600),
+  /** Base of signed download URLs (behind a proxy); by default each request's own host and protocol. */
+  MEDIAFLOW_PUBLIC_URL: publicUrl.optional(),
 });
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 

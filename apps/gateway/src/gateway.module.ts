@@ -12,9 +12,12 @@ import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { ApiKeyEntity } from './auth/api-key.entity';
 import { ProjectEntity } from './auth/project.entity';
 import { gatewayMigrations } from './database/migrations';
+import { FilesModule } from './files/files.module';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
+import { SettingEntity } from './settings/setting.entity';
+import { TasksModule } from './tasks/tasks.module';
 
 export const GATEWAY_SERVICE = 'gateway';
 /** The PostgreSQL schema the gateway owns; no other service reads it. */
@@ -43,7 +46,7 @@ export class GatewayModule {
         serviceDatabaseModule({
           url: config.DATABASE_URL,
           schema: GATEWAY_SCHEMA,
-          entities: [ProjectEntity, ApiKeyEntity],
+          entities: [ProjectEntity, ApiKeyEntity, SettingEntity],
           migrations: gatewayMigrations,
         }),
         ObservabilityModule.forRoot({
@@ -55,6 +58,8 @@ export class GatewayModule {
         ProjectsModule,
         ApiKeysModule,
         AutomationsModule,
+        TasksModule,
+        FilesModule,
         OpenApiModule,
       ],
       providers: [

@@ -28,7 +28,6 @@ interface Answer {
   status: number;
   headers: Headers;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 
@@ -285,6 +284,7 @@ describe('gateway (real PostgreSQL and NATS, fake registry on the bus)', () => {
         object: 'project',
         name: 'Acme',
         created_at: expect.any(Number),
+        webhook_secret: expect.stringMatching(/^whsec_[0-9a-f]{64}$/),
       });
       expect(projectKey).toMatchObject({ object: 'api_key', project_id: project.id, admin: false });
       expect(projectKey.secret).toMatch(/^mf_[A-Za-z0-9]{40}$/);

@@ -14,6 +14,14 @@ export function isPublicRoute(controller: object, handler: object): boolean {
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
 
+/** The key in an `Authorization: Bearer <key>` header; undefined when there is none or it is malformed. */
+export function bearerSecret(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
+}
+
+export const MISSING_KEY_MESSAGE =
+  'Missing API key: send the header "Authorization: Bearer <your API key>"';
+
 interface HeaderRequest extends AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
 }
@@ -28,14 +36,8 @@ export class ApiKeyGuard implements CanActivate {
     if (isPublicRoute(context.getClass(), context.getHandler())) return true;
 
     const request = context.switchToHttp().getRequest<HeaderRequest>();
-    const header = request.headers.authorization;
-    const secret = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
-    if (!secret) {
-      throw new MediaflowError(
-        'unauthorized',
-        'Missing API key: send the header "Authorization: Bearer <your API key>"',
-      );
-    }
+    const secret = bearerSecret(request.headers.authorization);
+    if (!secret) throw new MediaflowError('unauthorized', MISSING_KEY_MESSAGE);
     request.principal = await this.auth.authenticate(secret);
     return true;
   }

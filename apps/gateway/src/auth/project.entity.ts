@@ -13,6 +13,10 @@ export class ProjectEntity {
   @Column('boolean', { name: 'is_default', default: false })
   isDefault!: boolean;
 
+  /** HMAC key of the project's webhooks (API.md, Webhooks). */
+  @Column('text', { name: 'webhook_secret' })
+  webhookSecret!: string;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 }

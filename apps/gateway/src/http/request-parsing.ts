@@ -19,3 +19,8 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
   if (outcome.ok) return outcome.data;
   throw new MediaflowError('validation_failed', 'The query string is invalid', outcome.details);
 }
+
+/** A parsed query as it travels to a service: the filters the client left out are left out. */
+export function withoutUndefined(query: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined));
+}

@@ -5,7 +5,12 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ApiKeysController } from '../api-keys/api-keys.controller';
 import { isPublicRoute } from '../auth/api-key.guard';
 import { AutomationsController } from '../automations/automations.controller';
+import { FileContentController } from '../files/file-content.controller';
+import { FilesController } from '../files/files.controller';
 import { ProjectsController } from '../projects/projects.controller';
+import { WebhookSecretController } from '../projects/webhook-secret.controller';
+import { AutomationRunsController } from '../tasks/automation-runs.controller';
+import { TasksController } from '../tasks/tasks.controller';
 import {
   buildOpenApiDocument,
   kindOptionsName,
@@ -44,8 +49,13 @@ function resolvePointer(document: unknown, ref: string): unknown {
 function controllerRoutes(): string[] {
   const controllers = [
     ProjectsController,
+    WebhookSecretController,
     ApiKeysController,
     AutomationsController,
+    AutomationRunsController,
+    TasksController,
+    FilesController,
+    FileContentController,
     OpenApiController,
     HealthController,
     MetricsController,
@@ -206,13 +216,61 @@ describe('the OpenAPI document', () => {
       const operation = document.paths[openApiPath(route.path)]![route.method] as {
         security?: unknown[];
       };
-      if (route.public) expect(operation.security).toEqual([]);
+      if (route.signedAccess) expect(operation.security).toEqual([{ bearerAuth: [] }, {}]);
+      else if (route.public) expect(operation.security).toEqual([]);
       else expect(operation.security).toBeUndefined();
     }
     expect(
-      GATEWAY_ROUTES.filter((r) => r.public)
+      GATEWAY_ROUTES.filter((r) => r.public && !r.signedAccess)
         .map((r) => r.path)
         .sort(),
     ).toEqual(['/docs', '/health', '/metrics', '/openapi.json', '/ready']);
+    // Public to the guard, which lets a signed URL through; the key or the signature is checked inside.
+    expect(GATEWAY_ROUTES.filter((r) => r.signedAccess).map((r) => r.path)).toEqual([
+      '/files/:id/content',
+    ]);
+  });
+
+  it('documents Idempotency-Key on exactly the routes that honour it', () => {
+    const documented = GATEWAY_ROUTES.filter((route) => {
+      const operation = document.paths[openApiPath(route.path)]![route.method] as {
+        parameters?: { name: string; in: string }[];
+      };
+      return (operation.parameters ?? []).some(
+        (p) => p.in === 'header' && p.name === 'Idempotency-Key',
+      );
+    }).map((r) => `${r.method} ${r.path}`);
+    expect(documented.sort()).toEqual(['post /automations/:id/run', 'post /tasks']);
+    const run = document.paths['/automations/{id}/run']!.post as {
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
+    expect(run.responses['201']!.headers).toHaveProperty('Idempotent-Replayed');
+    expect(run.responses['409']!.headers).toBeUndefined();
+  });
+
+  it('describes tasks and files as clients get them, signed URLs and no storage keys', () => {
+    const file = document.components.schemas.File as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
+    expect(file.required).toEqual(expect.arrayContaining(['id', 'object', 'url', 'kind']));
+    expect(file.properties).not.toHaveProperty('storage_key');
+    expect(file.properties).not.toHaveProperty('project_id');
+    expect(document.components.schemas).not.toHaveProperty('TaskRecord');
+    const get = document.paths['/tasks/{id}']!.get as {
+      responses: Record<string, { content: Record<string, { schema: unknown }> }>;
+    };
+    expect(get.responses['200']!.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/Task',
+    });
+    const created = document.components.schemas.CreatedProjectWithWebhookSecret as {
+      properties: { project: unknown };
+    };
+    expect(created.properties.project).toEqual({
+      $ref: '#/components/schemas/ProjectWithWebhookSecret',
+    });
+    expect(
+      (document.components.schemas.ProjectWithWebhookSecret as { required: string[] }).required,
+    ).toContain('webhook_secret');
   });
 });

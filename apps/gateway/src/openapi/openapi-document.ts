@@ -7,6 +7,7 @@ import {
   TASK_KINDS,
 } from '@mediaflow/contracts';
 import { z } from 'zod';
+import { IDEMPOTENCY_WINDOW_MS } from '../idempotency/idempotency-rules';
 import { GATEWAY_ROUTES, type RouteSpec } from './route-table';
 
 type JsonSchema = Record<string, unknown>;
@@ -180,13 +181,46 @@ function operation(route: RouteSpec, components: ReturnType<typeof buildComponen
       schema: { type: 'string' },
     })),
     ...(route.query ? queryParameters(route.query) : []),
+    ...(route.idempotent
+      ? [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              `1 to 255 printable ASCII characters. The same key within ${IDEMPOTENCY_WINDOW_MS / 3_600_000} h answers ` +
+              'the first response again (with `Idempotent-Replayed: true`) and starts nothing new; with ' +
+              'another body or path, or while the first request runs, it is a 409.',
+            schema: { type: 'string', minLength: 1, maxLength: 255 },
+          },
+        ]
+      : []),
+    ...(route.headers ?? []).map(({ name, description }) => ({
+      name,
+      in: 'header',
+      required: false,
+      description,
+      schema: { type: 'string' },
+    })),
   ];
 
   const responses: Record<string, JsonSchema> = {};
   for (const response of route.responses) {
     const contentType = response.contentType ?? 'application/json';
+    const replayable = route.idempotent && response.status < 300;
     responses[String(response.status)] = {
       description: response.description,
+      ...(replayable
+        ? {
+            headers: {
+              'Idempotent-Replayed': {
+                description:
+                  '`true` when this is the stored answer to an earlier request with the same key',
+                schema: { type: 'string', enum: ['true'] },
+              },
+            },
+          }
+        : {}),
       ...(response.schema
         ? { content: { [contentType]: { schema: schemaFor(response.schema, 'output') } } }
         : response.contentType
@@ -200,7 +234,12 @@ function operation(route: RouteSpec, components: ReturnType<typeof buildComponen
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    ...(route.public ? { security: [] } : {}),
+    // A signed download needs no key; a key works too.
+    ...(route.signedAccess
+      ? { security: [{ bearerAuth: [] }, {}] }
+      : route.public
+        ? { security: [] }
+        : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? {

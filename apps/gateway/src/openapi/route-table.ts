@@ -5,16 +5,29 @@ import {
   AutomationSchema,
   CreateApiKeyBodySchema,
   CreateAutomationBodySchema,
-  CreatedProjectSchema,
   CreateProjectBodySchema,
+  CreateTaskBodySchema,
   DeletedApiKeySchema,
   DeletedAutomationSchema,
+  DeletedFileSchema,
   ErrorEnvelopeSchema,
+  FileListQuerySchema,
+  FileListSchema,
+  FileObjectSchema,
   NewApiKeySchema,
   PageQuerySchema,
+  RunAutomationBodySchema,
+  TaskListQuerySchema,
+  TaskListSchema,
+  TaskObjectSchema,
   UpdateAutomationBodySchema,
 } from '@mediaflow/contracts';
 import { z } from 'zod';
+import { SignedContentQuerySchema } from '../files/signed-file-url';
+import {
+  CreatedProjectWithWebhookSecretSchema,
+  WebhookSecretSchema,
+} from '../projects/webhook-secret';
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
 
@@ -38,6 +51,12 @@ export interface RouteSpec {
   tag: string;
   /** Answered without an API key. */
   public?: boolean;
+  /** Public to the guard, but needs an API key or a signed URL's query (file downloads). */
+  signedAccess?: boolean;
+  /** Honours `Idempotency-Key` (API.md, Idempotency). */
+  idempotent?: boolean;
+  /** Request headers the route reads, besides the key. */
+  headers?: { name: string; description: string }[];
   body?: z.ZodType;
   /** Default true when there is a body schema. */
   bodyRequired?: boolean;
@@ -50,6 +69,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'No API key, or an unknown or revoked one',
   403: 'The key may not do this',
   404: "No such object in the caller's project",
+  409: 'Conflict: the object is not in a state that allows this, or the Idempotency-Key was used otherwise',
   413: 'The body is larger than 256 KB',
   415: 'The body is not JSON',
   503: 'A service the gateway depends on is not answering',
@@ -82,11 +102,17 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     path: '/projects',
     operationId: 'createProject',
     summary: 'Create a project and its first API key',
-    description: "Admin keys only. The new key's secret is shown once, in this answer.",
+    description:
+      "Admin keys only. The new key's secret is shown once, in this answer; the project's webhook secret " +
+      'is in it too, and `GET /webhook-secret` shows it again.',
     tag: 'Projects',
     body: CreateProjectBodySchema,
     responses: [
-      { status: 201, description: 'The project and its first key', schema: CreatedProjectSchema },
+      {
+        status: 201,
+        description: 'The project, with its webhook secret, and its first key',
+        schema: CreatedProjectWithWebhookSecretSchema,
+      },
       ...errors(...BODY_ERRORS, 403),
     ],
   },
@@ -190,6 +216,174 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     responses: [
       { status: 200, description: 'Deleted', schema: DeletedAutomationSchema },
       ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'post',
+    path: '/automations/:id/run',
+    operationId: 'runAutomation',
+    summary: 'Run an automation on a URL or a stored file',
+    description:
+      'Exactly one of `url` and `file_id`. The run is a task of kind `workflow` whose steps are the ' +
+      "automation's workflow as it is now; later edits never change it. A paused automation answers 409.",
+    tag: 'Tasks',
+    idempotent: true,
+    body: RunAutomationBodySchema,
+    responses: [
+      { status: 201, description: 'The new run', schema: TaskObjectSchema },
+      ...errors(...BODY_ERRORS, 404, 409, 503),
+    ],
+  },
+  {
+    method: 'post',
+    path: '/tasks',
+    operationId: 'createTask',
+    summary: 'Run one task, or an ad-hoc workflow, on a URL or a stored file',
+    description:
+      'Exactly one of `url` and `file_id`. With `kind: "workflow"`, `workflow` is required and checked like an ' +
+      "automation's; with any other kind, `options` are that kind's options (TASKS.md).",
+    tag: 'Tasks',
+    idempotent: true,
+    body: CreateTaskBodySchema,
+    responses: [
+      { status: 201, description: 'The new task', schema: TaskObjectSchema },
+      ...errors(...BODY_ERRORS, 404, 409, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/tasks',
+    operationId: 'listTasks',
+    summary: 'List tasks, newest first',
+    tag: 'Tasks',
+    query: TaskListQuerySchema,
+    responses: [
+      { status: 200, description: 'A page of tasks', schema: TaskListSchema },
+      ...errors(400, 401, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/tasks/:id',
+    operationId: 'getTask',
+    summary: 'Get a task',
+    description:
+      'A `workflow` task (a run) holds its steps as a tree under `workflow`, each with its status and output.',
+    tag: 'Tasks',
+    responses: [
+      { status: 200, description: 'The task', schema: TaskObjectSchema },
+      ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'post',
+    path: '/tasks/:id/cancel',
+    operationId: 'cancelTask',
+    summary: 'Cancel a pending or processing task and its subtree',
+    tag: 'Tasks',
+    responses: [
+      { status: 200, description: 'The task, cancelled', schema: TaskObjectSchema },
+      ...errors(401, 404, 409, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/tasks/:id/events',
+    operationId: 'streamTaskEvents',
+    summary: "Follow a task's status and progress (Server-Sent Events)",
+    description:
+      '`event: task` with the task object at once and after every change of status or progress; the ' +
+      'stream ends once the task is final. A comment line every 15 s keeps it open through proxies.',
+    tag: 'Tasks',
+    responses: [
+      { status: 200, description: 'An event stream', contentType: 'text/event-stream' },
+      ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/files',
+    operationId: 'listFiles',
+    summary: 'List files, newest first',
+    tag: 'Files',
+    query: FileListQuerySchema,
+    responses: [
+      { status: 200, description: 'A page of files', schema: FileListSchema },
+      ...errors(400, 401, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/files/:id',
+    operationId: 'getFile',
+    summary: "Get a file's metadata",
+    description: '`url` is a signed download URL that works without a key until it expires.',
+    tag: 'Files',
+    responses: [
+      { status: 200, description: 'The file', schema: FileObjectSchema },
+      ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'delete',
+    path: '/files/:id',
+    operationId: 'deleteFile',
+    summary: 'Delete a file: its bytes and its record',
+    tag: 'Files',
+    responses: [
+      { status: 200, description: 'Deleted', schema: DeletedFileSchema },
+      ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/files/:id/content',
+    operationId: 'downloadFile',
+    summary: "Download a file's bytes",
+    description:
+      "With an API key, or without one through the file's signed `url` until it expires. " +
+      'Supports one byte range (`Range: bytes=…`), `If-Range` and `If-None-Match`.',
+    tag: 'Files',
+    public: true,
+    signedAccess: true,
+    query: SignedContentQuerySchema,
+    headers: [
+      { name: 'Range', description: 'One byte range, e.g. `bytes=0-1023`' },
+      {
+        name: 'If-Range',
+        description: 'The ETag the range is of; another one gets the whole file',
+      },
+      { name: 'If-None-Match', description: 'ETags the client has: a match answers 304' },
+    ],
+    responses: [
+      { status: 200, description: 'The whole file', contentType: 'application/octet-stream' },
+      { status: 206, description: 'The range asked for', contentType: 'application/octet-stream' },
+      { status: 304, description: 'Not modified: the client has these bytes' },
+      {
+        status: 401,
+        description: 'No key or signature, an unknown key, or a tampered or expired signed URL',
+        schema: ErrorEnvelopeSchema,
+      },
+      ...errors(404),
+      {
+        status: 416,
+        description: 'The range starts past the end of the file',
+        schema: ErrorEnvelopeSchema,
+      },
+      ...errors(503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/webhook-secret',
+    operationId: 'getWebhookSecret',
+    summary: "The caller's project's webhook secret",
+    description:
+      'Webhooks carry `Mediaflow-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">` keyed by this secret.',
+    tag: 'Projects',
+    responses: [
+      { status: 200, description: 'The secret', schema: WebhookSecretSchema },
+      ...errors(401),
     ],
   },
   {

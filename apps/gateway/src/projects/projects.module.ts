@@ -5,10 +5,12 @@ import { ProjectEntity } from '../auth/project.entity';
 import { ProjectsController } from './projects.controller';
 import { ProjectsService } from './projects.service';
 import { StartupKeys } from './startup-keys';
+import { WebhookSecretController } from './webhook-secret.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProjectEntity]), ApiKeysModule],
-  controllers: [ProjectsController],
+  controllers: [ProjectsController, WebhookSecretController],
   providers: [ProjectsService, StartupKeys],
+  exports: [ProjectsService],
 })
 export class ProjectsModule {}

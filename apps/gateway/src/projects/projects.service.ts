@@ -1,4 +1,4 @@
-import { MediaflowError, newId, type CreatedProject, type Project } from '@mediaflow/contracts';
+import { MediaflowError, newId, type Project } from '@mediaflow/contracts';
 import { toUnixSeconds } from '@mediaflow/database';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ProjectEntity } from '../auth/project.entity';
 import type { Principal } from '../auth/principal';
+import { newWebhookSecret, type CreatedProjectWithWebhookSecret } from './webhook-secret';
 
 export const DEFAULT_PROJECT_NAME = 'Default';
 
@@ -26,7 +27,7 @@ export class ProjectsService {
   ) {}
 
   /** A new project and its first key, committed together. Admin keys only. */
-  async create(caller: Principal, name: string): Promise<CreatedProject> {
+  async create(caller: Principal, name: string): Promise<CreatedProjectWithWebhookSecret> {
     if (!caller.admin)
       throw new MediaflowError('forbidden', 'Only an admin API key can create projects');
     return this.projects.manager.transaction(async (manager) => {
@@ -34,11 +35,15 @@ export class ProjectsService {
         id: newId('prj'),
         name,
         isDefault: false,
+        webhookSecret: newWebhookSecret(),
         createdAt: new Date(),
       });
       await manager.insert(ProjectEntity, project);
       const apiKey = await this.apiKeys.issue(manager, project.id);
-      return { project: toProject(project), api_key: apiKey };
+      return {
+        project: { ...toProject(project), webhook_secret: project.webhookSecret },
+        api_key: apiKey,
+      };
     });
   }
 
@@ -55,10 +60,22 @@ export class ProjectsService {
         id: newId('prj'),
         name: DEFAULT_PROJECT_NAME,
         isDefault: true,
+        webhookSecret: newWebhookSecret(),
         createdAt: new Date(),
       })
       .orIgnore()
       .execute();
     return this.projects.findOneByOrFail({ isDefault: true });
+  }
+
+  /** The key the scheduler signs the project's webhooks with. */
+  async webhookSecret(projectId: string): Promise<string> {
+    const project = await this.projects.findOne({
+      select: { id: true, webhookSecret: true },
+      where: { id: projectId },
+    });
+    // The caller's key belongs to the project, and keys are deleted with their project.
+    if (!project) throw new MediaflowError('not_found', `No project ${projectId}`);
+    return project.webhookSecret;
   }
 }

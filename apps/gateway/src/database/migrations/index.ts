@@ -1,4 +1,10 @@
 import { GatewaySchema1795000000000 } from './1795000000000-gateway-schema';
+import { SigningAndWebhookSecrets1796000000000 } from './1796000000000-signing-and-webhook-secrets';
+import { IdempotencyKeys1796000000001 } from './1796000000001-idempotency-keys';
 
 /** Every migration of the `gateway` schema, oldest first. */
-export const gatewayMigrations = [GatewaySchema1795000000000];
+export const gatewayMigrations = [
+  GatewaySchema1795000000000,
+  SigningAndWebhookSecrets1796000000000,
+  IdempotencyKeys1796000000001,
+];

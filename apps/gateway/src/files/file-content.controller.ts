@@ -1,0 +1,46 @@
+import { Public } from '@mediaflow/observability';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { FileContentService } from './file-content.service';
+import { SIGNED_URL_PROJECT_PARAM } from './signed-file-url';
+
+function header(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * A file's bytes. Public to the guard because a signed URL works without a
+ * key (API.md, Files); the service checks the key or the signature itself.
+ */
+@Controller('files')
+export class FileContentController {
+  constructor(private readonly content: FileContentService) {}
+
+  @Public()
+  @Get(':id/content')
+  async download(
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const projectId = await this.content.projectFor(id, {
+      authorization: request.headers.authorization,
+      expires: query.expires,
+      signature: query.signature,
+      projectId: query[SIGNED_URL_PROJECT_PARAM],
+    });
+    const { plan, body } = await this.content.open(projectId, id, {
+      range: header(request.headers.range),
+      ifRange: header(request.headers['if-range']),
+      ifNoneMatch: header(request.headers['if-none-match']),
+    });
+    reply.status(plan.status).headers(plan.headers);
+    if (plan.status === 416) {
+      return reply.send({
+        error: { code: 'validation_failed', message: 'The requested range is outside the file' },
+      });
+    }
+    return reply.send(body);
+  }
+}

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import { MediaflowError } from '@mediaflow/contracts';
+
+/**
+ * `Idempotency-Key` (API.md, Idempotency): the rules, free of I/O so that
+ * they are table-tested. The interceptor and the store do the rest.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/** How long an answer is replayed. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * A reservation still without an answer after this was left by a gateway
+ * that died mid-request: the key may be used again rather than answer
+ * "in progress" for a whole day. Far past the longest request (the bus
+ * timeout is at most two minutes).
+ */
+export const ABANDONED_AFTER_MS = 5 * 60 * 1000;
+
+const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+
+/** The key of a request, undefined when it sent none; anything but 1..255 printable ASCII is a 400. */
+export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (Array.isArray(header) || !KEY_PATTERN.test(header)) {
+    throw new MediaflowError('validation_failed', 'The Idempotency-Key header is invalid', [
+      {
+        path: 'Idempotency-Key',
+        message: 'must be one value of 1 to 255 printable ASCII characters',
+      },
+    ]);
+  }
+  return header;
+}
+
+/** What makes two requests "the same": method, path and body. */
+export interface RequestFingerprint {
+  method: string;
+  path: string;
+  bodyHash: string;
+}
+
+/** JSON with object keys sorted, so that `{"a":1,"b":2}` and `{"b":2,"a":1}` are one body. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requestFingerprint(method: string, url: string, body: unknown): RequestFingerprint {
+  return {
+    method: method.toUpperCase(),
+    // The query string is no part of a POST's meaning here.
+    path: url.split('?')[0] ?? url,
+    // No body reads as `{}`, as the handlers read it.
+    bodyHash: createHash('sha256')
+      .update(canonicalJson(body === undefined ? {} : body))
+      .digest('hex'),
+  };
+}
+
+/** A key as stored: its first request, and the answer once there is one. */
+export interface StoredIdempotencyKey extends RequestFingerprint {
+  /** Null while the first request runs. */
+  status: number | null;
+  response: unknown;
+  /** Measured by the database's clock, which every replica shares. */
+  ageMs: number;
+}
+
+export type KeyDecision =
+  | { action: 'replay'; status: number; body: unknown }
+  | { action: 'conflict'; message: string }
+  /** Expired or abandoned: forget it and reserve the key afresh. */
+  | { action: 'retake' };
+
+/** What to do with a request whose key is already taken. */
+export function decideOnTakenKey(
+  stored: StoredIdempotencyKey,
+  request: RequestFingerprint,
+): KeyDecision {
+  if (stored.ageMs >= IDEMPOTENCY_WINDOW_MS) return { action: 'retake' };
+  if (stored.status === null && stored.ageMs >= ABANDONED_AFTER_MS) return { action: 'retake' };
+  if (
+    stored.method !== request.method ||
+    stored.path !== request.path ||
+    stored.bodyHash !== request.bodyHash
+  ) {
+    return {
+      action: 'conflict',
+      message:
+        'This Idempotency-Key was used with a different request: send a new key for a new request',
+    };
+  }
+  if (stored.status === null) {
+    return {
+      action: 'conflict',
+      message:
+        'A request with this Idempotency-Key is still in progress: retry once it has answered',
+    };
+  }
+  return { action: 'replay', status: stored.status, body: stored.response };
+}
+
+/** A server failure (5xx) releases the key so that the client can retry; anything else is kept. */
+export function keepsAnswer(status: number): boolean {
+  return status < 500;
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  ABANDONED_AFTER_MS,
+  IDEMPOTENCY_WINDOW_MS,
+  type RequestFingerprint,
+  type StoredIdempotencyKey,
+} from './idempotency-rules';
+
+interface KeyRow {
+  request_method: string;
+  request_path: string;
+  body_hash: string;
+  status: number | null;
+  response: unknown;
+  age_ms: number;
+}
+
+/** `gateway.idempotency_keys`. Every statement is one conditional SQL statement, safe across replicas. */
+@Injectable()
+export class IdempotencyStore {
+  constructor(private readonly db: DataSource) {}
+
+  /** Takes the key for this request; false when it is already taken. */
+  async reserve(projectId: string, key: string, request: RequestFingerprint): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `INSERT INTO "gateway"."idempotency_keys"
+         ("project_id", "key", "request_method", "request_path", "body_hash")
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT ("project_id", "key") DO NOTHING
+       RETURNING "key"`,
+      [projectId, key, request.method, request.path, request.bodyHash],
+    );
+    return rows.length === 1;
+  }
+
+  async find(projectId: string, key: string): Promise<StoredIdempotencyKey | undefined> {
+    const rows: KeyRow[] = await this.db.query(
+      `SELECT "request_method", "request_path", "body_hash", "status", "response",
+              (extract(epoch FROM now() - "created_at") * 1000)::float8 AS "age_ms"
+         FROM "gateway"."idempotency_keys"
+        WHERE "project_id" = $1 AND "key" = $2`,
+      [projectId, key],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      method: row.request_method,
+      path: row.request_path,
+      bodyHash: row.body_hash,
+      status: row.status,
+      response: row.response,
+      ageMs: row.age_ms,
+    };
+  }
+
+  /** Records the answer to replay. */
+  async complete(projectId: string, key: string, status: number, response: unknown): Promise<void> {
+    await this.db.query(
+      `UPDATE "gateway"."idempotency_keys" SET "status" = $3, "response" = $4::jsonb
+        WHERE "project_id" = $1 AND "key" = $2`,
+      [projectId, key, status, JSON.stringify(response ?? null)],
+    );
+  }
+
+  /** Frees a key whose request failed on our side, so that a retry runs it again. */
+  async release(projectId: string, key: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM "gateway"."idempotency_keys"
+        WHERE "project_id" = $1 AND "key" = $2 AND "status" IS NULL`,
+      [projectId, key],
+    );
+  }
+
+  /**
+   * Forgets an expired or abandoned key. The condition is repeated in the
+   * DELETE, so a replica that reserved it afresh a moment ago keeps it.
+   */
+  async forgetStale(projectId: string, key: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM "gateway"."idempotency_keys"
+        WHERE "project_id" = $1 AND "key" = $2
+          AND ("created_at" <= now() - make_interval(secs => $3)
+               OR ("status" IS NULL AND "created_at" <= now() - make_interval(secs => $4)))`,
+      [projectId, key, IDEMPOTENCY_WINDOW_MS / 1000, ABANDONED_AFTER_MS / 1000],
+    );
+  }
+
+  /** Deletes every key past its window. */
+  async sweep(): Promise<void> {
+    await this.db.query(
+      `DELETE FROM "gateway"."idempotency_keys" WHERE "created_at" <= now() - make_interval(secs => $1)`,
+      [IDEMPOTENCY_WINDOW_MS / 1000],
+    );
+  }
+}

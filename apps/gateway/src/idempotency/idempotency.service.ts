@@ -1,0 +1,64 @@
+import { MediaflowError } from '@mediaflow/contracts';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { decideOnTakenKey, keepsAnswer, type RequestFingerprint } from './idempotency-rules';
+import { IdempotencyStore } from './idempotency-store';
+
+export type Claim = { action: 'proceed' } | { action: 'replay'; status: number; body: unknown };
+
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+/** Expired or abandoned keys are forgotten and reserved again; a key fought over this often is busy. */
+const MAX_CLAIM_ATTEMPTS = 3;
+
+@Injectable()
+export class IdempotencyService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Idempotency');
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(private readonly store: IdempotencyStore) {}
+
+  /**
+   * Reserves the key for this request, or says what to answer instead: the
+   * stored answer to replay, or a 409 (another request, or still running).
+   */
+  async claim(projectId: string, key: string, request: RequestFingerprint): Promise<Claim> {
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+      if (await this.store.reserve(projectId, key, request)) return { action: 'proceed' };
+      const stored = await this.store.find(projectId, key);
+      // Released between the two statements: try to reserve it again.
+      if (!stored) continue;
+      const decision = decideOnTakenKey(stored, request);
+      if (decision.action === 'conflict') throw new MediaflowError('conflict', decision.message);
+      if (decision.action === 'replay') return decision;
+      await this.store.forgetStale(projectId, key);
+    }
+    throw new MediaflowError(
+      'conflict',
+      'A request with this Idempotency-Key is still in progress: retry once it has answered',
+    );
+  }
+
+  /** Keeps the answer of the first request, or frees the key when the failure was ours (5xx). */
+  async settle(projectId: string, key: string, status: number, body: unknown): Promise<void> {
+    if (keepsAnswer(status)) await this.store.complete(projectId, key, status, body);
+    else await this.store.release(projectId, key);
+  }
+
+  onApplicationBootstrap(): void {
+    const sweep = () =>
+      this.store
+        .sweep()
+        .catch((error: unknown) => this.logger.warn(`sweep failed: ${(error as Error).message}`));
+    void sweep();
+    this.sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+}

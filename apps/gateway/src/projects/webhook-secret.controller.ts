@@ -1,0 +1,18 @@
+import { Controller, Get } from '@nestjs/common';
+import { CurrentPrincipal, type Principal } from '../auth/principal';
+import { ProjectsService } from './projects.service';
+import type { WebhookSecret } from './webhook-secret';
+
+/** The caller's project's webhook secret, to check `Mediaflow-Signature` with. */
+@Controller('webhook-secret')
+export class WebhookSecretController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @Get()
+  async get(@CurrentPrincipal() caller: Principal): Promise<WebhookSecret> {
+    return {
+      object: 'webhook_secret',
+      secret: await this.projects.webhookSecret(caller.projectId),
+    };
+  }
+}

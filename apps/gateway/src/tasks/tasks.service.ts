@@ -1,0 +1,115 @@
+import {
+  MediaflowError,
+  registryRpc,
+  schedulerRpc,
+  type List,
+  type TaskListQuery,
+  type TaskObject,
+  type TaskRecord,
+} from '@mediaflow/contracts';
+import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { FileUrls } from '../files/file-urls';
+import { withoutUndefined } from '../http/request-parsing';
+import { ProjectsService } from '../projects/projects.service';
+import { presentTask } from './present-task';
+import type { RunRequest, TaskSubmission } from './task-input';
+
+/**
+ * Runs and tasks belong to the scheduler, automations to the registry: the
+ * gateway checks what the client sent, asks them with the caller's project,
+ * and presents the answer with signed file URLs. Their errors (404, 409, …)
+ * pass through; no service answering is a 503.
+ */
+@Injectable()
+export class TasksService {
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly projects: ProjectsService,
+    private readonly urls: FileUrls,
+  ) {}
+
+  /** A run of a saved automation, on the workflow it has now (later edits never change it). */
+  async runAutomation(
+    projectId: string,
+    automationId: string,
+    run: RunRequest,
+    origin: string,
+  ): Promise<TaskObject> {
+    const automation = await this.bus.request(registryRpc.get, {
+      project_id: projectId,
+      id: automationId,
+    });
+    if (automation.status === 'paused') {
+      throw new MediaflowError(
+        'conflict',
+        `Automation ${automation.id} is paused: set its status to active to run it`,
+      );
+    }
+    const created = await this.bus.request(schedulerRpc.createRun, {
+      project_id: projectId,
+      automation_id: automation.id,
+      workflow: automation.workflow,
+      source: run.source,
+      webhook: await this.webhook(projectId, run.webhookUrl),
+    });
+    return this.present(created, origin);
+  }
+
+  /** `POST /tasks`: a run of an ad-hoc workflow, or one task of a kind. */
+  async submit(projectId: string, submission: TaskSubmission, origin: string): Promise<TaskObject> {
+    const webhook = await this.webhook(projectId, submission.webhookUrl);
+    const created =
+      submission.kind === 'workflow'
+        ? await this.bus.request(schedulerRpc.createRun, {
+            project_id: projectId,
+            automation_id: null,
+            workflow: submission.workflow,
+            source: submission.source,
+            webhook,
+          })
+        : await this.bus.request(schedulerRpc.createTask, {
+            project_id: projectId,
+            kind: submission.kind,
+            options: submission.options,
+            source: submission.source,
+            webhook,
+          });
+    return this.present(created, origin);
+  }
+
+  async list(projectId: string, query: TaskListQuery, origin: string): Promise<List<TaskObject>> {
+    const list = await this.bus.request(schedulerRpc.listTasks, {
+      project_id: projectId,
+      query: withoutUndefined(query),
+    });
+    const urlOf = this.urls.forOrigin(origin);
+    return { ...list, data: list.data.map((task) => presentTask(task, urlOf)) };
+  }
+
+  async get(projectId: string, id: string, origin: string): Promise<TaskObject> {
+    return this.present(await this.record(projectId, id), origin);
+  }
+
+  /** The task as the scheduler has it, files unsigned: for the event stream to compare. */
+  record(projectId: string, id: string): Promise<TaskRecord> {
+    return this.bus.request(schedulerRpc.getTask, { project_id: projectId, id });
+  }
+
+  async cancel(projectId: string, id: string, origin: string): Promise<TaskObject> {
+    const cancelled = await this.bus.request(schedulerRpc.cancelTask, {
+      project_id: projectId,
+      id,
+    });
+    return this.present(cancelled, origin);
+  }
+
+  present(task: TaskRecord, origin: string): TaskObject {
+    return presentTask(task, this.urls.forOrigin(origin));
+  }
+
+  /** Where and how to sign the POST when the task ends (API.md, Webhooks). */
+  private async webhook(projectId: string, url: string | null) {
+    return url ? { url, secret: await this.projects.webhookSecret(projectId) } : null;
+  }
+}
