@@ -1,0 +1,100 @@
+import { MediaflowError } from '@mediaflow/contracts';
+import { availableParallelism } from 'node:os';
+import sharp from 'sharp';
+import type { ImagePlan } from './image-plan';
+
+export interface ImageHeader {
+  /** As planning names formats: AVIF is told apart from the other HEIF flavours. */
+  format: string | null;
+  width: number;
+  height: number;
+}
+
+/**
+ * Threads libvips may use per image, so that the worker's concurrent tasks
+ * share the machine instead of each taking every core; and no operation
+ * cache, which only holds memory when every task reads a different file.
+ */
+export function configureSharp(workerConcurrency: number): void {
+  sharp.concurrency(Math.max(1, Math.floor(availableParallelism() / workerConcurrency)));
+  sharp.cache(false);
+}
+
+/** What a sharp failure means for the task: a decoder's complaint is the input's fault. */
+function imageError(error: unknown): MediaflowError {
+  const message = (error as Error)?.message ?? String(error);
+  if (/pixel limit/i.test(message)) {
+    return new MediaflowError(
+      'input_too_large',
+      'The image has more pixels than the MEDIAFLOW_MAX_INPUT_PIXELS limit',
+    );
+  }
+  if (/write|target/i.test(message))
+    return new MediaflowError('internal', `The image could not be written: ${message}`);
+  const reason = message.split('\n')[0]!.replace(/^Input file contains /, '');
+  return new MediaflowError('input_unreadable', `The image cannot be read: ${reason}`);
+}
+
+/**
+ * Runs sharp: every decode under the pixel limit (a decompression bomb is
+ * refused from its header, before any pixel is allocated) and failing on
+ * corrupt or truncated data instead of painting grey.
+ */
+export class ImageRepository {
+  constructor(private readonly maxInputPixels: number) {}
+
+  private open(input: string): sharp.Sharp {
+    return sharp(input, { limitInputPixels: this.maxInputPixels, failOn: 'error' });
+  }
+
+  /** The header: enough to plan, and to refuse what cannot be decoded. */
+  async inspect(input: string): Promise<ImageHeader> {
+    let metadata: sharp.Metadata;
+    try {
+      metadata = await this.open(input).metadata();
+    } catch (error) {
+      throw imageError(error);
+    }
+    const format =
+      metadata.format === 'heif' && metadata.compression === 'av1'
+        ? 'avif'
+        : (metadata.format ?? null);
+    return { format, width: metadata.width ?? 0, height: metadata.height ?? 0 };
+  }
+
+  /** Decodes `input`, applies the plan (EXIF orientation first) and encodes it to `output`. */
+  async render(input: string, output: string, plan: ImagePlan): Promise<void> {
+    let image = this.open(input).rotate();
+    if (plan.resize) {
+      const { width, height, fit, withoutEnlargement, background } = plan.resize;
+      image = image.resize({
+        width: width ?? undefined,
+        height: height ?? undefined,
+        fit,
+        withoutEnlargement,
+        background,
+      });
+    }
+    if (plan.flatten) image = image.flatten({ background: plan.flatten });
+    const quality = plan.quality ?? undefined;
+    switch (plan.format) {
+      case 'jpeg':
+        image = image.jpeg({ quality });
+        break;
+      case 'png':
+        image = image.png();
+        break;
+      case 'webp':
+        image = image.webp({ quality });
+        break;
+      case 'avif':
+        image = image.avif({ quality });
+        break;
+    }
+    try {
+      await image.toFile(output);
+    } catch (error) {
+      throw imageError(error);
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import { MediaflowError, isMediaflowError } from '@mediaflow/contracts';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { addressRefusal, guardedLookup, isIpLiteral } from './address-guard';
+import { normaliseHost, type AllowEntry } from './allow-list';
+import { downloadFilename } from './download-filename';
+
+export interface DownloadLimits {
+  maxBytes: number;
+  /** The whole download, every hop and the body included. */
+  timeoutMs: number;
+  /** Per hop: connecting and receiving the response headers. */
+  headersTimeoutMs: number;
+  maxRedirects: number;
+  allowList: readonly AllowEntry[];
+}
+
+export interface DownloadOptions {
+  /** The task's: cancelling it stops the download. */
+  signal: AbortSignal;
+  /** 0..100, when the size is known up front. */
+  onProgress?: (percent: number) => void;
+}
+
+export interface Downloaded {
+  /** Sanitised, from Content-Disposition or the URL. */
+  filename: string;
+  bytes: number;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** A URL as messages show it: no credentials, no query (signed URLs carry secrets there). */
+export function displayUrl(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+function parseUrl(text: string, base?: URL): URL {
+  try {
+    return new URL(text, base);
+  } catch {
+    throw new MediaflowError('input_unreachable', `"${text.slice(0, 200)}" is not a URL`);
+  }
+}
+
+/** Refuses what is not http(s), and IP-literal hosts (which skip `lookup`) that are not allowed. */
+function checkUrl(url: URL, allowList: readonly AllowEntry[]): void {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new MediaflowError(
+      'input_forbidden',
+      `${url.protocol}// URLs cannot be fetched; only http and https`,
+    );
+  }
+  if (isIpLiteral(url.hostname)) {
+    const refusal = addressRefusal(url.hostname, normaliseHost(url.hostname), allowList);
+    if (refusal) throw refusal;
+  }
+}
+
+/** One request, resolved when the response headers arrive. */
+function requestHeaders(
+  url: URL,
+  limits: DownloadLimits,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).request(url, {
+      method: 'GET',
+      signal,
+      // A fresh connection per request: a pooled socket was never checked for this hop.
+      agent: false,
+      lookup: guardedLookup(limits.allowList),
+      // Bytes as stored, counted against the limit as they arrive; no decompression bombs.
+      headers: { 'accept-encoding': 'identity', 'user-agent': 'mediaflow-ingest/1' },
+    });
+    const timer = setTimeout(() => {
+      request.destroy(
+        new MediaflowError(
+          'timeout',
+          `${displayUrl(url)} did not answer within ${limits.headersTimeoutMs / 1000} s`,
+        ),
+      );
+    }, limits.headersTimeoutMs);
+    request.once('response', (response) => {
+      clearTimeout(timer);
+      resolve(response);
+    });
+    request.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.end();
+  });
+}
+
+/** Counts bytes through, failing as soon as the count passes the limit. */
+function byteCounter(maxBytes: number, onBytes: (total: number) => void, what: string): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        done(
+          new MediaflowError(
+            'input_too_large',
+            `${what} is larger than the ${maxBytes}-byte download limit`,
+          ),
+        );
+        return;
+      }
+      onBytes(total);
+      done(null, chunk);
+    },
+  });
+}
+
+/** What a failure that is not already a MediaflowError means for the task. */
+function downloadError(
+  error: unknown,
+  url: URL,
+  limits: DownloadLimits,
+  timedOut: boolean,
+  task: AbortSignal,
+): MediaflowError {
+  if (isMediaflowError(error)) return error;
+  // The task's own abort says why (cancelled, or the worker's task timeout).
+  if (task.aborted)
+    return isMediaflowError(task.reason)
+      ? task.reason
+      : new MediaflowError('cancelled', 'The task was cancelled');
+  if (timedOut) {
+    return new MediaflowError(
+      'timeout',
+      `downloading ${displayUrl(url)} took longer than ${limits.timeoutMs / 1000} s`,
+    );
+  }
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const reason =
+    code === 'ENOTFOUND'
+      ? `cannot resolve ${url.hostname}`
+      : (code ?? (error as Error)?.message ?? String(error));
+  return new MediaflowError('input_unreachable', `cannot download ${displayUrl(url)}: ${reason}`);
+}
+
+/**
+ * Downloads `source` to `dest`, streaming: http(s) only, redirects followed
+ * by hand so that each hop's address is checked, stopped as soon as it
+ * passes the size or time limit. Fails with the task error codes of
+ * TASKS.md: `input_forbidden`, `input_unreachable`, `input_too_large`,
+ * `timeout`, `cancelled`.
+ */
+export async function download(
+  source: string,
+  dest: string,
+  limits: DownloadLimits,
+  options: DownloadOptions,
+): Promise<Downloaded> {
+  const deadline = AbortSignal.timeout(limits.timeoutMs);
+  const signal = AbortSignal.any([options.signal, deadline]);
+  let url = parseUrl(source);
+  try {
+    for (let redirects = 0; ; redirects++) {
+      checkUrl(url, limits.allowList);
+      const response = await requestHeaders(url, limits, signal);
+      const status = response.statusCode ?? 0;
+
+      if (REDIRECTS.has(status)) {
+        response.resume();
+        const location = response.headers.location;
+        if (!location)
+          throw new MediaflowError(
+            'input_unreachable',
+            `${displayUrl(url)} answered ${status} without a Location`,
+          );
+        if (redirects >= limits.maxRedirects) {
+          throw new MediaflowError(
+            'input_unreachable',
+            `${displayUrl(parseUrl(source))} redirects more than ${limits.maxRedirects} times`,
+          );
+        }
+        url = parseUrl(location, url);
+        continue;
+      }
+      if (status < 200 || status > 299) {
+        response.resume();
+        throw new MediaflowError('input_unreachable', `${displayUrl(url)} answered HTTP ${status}`);
+      }
+
+      const declared = Number(response.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limits.maxBytes) {
+        response.destroy();
+        throw new MediaflowError(
+          'input_too_large',
+          `${displayUrl(url)} is ${declared} bytes, more than the ${limits.maxBytes}-byte download limit`,
+        );
+      }
+      let bytes = 0;
+      const known = Number.isFinite(declared) && declared > 0 ? declared : null;
+      const counter = byteCounter(
+        limits.maxBytes,
+        (total) => {
+          bytes = total;
+          if (known) options.onProgress?.(Math.min(100, (total / known) * 100));
+        },
+        displayUrl(url),
+      );
+      await pipeline(response, counter, createWriteStream(dest), { signal });
+      return { filename: downloadFilename(response.headers['content-disposition'], url), bytes };
+    }
+  } catch (error) {
+    await rm(dest, { force: true });
+    throw downloadError(error, url, limits, deadline.aborted, options.signal);
+  }
+}

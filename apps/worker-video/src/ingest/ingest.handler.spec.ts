@@ -1,0 +1,106 @@
+import { TASK_MESSAGE_VERSION, newId, type TaskDispatch } from '@mediaflow/contracts';
+import type { TaskContext } from '@mediaflow/worker-kit';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FixtureServer, Fixtures } from '../../test/fixtures';
+import { parseAllowList } from './allow-list';
+import { ingestHandler } from './ingest.handler';
+
+// Sources served from 127.0.0.1 (allowed) and 127.0.0.2 (loopback, not allowed);
+// nothing else is connected to.
+describe('ingest handler (real download and probe)', () => {
+  const fixtures = new Fixtures();
+  let files: FixtureServer;
+  let workDir: string;
+  const handler = ingestHandler({
+    limits: {
+      maxBytes: 50_000_000,
+      timeoutMs: 10_000,
+      headersTimeoutMs: 5_000,
+      maxRedirects: 5,
+      allowList: parseAllowList('127.0.0.1'),
+    },
+    maxInputPixels: 100_000_000,
+  });
+
+  beforeAll(async () => {
+    await fixtures.video('clip.mp4', 640, 360, 3);
+    fixtures.write('download', fixtures.bytes('clip.mp4'));
+    fixtures.write('notes.txt', 'this is not media\n'.repeat(100));
+    fixtures.write('empty.mp4', '');
+    files = await FixtureServer.start(fixtures);
+  });
+  afterAll(async () => {
+    await files.close();
+    fixtures.remove();
+  });
+  beforeEach(() => {
+    workDir = mkdtempSync(path.join(tmpdir(), 'ingest-'));
+  });
+  afterEach(() => rmSync(workDir, { recursive: true, force: true }));
+
+  function context(url: string, progress: number[] = []): TaskContext {
+    const task: TaskDispatch = {
+      v: TASK_MESSAGE_VERSION,
+      task_id: newId('task'),
+      attempt: 1,
+      project_id: newId('prj'),
+      kind: 'ingest',
+      options: {},
+      input: null,
+      source_url: url,
+      ref: 'source',
+    };
+    return {
+      task,
+      inputPath: null,
+      workDir,
+      signal: new AbortController().signal,
+      progress: (p) => progress.push(p),
+    };
+  }
+
+  it('downloads and probes a video, keeping its name', async () => {
+    const progress: number[] = [];
+    const { file } = await handler(context(files.url('clip.mp4'), progress));
+    expect(file).toMatchObject({
+      path: path.join(workDir, 'source'),
+      filename: 'clip.mp4',
+      properties: {
+        kind: 'video',
+        width: 640,
+        height: 360,
+        has_video: true,
+        has_audio: true,
+        filesize: statSync(fixtures.path('clip.mp4')).size,
+      },
+    });
+    expect(file!.properties.duration).toBeCloseTo(3, 0);
+    expect(progress.at(-1)).toBe(95);
+  });
+
+  it('names a download without an extension by its probed format', async () => {
+    const { file } = await handler(context(files.url('download')));
+    expect(file!.filename).toBe(`download.${file!.properties.format}`);
+    expect(file!.properties.kind).toBe('video');
+  });
+
+  it('fails input_unreadable on a file no prober reads, and on zero bytes', async () => {
+    await expect(handler(context(files.url('notes.txt')))).rejects.toMatchObject({
+      code: 'input_unreadable',
+    });
+    await expect(handler(context(files.url('empty.mp4')))).rejects.toMatchObject({
+      code: 'input_unreadable',
+      message: `${files.url('empty.mp4')} is empty (0 bytes)`,
+    });
+  });
+
+  it('fails input_unreachable on a 404 and input_forbidden on an address off the allow list', async () => {
+    await expect(handler(context(files.url('missing.mp4')))).rejects.toMatchObject({
+      code: 'input_unreachable',
+    });
+    const other = files.url('clip.mp4').replace('127.0.0.1', '127.0.0.2');
+    await expect(handler(context(other))).rejects.toMatchObject({ code: 'input_forbidden' });
+  });
+});
