@@ -1,5 +1,6 @@
 // Checks that the PostgreSQL and NATS the services (and the tests) use are
-// answering, so that a missing one is one clear line instead of a stack trace.
+// answering and that ffmpeg is installed, so that a missing one is one clear line instead of a stack trace.
+const { spawnSync } = require('node:child_process');
 const net = require('node:net');
 
 const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
@@ -31,6 +32,12 @@ async function checkDependencies(env = process.env) {
   }
   if (!(await reachable(database, 5432))) {
     problems.push(`PostgreSQL is not answering at ${new URL(database).host}: start it, or set DATABASE_URL.`);
+  }
+  for (const [name, variable] of [['ffmpeg', 'FFMPEG_PATH'], ['ffprobe', 'FFPROBE_PATH']]) {
+    const tool = env[variable] || name;
+    if (spawnSync(tool, ['-version'], { stdio: 'ignore' }).status !== 0) {
+      problems.push(`${name} is not installed (or ${variable} is wrong): on Debian/Ubuntu, sudo apt-get install ffmpeg.`);
+    }
   }
   return problems;
 }

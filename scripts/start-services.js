@@ -13,6 +13,9 @@ const root = path.resolve(__dirname, '..');
 /** Each app, in start order, with the port its /health answers on. */
 const SERVICES = [
   { name: 'automation-registry', port: 3001 },
+  { name: 'scheduler', port: 3002 },
+  { name: 'worker-video', port: 3003 },
+  { name: 'worker-image', port: 3004 },
   { name: 'gateway', port: Number(process.env.PORT || 3000), public: true },
 ];
 

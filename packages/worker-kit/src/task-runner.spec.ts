@@ -387,7 +387,7 @@ describe('TaskRunner', () => {
     expect(await waitForFinal(task.task_id, ACK_WAIT_MS * 5)).toMatchObject({ type: 'completed' });
     await sleep(500);
     expect(calls).toBe(1);
-    expect(eventsOf(task.task_id).map((e) => e.type)).toEqual(['started', 'completed']);
+    expect(eventsOf(task.task_id).map((e) => e.type).filter((type) => type !== 'progress')).toEqual(['started', 'completed']);
   });
 
   it('says a silent handler is still alive with progress events the scheduler hears', async () => {

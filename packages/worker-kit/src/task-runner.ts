@@ -49,7 +49,7 @@ export interface TaskRunnerOptions {
   scratchDir: string;
   /** At most one progress event per this many ms. Default 1 s. */
   progressIntervalMs?: number;
-  /** A progress event at least this often while a handler runs (default 30 s). */
+  /** A progress event at least this often while a handler runs (default: the ack wait, at most 30 s). */
   keepAliveMs?: number;
   /** How long an aborted handler gets to return before the runner moves on without it. Default 10 s. */
   abortGraceMs?: number;
@@ -227,7 +227,8 @@ export class TaskRunner {
   /** Throttled progress, published in the background; `close` stops it and waits for what is on its way. */
   private progressReporter(task: TaskDispatch) {
     const throttle = new ProgressThrottle(this.options.progressIntervalMs);
-    const keepAliveMs = this.options.keepAliveMs ?? KEEP_ALIVE_MS;
+    // At least once an ack wait: the scheduler takes a task as stalled after a few of them.
+    const keepAliveMs = this.options.keepAliveMs ?? Math.min(KEEP_ALIVE_MS, this.options.ackWaitMs);
     let closed = false;
     let sending: Promise<void> = Promise.resolve();
     let lastValue = 0;

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { Fixtures } from '../../test/fixtures';
+import { Fixtures } from '@mediaflow/testing';
 import { imageWorkerConfigSchema } from '../config';
 import { imageHandlers } from '../handlers';
 
@@ -194,7 +194,7 @@ describe('image handler (real tools)', () => {
 
   it('picks a representative frame that is not black when no start is given', async () => {
     // The first second is black: a naive first frame would be too.
-    const dark = await fixtures.video('dark-start.mp4', 640, 360, 9, 1);
+    const dark = await fixtures.video('dark-start.mp4', 640, 360, 9, { blackLeadSeconds: 1 });
     const file = await run(dark, { width: 320 }, 'video');
     expect(file.properties).toMatchObject({ format: 'jpeg', width: 320, height: 180 });
     const { channels } = await sharp(file.path).stats();

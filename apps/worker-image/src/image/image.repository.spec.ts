@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import sharp from 'sharp';
-import { Fixtures } from '../../test/fixtures';
+import { Fixtures } from '@mediaflow/testing';
 import { imagePlan, type ImageOptions } from './image-plan';
 import { ImageRepository } from './image.repository';
 

@@ -1,9 +1,9 @@
 import { TASK_MESSAGE_VERSION, newId, type TaskDispatch } from '@mediaflow/contracts';
+import { FixtureServer, Fixtures } from '@mediaflow/testing';
 import type { TaskContext } from '@mediaflow/worker-kit';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FixtureServer, Fixtures } from '../../test/fixtures';
 import { parseAllowList } from './allow-list';
 import { ingestHandler } from './ingest.handler';
 
@@ -29,7 +29,7 @@ describe('ingest handler (real download and probe)', () => {
     fixtures.write('download', fixtures.bytes('clip.mp4'));
     fixtures.write('notes.txt', 'this is not media\n'.repeat(100));
     fixtures.write('empty.mp4', '');
-    files = await FixtureServer.start(fixtures);
+    files = await FixtureServer.start(fixtures.dir);
   });
   afterAll(async () => {
     await files.close();

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deleteTaskStreams } from '@mediaflow/testing';
 import { Client } from 'pg';
 import { startApp, type AppProcess } from './processes';
 
@@ -25,26 +29,36 @@ async function adminQuery(sql: string): Promise<void> {
  * The whole product as separate processes on the real NATS and PostgreSQL:
  * its own database and NATS subject prefix, so test files never meet.
  */
+/** Every app, in the order they start. */
+export const ALL_APPS = ['automation-registry', 'scheduler', 'worker-video', 'worker-image', 'gateway'];
+
 export class System {
   readonly apps = new Map<string, AppProcess>();
   readonly env: Record<string, string>;
   readonly adminKey = `mf_e2e${randomBytes(20).toString('hex')}`;
+  readonly dataDir: string;
   private readonly database: string;
 
-  private constructor() {
+  private constructor(extraEnv: Record<string, string>) {
     const id = randomBytes(6).toString('hex');
     this.database = `mediaflow_e2e_${id}`;
+    this.dataDir = mkdtempSync(path.join(tmpdir(), 'mediaflow-e2e-'));
     this.env = {
       DATABASE_URL: withDatabase(BASE_DATABASE_URL, this.database),
       NATS_URL,
       NATS_SUBJECT_PREFIX: `e2e${id}`,
       MEDIAFLOW_API_KEY: this.adminKey,
+      MEDIAFLOW_DATA_DIR: this.dataDir,
+      ...extraEnv,
     };
   }
 
   /** Starts the given apps in order (the database is created by the first one). */
-  static async start(names: string[] = ['automation-registry', 'gateway']): Promise<System> {
-    const system = new System();
+  static async start(
+    names: string[] = ['automation-registry', 'gateway'],
+    extraEnv: Record<string, string> = {},
+  ): Promise<System> {
+    const system = new System(extraEnv);
     try {
       for (const name of names) await system.startApp(name);
     } catch (error) {
@@ -73,5 +87,7 @@ export class System {
   async stop(): Promise<void> {
     await Promise.all([...this.apps.values()].map((app) => app.stop()));
     await adminQuery(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`);
+    await deleteTaskStreams(NATS_URL, this.env.NATS_SUBJECT_PREFIX!);
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
