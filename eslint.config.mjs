@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON answers whose shape is what they assert.
-    files: ['**/*.spec.ts', '**/test/**/*.ts', 'tests/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', 'tests/**/*.ts', 'packages/testing/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -1,5 +1,4 @@
-import { System } from './support/system';
-import { api, client } from './support/http';
+import { api, client, System } from '@mediaflow/testing';
 
 // Gateway and registry as separate processes on the real NATS and PostgreSQL.
 

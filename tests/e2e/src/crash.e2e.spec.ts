@@ -1,7 +1,4 @@
-import { FixtureServer, Fixtures } from '@mediaflow/testing';
-import { client } from './support/http';
-import { stepsOf, waitForTask } from './support/runs';
-import { ALL_APPS, System } from './support/system';
+import { ALL_APPS, client, Fixtures, FixtureServer, stepsOf, System, waitForTask } from '@mediaflow/testing';
 
 // Processes die; runs do not. A short ack wait makes JetStream redeliver
 // quickly what a killed worker held.

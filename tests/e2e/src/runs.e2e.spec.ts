@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FixtureServer, Fixtures } from '@mediaflow/testing';
-import { client } from './support/http';
-import { downloadImage, stepsOf, waitForTask } from './support/runs';
-import { ALL_APPS, System } from './support/system';
+import { ALL_APPS, client, downloadImage, Fixtures, FixtureServer, stepsOf, System, waitForTask } from '@mediaflow/testing';
 
 // Every app a separate process on the real NATS and PostgreSQL; sources
 // served from 127.0.0.1, which the allow-list lets ingest fetch.

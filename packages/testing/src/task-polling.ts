@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { client } from './http';
+import type { client } from './api-client';
 
 type Api = ReturnType<typeof client>;
 

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deleteTaskStreams } from '@mediaflow/testing';
+import { deleteTaskStreams } from './task-harness';
 import { Client } from 'pg';
-import { startApp, type AppProcess } from './processes';
+import { startApp, type AppProcess } from './app-process';
 
 const BASE_DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '@mediaflow/testing';
+import { freePort } from './free-port';
 
-export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+/** The repository, from packages/testing/src or /dist. */
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 export interface AppProcess {
   name: string;
