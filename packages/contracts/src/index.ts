@@ -10,3 +10,4 @@ export * from './rpc';
 export * from './task-messages';
 export * from './tasks';
 export * from './workflow';
+export * from './task-files';
