@@ -16,7 +16,15 @@ describe('schedulerConfigSchema', () => {
       MEDIAFLOW_RECONCILE_INTERVAL_MS: 10000,
       MEDIAFLOW_TASK_STALL_MS: 150000,
       MEDIAFLOW_WEBHOOK_TIMEOUT_MS: 10000,
+      MEDIAFLOW_ALLOWED_HOSTS: [],
     });
+  });
+
+  it('parses the allow list of webhook hosts as the video worker does', () => {
+    expect(parseConfig(schedulerConfigSchema, { MEDIAFLOW_ALLOWED_HOSTS: 'hooks.internal, 10.1.0.0/16' }).MEDIAFLOW_ALLOWED_HOSTS).toEqual([
+      { type: 'host', name: 'hooks.internal' },
+      { type: 'cidr', cidr: expect.any(Object), text: '10.1.0.0/16' },
+    ]);
   });
 
   it('derives the stall time from the ack wait unless it is given', () => {
@@ -32,6 +40,7 @@ describe('schedulerConfigSchema', () => {
     ['MEDIAFLOW_TASK_ACK_WAIT_MS', 'soon'],
     ['MEDIAFLOW_RECONCILE_INTERVAL_MS', '1.5'],
     ['NATS_URL', 'http://x'],
+    ['MEDIAFLOW_ALLOWED_HOSTS', '127.0.0.1, http://hooks.internal'],
   ])('refuses %s=%s with one line naming it', (name, value) => {
     expect(() => parseConfig(schedulerConfigSchema, { [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig(schedulerConfigSchema, { [name]: value })).toThrow(

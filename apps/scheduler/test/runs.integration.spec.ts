@@ -384,6 +384,48 @@ describe('webhooks', () => {
     await sleep(500);
     expect(received).toHaveLength(2);
   });
+
+  it('refuses a webhook to an address off MEDIAFLOW_ALLOWED_HOSTS for good, and never sends it', async () => {
+    // A receiver on 127.0.0.2: loopback, but not on the allow list (127.0.0.1).
+    const offList: string[] = [];
+    const other = createServer((req, res) => {
+      offList.push(String(req.url));
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.2', resolve));
+    try {
+      const project = newId('prj');
+      const url = `http://127.0.0.2:${(other.address() as AddressInfo).port}/hook`;
+      const created = await h.request(schedulerRpc.createTask, {
+        project_id: project,
+        kind: 'image',
+        options: { width: 32 },
+        source: { url: `${SOURCES}narrow.png` },
+        webhook: { url, secret: `whsec_${newId('key')}` },
+      });
+      expect((await h.waitForTask(project, created.id)).status).toBe('completed');
+      const row = async () =>
+        (await h.sql<{ attempts: number; last_status: number | null; last_error: string | null; delivered_at: Date | null; next_attempt_at: Date | null }>(
+          'SELECT attempts, last_status, last_error, delivered_at, next_attempt_at FROM scheduler.webhook_deliveries WHERE task_id = $1',
+          [created.id],
+        ))[0];
+      await until(async () => ((await row())?.attempts ?? 0) > 0, 'the delivery to be attempted');
+      const refused = {
+        attempts: 1,
+        last_status: null,
+        last_error: '127.0.0.2 is a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS',
+        delivered_at: null,
+        next_attempt_at: null,
+      };
+      expect(await row()).toEqual(refused);
+      // Several reconcile intervals later: not tried again, nothing arrived.
+      await sleep(1_000);
+      expect(await row()).toEqual(refused);
+      expect(offList).toEqual([]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
 });
 
 describe('restart', () => {

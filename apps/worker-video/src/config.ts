@@ -1,6 +1,6 @@
 import { workerConfigSchema } from '@mediaflow/worker-kit';
 import { z } from 'zod';
-import { parseAllowList } from './ingest/allow-list';
+import { parseAllowList } from '@mediaflow/net-guard';
 
 const GIB = 1024 ** 3;
 

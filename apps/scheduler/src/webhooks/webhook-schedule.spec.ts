@@ -31,6 +31,17 @@ describe('afterWebhookAttempt', () => {
     });
   });
 
+  it('does not try again after a refusal, which no attempt can change', () => {
+    const refused = 'hooks.example resolves to 10.0.0.5, a private address; allow it with MEDIAFLOW_ALLOWED_HOSTS';
+    expect(afterWebhookAttempt({ attempts: 0, created_at: created }, { refused }, at(10))).toEqual({
+      attempts: 1,
+      last_status: null,
+      last_error: refused,
+      delivered_at: null,
+      next_attempt_at: null,
+    });
+  });
+
   it('gives up when the next try would be more than a day after the task ended', () => {
     const late = afterWebhookAttempt({ attempts: 30, created_at: created }, { status: 503 }, at(WEBHOOK_GIVE_UP_MS - 1_000));
     expect(late).toMatchObject({ attempts: 31, last_status: 503, delivered_at: null, next_attempt_at: null });

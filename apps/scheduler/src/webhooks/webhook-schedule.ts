@@ -3,8 +3,12 @@ import { WEBHOOK_BACKOFF, backoffMs } from '../backoff';
 /** Deliveries retry for up to a day after the task ended (API.md, Webhooks). */
 export const WEBHOOK_GIVE_UP_MS = 24 * 60 * 60_000;
 
-/** What came of one POST: a status (any), or an error before one (refused, timed out). */
-export type WebhookOutcome = { status: number } | { error: string };
+/**
+ * What came of one POST: a status (any), an error before one (connection
+ * refused, timed out), or a refusal to send at all (the URL points where
+ * webhooks may not go), which no later attempt can change.
+ */
+export type WebhookOutcome = { status: number } | { error: string } | { refused: string };
 
 export interface DeliveryAfterAttempt {
   attempts: number;
@@ -16,8 +20,9 @@ export interface DeliveryAfterAttempt {
 }
 
 /**
- * The delivery's state after an attempt: delivered on any 2xx; otherwise
- * again after a backoff, unless that would be more than a day after it was created.
+ * The delivery's state after an attempt: delivered on any 2xx; failed for
+ * good when refused; otherwise again after a backoff, unless that would be
+ * more than a day after it was created.
  */
 export function afterWebhookAttempt(
   delivery: { attempts: number; created_at: Date },
@@ -28,6 +33,9 @@ export function afterWebhookAttempt(
   const status = 'status' in outcome ? outcome.status : null;
   if (status !== null && status >= 200 && status < 300) {
     return { attempts, last_status: status, last_error: null, delivered_at: now, next_attempt_at: null };
+  }
+  if ('refused' in outcome) {
+    return { attempts, last_status: null, last_error: outcome.refused, delivered_at: null, next_attempt_at: null };
   }
   const next = new Date(now.getTime() + backoffMs(attempts, WEBHOOK_BACKOFF));
   const giveUpAt = delivery.created_at.getTime() + WEBHOOK_GIVE_UP_MS;

@@ -47,6 +47,8 @@ export class Harness {
         MEDIAFLOW_TASK_STALL_MS: '1500',
         MEDIAFLOW_RECONCILE_INTERVAL_MS: '200',
         MEDIAFLOW_WEBHOOK_TIMEOUT_MS: '2000',
+        // The tests' webhook receivers are on 127.0.0.1; other loopback addresses stay refused.
+        MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1',
       }),
       PORT: 0,
     };

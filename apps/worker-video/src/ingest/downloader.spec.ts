@@ -4,7 +4,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseAllowList } from './allow-list';
+import { parseAllowList } from '@mediaflow/net-guard';
 import { download, type DownloadLimits } from './downloader';
 
 // Every server here listens on loopback (127.0.0.1, 127.0.0.2, ::1); nothing

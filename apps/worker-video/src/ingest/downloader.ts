@@ -5,8 +5,12 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { addressRefusal, guardedLookup, isIpLiteral } from './address-guard';
-import { normaliseHost, type AllowEntry } from './allow-list';
+import {
+  guardedLookup,
+  isAddressRefusedError,
+  literalHostRefusal,
+  type AllowEntry,
+} from '@mediaflow/net-guard';
 import { downloadFilename } from './download-filename';
 
 export interface DownloadLimits {
@@ -55,10 +59,8 @@ function checkUrl(url: URL, allowList: readonly AllowEntry[]): void {
       `${url.protocol}// URLs cannot be fetched; only http and https`,
     );
   }
-  if (isIpLiteral(url.hostname)) {
-    const refusal = addressRefusal(url.hostname, normaliseHost(url.hostname), allowList);
-    if (refusal) throw refusal;
-  }
+  const refusal = literalHostRefusal(url, allowList);
+  if (refusal) throw new MediaflowError('input_forbidden', refusal.message);
 }
 
 /** One request, resolved when the response headers arrive. */
@@ -127,6 +129,8 @@ function downloadError(
   task: AbortSignal,
 ): MediaflowError {
   if (isMediaflowError(error)) return error;
+  // The guarded lookup refused every address the host resolved to.
+  if (isAddressRefusedError(error)) return new MediaflowError('input_forbidden', error.message);
   // The task's own abort says why (cancelled, or the worker's task timeout).
   if (task.aborted)
     return isMediaflowError(task.reason)

@@ -4,7 +4,7 @@ import type { TaskContext } from '@mediaflow/worker-kit';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseAllowList } from './allow-list';
+import { parseAllowList } from '@mediaflow/net-guard';
 import { ingestHandler } from './ingest.handler';
 
 // Sources served from 127.0.0.1 (allowed) and 127.0.0.2 (loopback, not allowed);
