@@ -1,4 +1,4 @@
-import { databaseEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
+import { databaseEnv, dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
 import { z } from 'zod';
 
 /** A base URL clients can reach the gateway at; kept without its trailing slash. */
@@ -28,8 +28,7 @@ export const gatewayConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,}$/, 'must be at least 16 characters of A-Z, a-z, 0-9, _ or -')
     .optional(),
-  /** Files live under `<dir>/files` (docs/runs.md, Storage). */
-  MEDIAFLOW_DATA_DIR: z.string().min(1).default('./.mediaflow'),
+  ...dataDirEnv,
   /**
    * HMAC key of signed download URLs. When unset, the first gateway to start
    * makes one and keeps it in `gateway.settings`, so every replica signs alike.

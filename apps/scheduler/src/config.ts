@@ -1,4 +1,4 @@
-import { databaseEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
+import { databaseEnv, dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
 import { parseAllowList } from '@mediaflow/net-guard';
 import { z } from 'zod';
 
@@ -15,8 +15,7 @@ export const schedulerConfigSchema = z
     ...natsEnv,
     ...databaseEnv,
     PORT: port(3002),
-    /** Files live under `<dir>/files` (docs/runs.md, Storage). */
-    MEDIAFLOW_DATA_DIR: z.string().min(1).default('./.mediaflow'),
+    ...dataDirEnv,
     /** How long a worker may be silent before JetStream redelivers its message. */
     MEDIAFLOW_TASK_ACK_WAIT_MS: milliseconds(1000, 3_600_000).default(30_000),
     /** Attempts of a retryable failure (and of a stalled task). */

@@ -48,3 +48,8 @@ export const databaseEnv = {
 export type ServiceEnv = z.output<z.ZodObject<typeof serviceEnv>>;
 export type NatsEnv = z.output<z.ZodObject<typeof natsEnv>>;
 export type DatabaseEnv = z.output<z.ZodObject<typeof databaseEnv>>;
+
+/** Local state: `pnpm start`'s generated key, and stored files under `files/` (docs/runs.md, Storage). */
+export const dataDirEnv = {
+  MEDIAFLOW_DATA_DIR: z.string().min(1).default('./.mediaflow'),
+};

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { natsEnv, port, serviceEnv } from '@mediaflow/config';
+import { dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
 import { z } from 'zod';
 
 const milliseconds = (min: number, max: number, fallback: number) =>
@@ -12,8 +12,7 @@ const milliseconds = (min: number, max: number, fallback: number) =>
 
 /** What every worker reads on top of the service and NATS settings. */
 export const workerEnv = {
-  /** Local files live under `files/` here. */
-  MEDIAFLOW_DATA_DIR: z.string().min(1).default('./.mediaflow'),
+  ...dataDirEnv,
   /** How long a worker may be silent before JetStream gives its task to another; heartbeats go at a third of it. */
   MEDIAFLOW_TASK_ACK_WAIT_MS: milliseconds(1_000, 3_600_000, 30_000),
   /** Tasks one worker process runs at once, across its kinds. */
