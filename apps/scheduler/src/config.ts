@@ -1,5 +1,4 @@
-import { databaseEnv, dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
-import { parseAllowList } from '@mediaflow/net-guard';
+import { allowedHostsEnv, databaseEnv, dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
 import { z } from 'zod';
 
 const milliseconds = (min: number, max: number) =>
@@ -25,18 +24,7 @@ export const schedulerConfigSchema = z
     /** Silence after which a dispatched task gets a new attempt; 5 × the ack wait when unset. */
     MEDIAFLOW_TASK_STALL_MS: milliseconds(1000, 86_400_000).optional(),
     MEDIAFLOW_WEBHOOK_TIMEOUT_MS: milliseconds(100, 120_000).default(10_000),
-    /** Hosts, IPs or CIDRs webhooks may be sent to although they are not public (as the video worker's ingest). */
-    MEDIAFLOW_ALLOWED_HOSTS: z
-      .string()
-      .optional()
-      .transform((value, ctx) => {
-        try {
-          return parseAllowList(value);
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      }),
+    ...allowedHostsEnv,
   })
   .transform((config) => ({
     ...config,

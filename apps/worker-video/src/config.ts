@@ -1,6 +1,6 @@
 import { workerConfigSchema } from '@mediaflow/worker-kit';
 import { z } from 'zod';
-import { parseAllowList } from '@mediaflow/net-guard';
+import { allowedHostsEnv } from '@mediaflow/config';
 
 const GIB = 1024 ** 3;
 
@@ -14,18 +14,7 @@ const count = (min: number, max: number, fallback: number, unit: string) =>
 
 /** The video worker's environment: every worker's, plus what `ingest` needs. */
 export const videoWorkerConfigSchema = workerConfigSchema(3003).extend({
-  /** Hosts, IPs or CIDRs `ingest` may fetch although they are not public. */
-  MEDIAFLOW_ALLOWED_HOSTS: z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      try {
-        return parseAllowList(value);
-      } catch (error) {
-        ctx.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  ...allowedHostsEnv,
   MEDIAFLOW_MAX_DOWNLOAD_BYTES: count(1, Number.MAX_SAFE_INTEGER, 2 * GIB, 'bytes'),
   MEDIAFLOW_DOWNLOAD_TIMEOUT_MS: count(1_000, 24 * 3_600_000, 10 * 60_000, 'milliseconds'),
   /** Images with more pixels are `input_too_large` when probed. */

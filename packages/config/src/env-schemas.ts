@@ -1,3 +1,4 @@
+import { parseAllowList } from '@mediaflow/net-guard';
 import { z } from 'zod';
 
 const url = (protocols: string[]) =>
@@ -52,4 +53,22 @@ export type DatabaseEnv = z.output<z.ZodObject<typeof databaseEnv>>;
 /** Local state: `pnpm start`'s generated key, and stored files under `files/` (docs/runs.md, Storage). */
 export const dataDirEnv = {
   MEDIAFLOW_DATA_DIR: z.string().min(1).default('./.mediaflow'),
+};
+
+/**
+ * Hosts, IPs or CIDRs that ingest may fetch and webhooks may call although
+ * they are not public addresses (comma-separated; parsed to an allow list).
+ */
+export const allowedHostsEnv = {
+  MEDIAFLOW_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseAllowList(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 };

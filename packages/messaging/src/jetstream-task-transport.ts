@@ -9,7 +9,6 @@ import {
   type TaskKind,
 } from '@mediaflow/contracts';
 import {
-  connect,
   type Consumer,
   type ConsumerConfig,
   type JetStreamClient,
@@ -29,6 +28,7 @@ import {
 import type { Stoppable, TaskTransport, WorkControl } from './task-transport';
 import { taskTransportNames, type TaskTransportNames } from './task-transport-names';
 import { WorkSlots } from './work-slots';
+import { connectNats } from './nats-connection';
 
 export interface JetStreamTaskTransportOptions {
   url: string;
@@ -95,18 +95,7 @@ export class JetStreamTaskTransport implements TaskTransport {
 
   static async connect(options: JetStreamTaskTransportOptions): Promise<JetStreamTaskTransport> {
     taskTransportNames(options.subjectPrefix);
-    let connection: NatsConnection;
-    try {
-      connection = await connect({
-        servers: options.url,
-        name: options.name,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 1000,
-        timeout: 5000,
-      });
-    } catch (error) {
-      throw new Error(`Cannot reach NATS at ${options.url}: ${(error as Error).message}`, { cause: error });
-    }
+    const connection = await connectNats(options);
     try {
       return new JetStreamTaskTransport(connection, await connection.jetstreamManager(), options);
     } catch (error) {

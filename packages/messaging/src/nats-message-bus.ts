@@ -1,7 +1,8 @@
 import { MediaflowError, type RpcDefinition, type RpcRequest, type RpcResponse } from '@mediaflow/contracts';
-import { ErrorCode, connect, type NatsConnection, type Subscription } from 'nats';
+import { ErrorCode, type NatsConnection, type Subscription } from 'nats';
 import type { MessageBus, RpcHandler, ServeOptions, Served } from './message-bus';
 import { encodeReply, encodeRequest, parseReply, parseRequest, toReplyError } from './rpc-codec';
+import { connectNats } from './nats-connection';
 
 export interface NatsMessageBusOptions {
   url: string;
@@ -21,18 +22,7 @@ export class NatsMessageBus implements MessageBus {
   ) {}
 
   static async connect(options: NatsMessageBusOptions): Promise<NatsMessageBus> {
-    let connection: NatsConnection;
-    try {
-      connection = await connect({
-        servers: options.url,
-        name: options.name,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: 1000,
-        timeout: 5000,
-      });
-    } catch (error) {
-      throw new Error(`Cannot reach NATS at ${options.url}: ${(error as Error).message}`, { cause: error });
-    }
+    const connection = await connectNats(options);
     return new NatsMessageBus(connection, options);
   }
 
