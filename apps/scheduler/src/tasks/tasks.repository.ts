@@ -41,6 +41,8 @@ const AWAITING = `attempt = $2 AND status IN ('pending', 'processing') AND next_
  * worker. A dispatch never published is the reconciler's to publish again, not to retry.
  */
 const HEARD_OF = `(published_at IS NOT NULL OR status = 'processing')`;
+/** When a task was last known alive: its last event, else when the broker took it (a re-publish restarts the clock). */
+const LAST_SIGN_OF_LIFE = 'COALESCE(last_heard_at, published_at, dispatched_at)';
 
 /** Every column a new attempt resets, with the dispatch time. */
 const NEW_ATTEMPT = `
@@ -156,7 +158,7 @@ export class TasksRepository {
     return this.sql.first<TaskRow>(
       `UPDATE scheduler.tasks SET ${NEW_ATTEMPT}
        WHERE id = $1 AND ${AWAITING} AND attempt < max_attempts AND ${HEARD_OF}
-         AND COALESCE(last_heard_at, dispatched_at) < now() - make_interval(secs => $3::float8 / 1000)
+         AND ${LAST_SIGN_OF_LIFE} < now() - make_interval(secs => $3::float8 / 1000)
        RETURNING *`,
       [id, attempt, stallMs],
     );
@@ -194,8 +196,8 @@ export class TasksRepository {
     return this.sql.rows<TaskRow>(
       `SELECT * FROM scheduler.tasks
        WHERE status IN ('pending', 'processing') AND next_attempt_at IS NULL AND ${HEARD_OF}
-         AND COALESCE(last_heard_at, dispatched_at) < now() - make_interval(secs => $1::float8 / 1000)
-       ORDER BY COALESCE(last_heard_at, dispatched_at) LIMIT $2`,
+         AND ${LAST_SIGN_OF_LIFE} < now() - make_interval(secs => $1::float8 / 1000)
+       ORDER BY ${LAST_SIGN_OF_LIFE} LIMIT $2`,
       [stallMs, limit],
     );
   }
@@ -204,7 +206,7 @@ export class TasksRepository {
   async isSilent(id: string, attempt: number, stallMs: number): Promise<boolean> {
     const row = await this.sql.first(
       `SELECT 1 FROM scheduler.tasks
-       WHERE id = $1 AND ${AWAITING} AND ${HEARD_OF} AND COALESCE(last_heard_at, dispatched_at) < now() - make_interval(secs => $3::float8 / 1000)`,
+       WHERE id = $1 AND ${AWAITING} AND ${HEARD_OF} AND ${LAST_SIGN_OF_LIFE} < now() - make_interval(secs => $3::float8 / 1000)`,
       [id, attempt, stallMs],
     );
     return row !== undefined;
