@@ -18,6 +18,25 @@ export class Sql {
     return (await this.rows<T>(text, params))[0];
   }
 
+  /**
+   * One page of `table`'s rows matching `filter`, newest first, and how many
+   * match in all: the list queries of API.md.
+   */
+  async page<T>(
+    table: string,
+    filter: string,
+    params: readonly unknown[],
+    page: { page: number; limit: number },
+  ): Promise<{ rows: T[]; total: number }> {
+    const [counted] = await this.rows<{ total: number }>(`SELECT count(*)::int AS total FROM ${table} WHERE ${filter}`, params);
+    const rows = await this.rows<T>(
+      `SELECT * FROM ${table} WHERE ${filter}
+       ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, page.limit, (page.page - 1) * page.limit],
+    );
+    return { rows, total: counted?.total ?? 0 };
+  }
+
   /** How many rows a statement changed. */
   async count(text: string, params: readonly unknown[] = []): Promise<number> {
     const result = (await this.runner.query(text, [...params], true)) as QueryResult;

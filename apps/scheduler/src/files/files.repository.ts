@@ -80,16 +80,7 @@ export class FilesRepository {
       params.push(query.kind);
       filter += ` AND kind = $${params.length}`;
     }
-    const [counted] = await this.sql.rows<{ total: number }>(
-      `SELECT count(*)::int AS total FROM scheduler.files WHERE ${filter}`,
-      params,
-    );
-    const rows = await this.sql.rows<FileRow>(
-      `SELECT * FROM scheduler.files WHERE ${filter}
-       ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, query.limit, (query.page - 1) * query.limit],
-    );
-    return { rows, total: counted?.total ?? 0 };
+    return this.sql.page<FileRow>('scheduler.files', filter, params, query);
   }
 
   /** True when this call deleted it (not another one before). */

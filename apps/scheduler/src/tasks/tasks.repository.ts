@@ -121,16 +121,7 @@ export class TasksRepository {
       where.push(`${column} = $${params.length}`);
     }
     const filter = where.join(' AND ');
-    const [counted] = await this.sql.rows<{ total: number }>(
-      `SELECT count(*)::int AS total FROM scheduler.tasks WHERE ${filter}`,
-      params,
-    );
-    const rows = await this.sql.rows<TaskRow>(
-      `SELECT * FROM scheduler.tasks WHERE ${filter}
-       ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, query.limit, (query.page - 1) * query.limit],
-    );
-    return { rows, total: counted?.total ?? 0 };
+    return this.sql.page<TaskRow>('scheduler.tasks', filter, params, query);
   }
 
   // --- attempts ------------------------------------------------------------
