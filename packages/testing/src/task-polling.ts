@@ -19,10 +19,16 @@ export async function waitForTask(api: Api, id: string, until?: (task: any) => b
   throw new Error(`task ${id} not done in ${timeoutMs} ms: ${JSON.stringify(last, null, 1)}`);
 }
 
-/** Every step of a run's tree, depth first. */
-export function stepsOf(task: any): any[] {
-  const out: any[] = [];
-  const visit = (steps: any[] | undefined) => {
+interface StepTree<T> {
+  workflow?: T[];
+  next?: T[];
+  else?: T[];
+}
+
+/** Every step of a run's tree, depth first (a task object, a task record, or a parsed answer). */
+export function stepsOf<T extends StepTree<T> = any>(task: T): T[] {
+  const out: T[] = [];
+  const visit = (steps: T[] | undefined) => {
     for (const step of steps ?? []) {
       out.push(step);
       visit(step.next);

@@ -7,6 +7,7 @@ import { MediaflowError, type RpcDefinition, type RpcRequest, type RpcResponse, 
 import { createTestDatabase, type TestDatabase } from '@mediaflow/database';
 import { JetStreamTaskTransport, NatsMessageBus, taskTransportNames } from '@mediaflow/messaging';
 import { LocalStorage } from '@mediaflow/storage';
+import { deleteTaskStreams } from '@mediaflow/testing';
 import { connect } from 'nats';
 import { DataSource } from 'typeorm';
 import { EVENTS_DURABLE, schedulerConfigSchema, startScheduler, type RunningScheduler, type SchedulerConfig } from '../../src';
@@ -85,7 +86,7 @@ export class Harness {
     await this.workerTransport?.close();
     await this.transport?.close();
     await this.db.drop();
-    await deleteStreams(this.prefix);
+    await deleteTaskStreams(NATS_URL, this.prefix);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
@@ -151,28 +152,5 @@ export async function failure(promise: Promise<unknown>): Promise<MediaflowError
   throw new Error('expected the request to fail');
 }
 
-/** Every step of a run's tree, depth first. */
-export function stepsOf(task: TaskRecord): TaskRecord[] {
-  const out: TaskRecord[] = [];
-  const visit = (steps: TaskRecord[] | undefined) => {
-    for (const step of steps ?? []) {
-      out.push(step);
-      visit(step.next);
-      visit(step.else);
-    }
-  };
-  visit(task.workflow);
-  return out;
-}
+export { stepsOf } from '@mediaflow/testing';
 
-async function deleteStreams(prefix: string): Promise<void> {
-  const nc = await connect({ servers: NATS_URL });
-  try {
-    const jsm = await nc.jetstreamManager();
-    for await (const stream of jsm.streams.list()) {
-      if (stream.config.name.startsWith(`${prefix}_`)) await jsm.streams.delete(stream.config.name);
-    }
-  } finally {
-    await nc.close();
-  }
-}
