@@ -17,5 +17,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Tests here talk to real PostgreSQL, NATS and ffmpeg; under CI load a
+  // CREATE DATABASE alone can take seconds, so 5 s is too tight.
+  testTimeout: 30000,
   reporters: ['default', require.resolve('./scripts/jest-summary-reporter.js')],
 };
