@@ -1,0 +1,164 @@
+/**
+ * One 1080p fixture transcoded to 720p H.264, by ffmpeg run directly and by
+ * a `video` task through the whole system, alternately, several times, in
+ * one run. Prints both medians, their ratio, and the time from run request to
+ * ffmpeg's start; writes the same as JSON under bench/results/.
+ *
+ * The worker's ffmpeg is a wrapper that records when it was started and with
+ * which arguments, then execs the real one: the direct runs use exactly the
+ * command line the worker built, so the two sides do the same work and the
+ * ratio is the system's own cost (queueing, copying the input in, probing
+ * and storing the output).
+ *
+ *   pnpm bench:transcode [runs] [seconds of fixture]
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ALL_APPS, client, Fixtures, FixtureServer, System, waitForTask } from '@mediaflow/testing';
+import { connect, JSONCodec } from 'nats';
+import { writeResults } from './results';
+import { median, table } from './stats';
+
+const RUNS = Number(process.argv[2] ?? 3);
+const SECONDS = Number(process.argv[3] ?? 30);
+const OPTIONS = { width: 1280, format: 'mp4', codec: 'h264' };
+const execFileAsync = promisify(execFile);
+
+/**
+ * A wrapper around the real ffmpeg that appends one line per call to `log`:
+ * the unix ms, then each argument followed by a unit separator (0x1f), which
+ * no argument of ours contains. Only `date` and `printf` run before the exec,
+ * so the wrapper adds about a millisecond.
+ */
+function ffmpegRecorder(dir: string, realFfmpeg: string): { bin: string; log: string } {
+  const bin = path.join(dir, 'ffmpeg-recorder.sh');
+  const log = path.join(dir, 'ffmpeg-calls.log');
+  writeFileSync(
+    bin,
+    [
+      '#!/bin/sh',
+      `{ printf '%s ' "$(date +%s%3N)"; printf '%s\\037' "$@"; printf '\\n'; } >> '${log}'`,
+      `exec '${realFfmpeg}' "$@"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(bin, 0o755);
+  writeFileSync(log, '');
+  return { bin, log };
+}
+
+interface FfmpegCall {
+  at: number;
+  args: string[];
+}
+
+function readCalls(log: string): FfmpegCall[] {
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const space = line.indexOf(' ');
+      return { at: Number(line.slice(0, space)), args: line.slice(space + 1).split('\x1f').slice(0, -1) };
+    });
+}
+
+/** The transcode among the calls since `since`: the one writing to the video output, not a probe or a fixture. */
+function transcodeCall(calls: FfmpegCall[], since: number): FfmpegCall {
+  const found = calls.filter((c) => c.at >= since && c.args.includes('-i') && c.args.some((a) => a.endsWith('.mp4')));
+  if (found.length !== 1) throw new Error(`expected one transcode since ${since}, found ${found.length}`);
+  return found[0]!;
+}
+
+/** The same command line with its output moved to `output`. */
+function redirectOutput(args: string[], output: string): string[] {
+  return [...args.slice(0, -1), output];
+}
+
+async function main(): Promise<void> {
+  const realFfmpeg = process.env.FFMPEG_PATH?.trim() || 'ffmpeg';
+  const fixtures = new Fixtures();
+  process.stdout.write(`making a ${SECONDS} s 1920×1080 fixture… `);
+  await fixtures.video('source.mp4', 1920, 1080, SECONDS);
+  console.log('done');
+  const recorder = ffmpegRecorder(fixtures.dir, realFfmpeg);
+  const files = await FixtureServer.start(fixtures.dir);
+  const system = await System.start(ALL_APPS, {
+    MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1',
+    FFMPEG_PATH: recorder.bin,
+    LOG_LEVEL: 'error',
+  });
+  const nc = await connect({ servers: system.env.NATS_URL });
+  try {
+    const api = client(system.baseUrl, system.adminKey);
+    const endedAt = new Map<string, number>();
+    const codec = JSONCodec<{ type: string; task_id: string; at: number }>();
+    const sub = nc.subscribe(`${system.env.NATS_SUBJECT_PREFIX}.tasks.events.>`, {
+      callback: (_error, message) => {
+        const event = codec.decode(message.data);
+        if (event.type === 'completed') endedAt.set(event.task_id, event.at);
+      },
+    });
+
+    // Ingest once; every measured run starts from the stored file.
+    const ingested = await api('POST', '/tasks', { body: { kind: 'video', url: files.url('source.mp4'), options: OPTIONS } });
+    const warm = await waitForTask(api, ingested.body.id, undefined, 600_000);
+    if (warm.status !== 'completed') throw new Error(`warm-up task ${warm.status}: ${JSON.stringify(warm.error)}`);
+    const fileId: string = warm.input.id;
+    const workerArgs = transcodeCall(readCalls(recorder.log), 0).args;
+
+    const systemMs: number[] = [];
+    const directMs: number[] = [];
+    const toFfmpegMs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const requested = Date.now();
+      const res = await api('POST', '/tasks', { body: { kind: 'video', file_id: fileId, options: OPTIONS } });
+      if (res.status !== 201) throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const task = await waitForTask(api, res.body.id, undefined, 600_000);
+      if (task.status !== 'completed') throw new Error(`task ${task.status}: ${JSON.stringify(task.error)}`);
+      systemMs.push(endedAt.get(task.id)! - requested);
+      toFfmpegMs.push(transcodeCall(readCalls(recorder.log), requested).at - requested);
+
+      const output = path.join(fixtures.dir, `direct-${i}.mp4`);
+      const began = performance.now();
+      await execFileAsync(realFfmpeg, redirectOutput(workerArgs, output));
+      directMs.push(performance.now() - began);
+      rmSync(output);
+    }
+    sub.unsubscribe();
+
+    const results = {
+      runs: RUNS,
+      fixture: { width: 1920, height: 1080, seconds: SECONDS, fps: 30, codec: 'h264 + aac' },
+      options: OPTIONS,
+      ffmpeg_args: workerArgs.slice(0, -1),
+      direct_ffmpeg_ms: { runs: directMs, median: median(directMs) },
+      system_ms: { runs: systemMs, median: median(systemMs) },
+      request_to_ffmpeg_start_ms: { runs: toFfmpegMs, median: median(toFfmpegMs) },
+      ratio: median(systemMs) / median(directMs),
+    };
+    console.log(
+      table([
+        ['', 'runs', 'median s', 'each (s)'],
+        ['ffmpeg directly', RUNS, (results.direct_ffmpeg_ms.median / 1000).toFixed(2), directMs.map((ms) => (ms / 1000).toFixed(2)).join(' ')],
+        ['video task through Mediaflow', RUNS, (results.system_ms.median / 1000).toFixed(2), systemMs.map((ms) => (ms / 1000).toFixed(2)).join(' ')],
+      ]),
+    );
+    console.log(
+      `\nratio (Mediaflow / ffmpeg): ${results.ratio.toFixed(3)}` +
+        `\nrun request → ffmpeg start: median ${results.request_to_ffmpeg_start_ms.median.toFixed(0)} ms (${toFfmpegMs.join(', ')})`,
+    );
+    console.log(`\nwrote ${writeResults('transcode', results)}`);
+  } finally {
+    await nc.close();
+    await system.stop();
+    await files.close();
+    fixtures.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+#!/bin/sh
+# Installs what Mediaflow needs beyond Node.js, then its packages:
+#   - pnpm 12.21.0 (npm installs it; corepack cannot verify its signatures on some machines)
+#   - ffmpeg and ffprobe: Debian/Ubuntu's build, through apt, when none is found
+#     (FFMPEG_PATH / FFPROBE_PATH, when set, name the ones to use instead)
+#   - the workspace's packages, from the lockfile
+# Safe to run again: it installs only what is missing.
+set -eu
+cd "$(dirname "$0")/.."
+
+say() { printf '== %s\n' "$*"; }
+
+# The encoders the task kinds use (README, "Media tools").
+ENCODERS="libx264 libx265 libvpx-vp9 libsvtav1 aac libopus libmp3lame libvorbis flac"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else
+    echo "need root to run: $*  (run this script as root, or install sudo)" >&2
+    return 1
+  fi
+}
+
+if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version)" != "12.21.0" ]; then
+  say "installing pnpm 12.21.0"
+  npm install -g pnpm@12.21.0 || as_root npm install -g pnpm@12.21.0
+fi
+
+FFMPEG="${FFMPEG_PATH:-ffmpeg}"
+FFPROBE="${FFPROBE_PATH:-ffprobe}"
+if ! command -v "$FFMPEG" >/dev/null 2>&1 || ! command -v "$FFPROBE" >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1; then
+    say "installing ffmpeg (apt)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg
+  else
+    echo "ffmpeg is missing and this is not a Debian/Ubuntu machine: install ffmpeg 5 or newer" >&2
+    echo "(with $ENCODERS), or set FFMPEG_PATH and FFPROBE_PATH." >&2
+    exit 1
+  fi
+fi
+say "$("$FFMPEG" -hide_banner -version | head -1)"
+available=$("$FFMPEG" -hide_banner -encoders 2>/dev/null)
+for encoder in $ENCODERS; do
+  if ! printf '%s\n' "$available" | grep -q " $encoder "; then
+    echo "warning: this ffmpeg has no $encoder encoder; the options that need it will fail" >&2
+  fi
+done
+
+say "installing packages"
+if [ -n "${CI:-}" ]; then pnpm install --frozen-lockfile; else pnpm install; fi
