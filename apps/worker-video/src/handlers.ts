@@ -1,12 +1,14 @@
 import type { TaskHandlers } from '@mediaflow/worker-kit';
 import type { VideoWorkerConfig } from './config';
+import { audioHandler } from './audio/audio.handler';
 import { ingestHandler } from './ingest/ingest.handler';
+import { videoHandler } from './video/video.handler';
 
 /** Connecting and receiving the headers, per hop: a server that says nothing for this long is down. */
 const HEADERS_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 
-/** The kinds this worker runs. The video kinds come with their own handlers; only `ingest` so far. */
+/** The kinds this worker runs: `ingest`, `video`, `audio` (`thumbnails` joins them). */
 export function videoHandlers(config: VideoWorkerConfig): TaskHandlers {
   return {
     ingest: ingestHandler({
@@ -19,5 +21,7 @@ export function videoHandlers(config: VideoWorkerConfig): TaskHandlers {
       },
       maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS,
     }),
+    video: videoHandler({ maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS }),
+    audio: audioHandler({ maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS }),
   };
 }

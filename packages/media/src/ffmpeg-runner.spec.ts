@@ -50,6 +50,31 @@ describe('runFfmpeg', () => {
     expect(seen[seen.length - 1]!).toBeCloseTo(2, 0);
   });
 
+  it('hands over stderr, where a filter reports at -loglevel info', async () => {
+    let stderr = '';
+    await runFfmpeg(
+      [
+        '-loglevel',
+        'info',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:duration=1',
+        '-af',
+        'volumedetect',
+        '-f',
+        'null',
+        '-',
+      ],
+      {
+        signal: new AbortController().signal,
+        timeoutMs: 30_000,
+        onStderr: (chunk) => (stderr += chunk),
+      },
+    );
+    expect(stderr).toMatch(/\[Parsed_volumedetect_0 @ 0x[0-9a-f]+\] mean_volume: -[\d.]+ dB/);
+  });
+
   it('kills ffmpeg on abort, rejects with cancelled, and leaves no process behind', async () => {
     const controller = new AbortController();
     const started = Date.now();

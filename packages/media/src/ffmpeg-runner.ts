@@ -9,6 +9,11 @@ export interface RunFfmpegOptions {
   signal: AbortSignal;
   /** Seconds of output written so far, from ffmpeg's own `-progress` output. */
   onProgress?: (seconds: number) => void;
+  /**
+   * Each chunk ffmpeg writes to stderr, for a filter that reports there
+   * (loudnorm's measurement needs `-loglevel info` among the arguments).
+   */
+  onStderr?: (chunk: string) => void;
   /** Past this, ffmpeg is stopped and the run rejects with `timeout`. */
   timeoutMs: number;
   /** How long ffmpeg may take to exit after SIGTERM before it gets SIGKILL. */
@@ -30,7 +35,7 @@ const QUOTED_STDERR_LINES = 5;
  * escalation to SIGKILL. fluent-ffmpeg is used where it fits, for ffprobe.
  */
 export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions): Promise<void> {
-  const { signal, onProgress, timeoutMs, killGraceMs = 3000 } = options;
+  const { signal, onProgress, onStderr, timeoutMs, killGraceMs = 3000 } = options;
   if (signal.aborted)
     return Promise.reject(
       new MediaflowError('cancelled', 'ffmpeg was cancelled before it started'),
@@ -98,7 +103,14 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions): P
       }
     });
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => stderr.push(chunk));
+    child.stderr.on('data', (chunk: string) => {
+      stderr.push(chunk);
+      try {
+        onStderr?.(chunk);
+      } catch (error) {
+        stop(error as Error);
+      }
+    });
 
     child.on('error', (error: NodeJS.ErrnoException) => {
       // Spawning failed (no 'close' follows): the tool is missing or not executable.

@@ -1,0 +1,140 @@
+import {
+  MediaflowError,
+  VideoOptionsSchema,
+  type StoredFile,
+  type TaskDispatch,
+} from '@mediaflow/contracts';
+import {
+  AV1_MIN_DIMENSION,
+  ENCODE_SECONDS_PER_SECOND,
+  assertTrimWithin,
+  defaultVideoCodec,
+  ffmpegTimeLimitMs,
+  trimmedDuration,
+  videoGeometry,
+  videoTranscodeArgs,
+  type VideoTranscodeOptions,
+} from '@mediaflow/media';
+import path from 'node:path';
+
+export interface VideoPlanSettings {
+  /** Multiplies the ffmpeg time limit; default 1. */
+  timeLimitScale?: number;
+}
+
+/** What a `video` task will do, decided before anything runs. */
+export interface VideoPlan {
+  args: string[];
+  /** Inside the work directory; a fixed name, the user's is only the stored one. */
+  outputPath: string;
+  filename: string;
+  /** Seconds the output will last. */
+  expectedSeconds: number;
+  timeoutMs: number;
+}
+
+/**
+ * The `video` kind (TASKS.md) from a dispatch: its options parsed again
+ * (validated at submission; a message is parsed on arrival like any
+ * request), the input checked, and the ffmpeg command built. Every refusal
+ * happens here, before ffmpeg starts.
+ */
+export function videoPlan(
+  task: TaskDispatch,
+  inputPath: string | null,
+  workDir: string,
+  settings: VideoPlanSettings = {},
+): VideoPlan {
+  const options = videoOptions(task.options);
+  const input = videoInput(task.input, inputPath);
+  const trim = { start: options.start, end: options.end };
+  assertTrimWithin(trim, input.duration);
+
+  const format = options.format ?? 'mp4';
+  const codec = options.codec ?? defaultVideoCodec(format);
+  if (codec === 'av1') {
+    const frame = videoGeometry(input, {
+      width: options.width,
+      height: options.height,
+      fit: options.fit ?? 'contain',
+    });
+    if (frame.width < AV1_MIN_DIMENSION || frame.height < AV1_MIN_DIMENSION) {
+      throw new MediaflowError(
+        'unsupported_input',
+        `AV1 needs a picture of at least ${AV1_MIN_DIMENSION}×${AV1_MIN_DIMENSION} pixels; ` +
+          `this ${input.width}×${input.height} video would be ${frame.width}×${frame.height}`,
+      );
+    }
+  }
+
+  const outputPath = path.join(workDir, `output.${format}`);
+  const expectedSeconds = trimmedDuration(input.duration, trim)!;
+  return {
+    args: videoTranscodeArgs(input.path, outputPath, options, input),
+    outputPath,
+    filename: options.filename ?? `${task.ref ?? stem(input.filename)}.${format}`,
+    expectedSeconds,
+    timeoutMs: ffmpegTimeLimitMs(
+      expectedSeconds,
+      ENCODE_SECONDS_PER_SECOND[codec],
+      settings.timeLimitScale,
+    ),
+  };
+}
+
+function videoOptions(raw: Record<string, unknown>): VideoTranscodeOptions {
+  const parsed = VideoOptionsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new MediaflowError(
+    'validation_failed',
+    'The video options are invalid',
+    parsed.error.issues.map((issue) => ({
+      path: ['options', ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  );
+}
+
+interface VideoInput {
+  path: string;
+  filename: string;
+  width: number;
+  height: number;
+  duration: number;
+  has_audio: boolean;
+}
+
+function videoInput(file: StoredFile | null, inputPath: string | null): VideoInput {
+  if (!file || !inputPath) {
+    throw new MediaflowError('internal', 'A video task came without an input file');
+  }
+  if (file.kind !== 'video' || !file.has_video) {
+    throw new MediaflowError(
+      'unsupported_input',
+      `A video cannot be made from a${file.kind === 'audio' || file.kind === 'image' ? 'n' : ''} ${file.kind} file`,
+    );
+  }
+  // Ingest's prober gives every video a positive duration and a size; a record without is no video to decode.
+  if (!(file.duration !== null && file.duration > 0)) {
+    throw new MediaflowError(
+      'input_unreadable',
+      'The video lasts 0 seconds: it has no frame to transcode',
+    );
+  }
+  if (!file.width || !file.height) {
+    throw new MediaflowError('input_unreadable', 'The video has no picture size');
+  }
+  return {
+    path: inputPath,
+    filename: file.filename,
+    width: file.width,
+    height: file.height,
+    duration: file.duration,
+    has_audio: file.has_audio,
+  };
+}
+
+/** `holiday.mov` → `holiday`: the input's name, given the output's extension. */
+function stem(filename: string): string {
+  return path.parse(filename).name || 'video';
+}
