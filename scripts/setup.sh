@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 say() { printf '== %s\n' "$*"; }
 
 # The encoders the task kinds use (README, "Media tools").
-ENCODERS="libx264 libx265 libvpx-vp9 libsvtav1 aac libopus libmp3lame libvorbis flac"
+ENCODERS="libx264 libx265 libvpx-vp9 libsvtav1 aac libopus libmp3lame libvorbis flac libwebp"
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"

@@ -2,13 +2,14 @@ import type { TaskHandlers } from '@mediaflow/worker-kit';
 import type { VideoWorkerConfig } from './config';
 import { audioHandler } from './audio/audio.handler';
 import { ingestHandler } from './ingest/ingest.handler';
+import { thumbnailsHandler } from './thumbnails/thumbnails.handler';
 import { videoHandler } from './video/video.handler';
 
 /** Connecting and receiving the headers, per hop: a server that says nothing for this long is down. */
 const HEADERS_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 
-/** The kinds this worker runs: `ingest`, `video`, `audio` (`thumbnails` joins them). */
+/** The kinds this worker runs: `ingest`, `video`, `audio` and `thumbnails`. */
 export function videoHandlers(config: VideoWorkerConfig): TaskHandlers {
   return {
     ingest: ingestHandler({
@@ -23,5 +24,6 @@ export function videoHandlers(config: VideoWorkerConfig): TaskHandlers {
     }),
     video: videoHandler({ maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS }),
     audio: audioHandler({ maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS }),
+    thumbnails: thumbnailsHandler({ maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS }),
   };
 }
