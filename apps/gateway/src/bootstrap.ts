@@ -14,7 +14,7 @@ export function startGateway(config: GatewayConfig, options: StartGatewayOptions
     config,
     module: (bus, ownsBus) => GatewayModule.forRoot({ config, bus, closeBusOnShutdown: ownsBus }),
     httpAdapter: createGatewayHttpAdapter,
-    // Fastify's own JSON parser (with the 256 KB limit) is the only one, so other types are a 415.
+    // Fastify's own JSON parser (with the 256 KB limit) and the adapter's upload streaming only, so other types are a 415.
     appOptions: { bodyParser: false },
   });
 }

@@ -7,6 +7,8 @@ describe('gatewayConfigSchema', () => {
       PORT: 3000,
       MEDIAFLOW_DATA_DIR: './.mediaflow',
       MEDIAFLOW_SIGNED_URL_TTL_S: 3600,
+      MEDIAFLOW_MAX_UPLOAD_BYTES: 2 * 1024 ** 3,
+      MEDIAFLOW_FILE_WAIT_MS: 120_000,
     });
     const config = parseConfig(gatewayConfigSchema, {});
     expect(config.MEDIAFLOW_SIGNING_SECRET).toBeUndefined();
@@ -30,7 +32,20 @@ describe('gatewayConfigSchema', () => {
     });
   });
 
+  it('reads the upload settings; a wait of 0 never waits', () => {
+    expect(
+      parseConfig(gatewayConfigSchema, {
+        MEDIAFLOW_MAX_UPLOAD_BYTES: '5000000',
+        MEDIAFLOW_FILE_WAIT_MS: '0',
+      }),
+    ).toMatchObject({ MEDIAFLOW_MAX_UPLOAD_BYTES: 5_000_000, MEDIAFLOW_FILE_WAIT_MS: 0 });
+  });
+
   it.each([
+    [{ MEDIAFLOW_MAX_UPLOAD_BYTES: '0' }, /MEDIAFLOW_MAX_UPLOAD_BYTES must be ≥ 1/],
+    [{ MEDIAFLOW_MAX_UPLOAD_BYTES: '2GB' }, /MEDIAFLOW_MAX_UPLOAD_BYTES must be a number of bytes/],
+    [{ MEDIAFLOW_FILE_WAIT_MS: '-1' }, /MEDIAFLOW_FILE_WAIT_MS must be ≥ 0/],
+    [{ MEDIAFLOW_FILE_WAIT_MS: '600000' }, /MEDIAFLOW_FILE_WAIT_MS must be ≤ 150000/],
     [
       { MEDIAFLOW_SIGNING_SECRET: 'short' },
       /MEDIAFLOW_SIGNING_SECRET must be at least 32 characters/,

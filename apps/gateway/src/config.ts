@@ -1,5 +1,8 @@
 import { databaseEnv, dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
 import { z } from 'zod';
+import { ABANDONED_AFTER_MS } from './idempotency/idempotency-rules';
+
+const GIB = 1024 ** 3;
 
 /** A base URL clients can reach the gateway at; kept without its trailing slash. */
 const publicUrl = z
@@ -43,6 +46,24 @@ export const gatewayConfigSchema = z.object({
     .default(3600),
   /** Base of signed download URLs (behind a proxy); by default each request's own host and protocol. */
   MEDIAFLOW_PUBLIC_URL: publicUrl.optional(),
+  /** The largest upload `POST /files` takes; past it, 413 (JSON bodies stay at 256 KB). */
+  MEDIAFLOW_MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number')
+    .min(1, 'must be ≥ 1')
+    .max(Number.MAX_SAFE_INTEGER, `must be ≤ ${Number.MAX_SAFE_INTEGER}`)
+    .default(2 * GIB),
+  /**
+   * How long `POST /files` waits for its ingest to end before it answers 202
+   * with the ingest task instead of 201 with the file; 0 never waits. Kept
+   * under the time after which an unanswered Idempotency-Key counts as abandoned.
+   */
+  MEDIAFLOW_FILE_WAIT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(0, 'must be ≥ 0')
+    .max(ABANDONED_AFTER_MS / 2, `must be ≤ ${ABANDONED_AFTER_MS / 2}`)
+    .default(120_000),
 });
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 

@@ -487,6 +487,13 @@ describe('gateway (real PostgreSQL and NATS, fake registry on the bus)', () => {
         (await admin('POST', '/api-keys', { body: 'x', headers: { 'content-type': 'text/plain' } }))
           .status,
       ).toBe(415);
+      // Only POST /files streams other bodies (uploads); an unknown route is still a 404.
+      const unknown = await admin('POST', '/no-such-thing', {
+        body: 'x',
+        headers: { 'content-type': 'image/jpeg' },
+      });
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error.code).toBe('not_found');
     });
 
     it('answers 404 with the envelope to an unknown route', async () => {

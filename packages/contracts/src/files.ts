@@ -53,3 +53,46 @@ export const StoredFileSchema = MediaPropertiesSchema.extend({
   created_at: z.number().int(),
 });
 export type StoredFile = z.infer<typeof StoredFileSchema>;
+
+/**
+ * `POST /files` with a JSON body: a URL to fetch and store as a file (the
+ * same safe download as a run's source), optionally under another name.
+ */
+export const IngestFileBodySchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(4096),
+    filename: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe(
+        "The stored file's name; by default the server's (Content-Disposition) or the URL's",
+      ),
+  })
+  .meta({ id: 'IngestFile' });
+export type IngestFileBody = z.infer<typeof IngestFileBodySchema>;
+
+/**
+ * What a standalone `ingest` stores: a URL to download, or an upload the
+ * gateway has staged in storage (its key; the scheduler deletes it once the
+ * ingest has ended).
+ */
+export const IngestSourceSchema = z.union([
+  z.strictObject({ url: z.url({ protocol: /^https?$/ }).max(4096) }),
+  z.strictObject({ staged_key: z.string().min(1).max(1024) }),
+]);
+export type IngestSource = z.infer<typeof IngestSourceSchema>;
+
+/** `POST /files` with the file's bytes (multipart or raw): the query string. */
+export const UploadQuerySchema = z.object({
+  filename: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe(
+      "Uploads: the name to store the file under; by default the multipart part's, the Content-Disposition's, or `upload`",
+    ),
+});
+export type UploadQuery = z.output<typeof UploadQuerySchema>;

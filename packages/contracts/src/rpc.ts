@@ -5,7 +5,7 @@ import {
   DeletedAutomationSchema,
 } from './automation';
 import { ErrorBodySchema } from './errors';
-import { StoredFileSchema } from './files';
+import { IngestSourceSchema, StoredFileSchema } from './files';
 import { idSchema } from './ids';
 import { listSchema } from './pagination';
 import { TaskRecordSchema, TaskSourceSchema } from './tasks';
@@ -140,6 +140,21 @@ export const schedulerRpc = {
     version: 1,
     request: z.object({ project_id: projectId, query: z.record(z.string(), z.unknown()) }),
     response: listSchema(StoredFileSchema),
+  }),
+  /**
+   * A file from a URL or a staged upload: an `ingest` task of its own (no
+   * run around it), answered at once; its output is the stored file.
+   */
+  createIngest: defineRpc({
+    subject: 'scheduler.files.ingest',
+    version: 1,
+    request: z.object({
+      project_id: projectId,
+      source: IngestSourceSchema,
+      /** The name the client gave the file, if any; the worker makes it safe. */
+      filename: z.string().min(1).max(255).nullable(),
+    }),
+    response: TaskRecordSchema,
   }),
   deleteFile: defineRpc({
     subject: 'scheduler.files.delete',

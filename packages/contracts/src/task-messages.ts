@@ -37,9 +37,16 @@ export const TaskDispatchSchema = z.object({
   kind: taskKind,
   /** The step's options as validated at submission; workers apply the defaults. */
   options: z.record(z.string(), z.unknown()),
-  /** The input file; null for `ingest`, whose input is `source_url`. */
+  /** The input file; null for `ingest`, whose input is `source_url` or `source_key`. */
   input: StoredFileSchema.nullable(),
   source_url: z.string().nullable(),
+  /**
+   * `ingest` of an upload: where the gateway staged its bytes. The runner
+   * fetches it as it does an input file. Absent from older dispatches.
+   */
+  source_key: z.string().nullable().optional(),
+  /** `ingest`: the name the client gave the file, to store it under (made safe by the worker). */
+  source_filename: z.string().nullable().optional(),
   /** The step's ref, for naming outputs. */
   ref: z.string().nullable(),
 });

@@ -9,6 +9,8 @@ export interface ApiRequest {
   body?: unknown;
   /** Sent as is instead of JSON-encoding `body`. */
   raw?: string;
+  /** Bytes or a form, sent as is with their own Content-Type (FormData sets multipart; set one in `headers` for bytes). */
+  data?: Uint8Array | Blob | FormData;
   headers?: Record<string, string>;
 }
 
@@ -16,10 +18,11 @@ export interface ApiRequest {
 export async function api<T = any>(baseUrl: string, method: string, path: string, request: ApiRequest = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...request.headers };
   if (request.key) headers.authorization = `Bearer ${request.key}`;
-  let body: string | undefined;
-  if (request.raw !== undefined) body = request.raw;
+  let body: string | Uint8Array | Blob | FormData | undefined;
+  if (request.data !== undefined) body = request.data;
+  else if (request.raw !== undefined) body = request.raw;
   else if (request.body !== undefined) body = JSON.stringify(request.body);
-  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  if (typeof body === 'string') headers['content-type'] ??= 'application/json';
   const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
   const text = await res.text();
   let parsed: unknown = text;
@@ -35,4 +38,10 @@ export async function api<T = any>(baseUrl: string, method: string, path: string
 export function client(baseUrl: string, key: string | null) {
   return <T = any>(method: string, path: string, request: Omit<ApiRequest, 'key'> = {}) =>
     api<T>(baseUrl, method, path, { ...request, key });
+}
+
+/** Downloads a URL (a signed file URL needs no key), answering its status and bytes. */
+export async function downloadBytes(url: string): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+  const res = await fetch(url);
+  return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
 }

@@ -353,6 +353,27 @@ describe('TaskRunner', () => {
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it('gives an ingest of an upload the staged bytes as its input, and fails input_unreadable once they are gone', async () => {
+    const seen: string[] = [];
+    await startRunner({
+      ingest: async ({ inputPath }) => {
+        seen.push(await readFile(inputPath!, 'utf8'));
+        return { data: {} };
+      },
+    });
+    const staged = await storedInput('the uploaded bytes', newId('prj'));
+    const task = dispatch('ingest', null, { project_id: staged.project_id, source_key: staged.storage_key, source_filename: 'clip.mp4' });
+    await scheduler.dispatch(task);
+    expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'completed' });
+    expect(seen).toEqual(['the uploaded bytes']);
+
+    await storage.delete(staged.storage_key);
+    const again = dispatch('ingest', null, { project_id: staged.project_id, source_key: staged.storage_key });
+    await scheduler.dispatch(again);
+    expect(await waitForFinal(again.task_id)).toMatchObject({ type: 'failed', error: { code: 'input_unreadable' }, retryable: false });
+    expect(seen).toHaveLength(1);
+  });
+
   it('reports a work directory it cannot make as a retryable internal failure', async () => {
     const handler = jest.fn<ReturnType<TaskHandler>, [TaskContext]>(async () => ({ data: {} }));
     await startRunner({ image: handler }, { scratchDir: path.join(scratchDir, 'missing', 'deeper') });

@@ -165,7 +165,9 @@ export class TaskRunner {
     progress: (percent: number) => void,
   ): Promise<HandlerResult> {
     if (signal.aborted) throw signal.reason;
-    const inputPath = task.input ? await this.inputPath(task.input.storage_key, workDir) : null;
+    // The input file's bytes, or for an ingest of an upload the gateway's staged bytes.
+    const sourceKey = task.input?.storage_key ?? task.source_key ?? null;
+    const inputPath = sourceKey ? await this.inputPath(sourceKey, workDir) : null;
     const context: TaskContext = { task, inputPath, workDir, signal, progress };
     const running = Promise.resolve().then(() => handler(context));
     // A handler that ignores its signal gets a grace period, then the runner reports without it.

@@ -1,13 +1,61 @@
-import { FileListQuerySchema, type FileObject, type List } from '@mediaflow/contracts';
-import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
+import {
+  FileListQuerySchema,
+  IngestFileBodySchema,
+  UploadQuerySchema,
+  type FileObject,
+  type List,
+  type TaskObject,
+} from '@mediaflow/contracts';
+import { Body, Controller, Delete, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RequestOrigin } from '../http/request-origin';
-import { parseQuery } from '../http/request-parsing';
+import { parseBody, parseQuery } from '../http/request-parsing';
+import { StreamedBody } from '../http/streamed-body';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { FileIngestService } from './file-ingest.service';
 import { FilesService } from './files.service';
+
+// Strict: a misspelt field (`uri`, `name`) is a 400 naming it, not silently dropped.
+const IngestFileFieldsSchema = IngestFileBodySchema.strict();
 
 @Controller('files')
 export class FilesController {
-  constructor(private readonly files: FilesService) {}
+  constructor(
+    private readonly files: FilesService,
+    private readonly ingest: FileIngestService,
+  ) {}
+
+  /**
+   * An upload (any body but JSON, streamed: the adapter leaves it unread
+   * until the guard has passed) or `{ "url" }`. 201 with the file, or 202
+   * with the ingest task when it outlasts MEDIAFLOW_FILE_WAIT_MS.
+   */
+  @Post()
+  @Idempotent()
+  async create(
+    @CurrentPrincipal() caller: Principal,
+    @Body() body: unknown,
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @RequestOrigin() origin: string,
+  ): Promise<FileObject | TaskObject> {
+    const answer =
+      body instanceof StreamedBody
+        ? await this.ingest.upload(
+            caller.projectId,
+            { request: request.raw, body, query: parseQuery(UploadQuerySchema, query) },
+            origin,
+          )
+        : await this.ingest.fromUrl(
+            caller.projectId,
+            parseBody(IngestFileFieldsSchema, body),
+            origin,
+          );
+    reply.status(answer.status);
+    return answer.body;
+  }
 
   @Get()
   list(

@@ -1,18 +1,31 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { SettingsModule } from '../settings/settings.module';
 import { FileContentController } from './file-content.controller';
 import { FileContentService } from './file-content.service';
+import { FileIngestService } from './file-ingest.service';
 import { FileUrls } from './file-urls';
 import { FilesController } from './files.controller';
 import { FilesService } from './files.service';
+import { IngestFollower } from './ingest-follower';
 import { signingSecretProvider } from './signing-secret';
+import { StagedUploads } from './staged-uploads';
 import { storageProvider } from './storage.provider';
 
 @Module({
-  imports: [AuthModule, SettingsModule],
+  imports: [AuthModule, SettingsModule, IdempotencyModule],
   controllers: [FilesController, FileContentController],
-  providers: [signingSecretProvider, storageProvider, FileUrls, FilesService, FileContentService],
+  providers: [
+    signingSecretProvider,
+    storageProvider,
+    FileUrls,
+    FilesService,
+    FileContentService,
+    StagedUploads,
+    IngestFollower,
+    FileIngestService,
+  ],
   exports: [FileUrls],
 })
 export class FilesModule {}

@@ -34,7 +34,11 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
   return header;
 }
 
-/** What makes two requests "the same": method, path and body. */
+/**
+ * What makes two requests "the same": method, path and body. An upload's
+ * body is its description (http/streamed-body.ts: media type, length, name),
+ * its bytes being unread when the key is decided.
+ */
 export interface RequestFingerprint {
   method: string;
   path: string;

@@ -240,12 +240,44 @@ describe('the OpenAPI document', () => {
         (p) => p.in === 'header' && p.name === 'Idempotency-Key',
       );
     }).map((r) => `${r.method} ${r.path}`);
-    expect(documented.sort()).toEqual(['post /automations/:id/run', 'post /tasks']);
+    expect(documented.sort()).toEqual(['post /automations/:id/run', 'post /files', 'post /tasks']);
     const run = document.paths['/automations/{id}/run']!.post as {
       responses: Record<string, { headers?: Record<string, unknown> }>;
     };
     expect(run.responses['201']!.headers).toHaveProperty('Idempotent-Replayed');
     expect(run.responses['409']!.headers).toBeUndefined();
+  });
+
+  it('documents POST /files: JSON, multipart or raw bytes in; the file, or the ingest task while it runs, out', () => {
+    const create = document.paths['/files']!.post as {
+      requestBody: { content: Record<string, { schema: unknown }> };
+      parameters: { name: string; in: string }[];
+      responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+    };
+    expect(Object.keys(create.requestBody.content).sort()).toEqual([
+      'application/json',
+      'application/octet-stream',
+      'multipart/form-data',
+    ]);
+    expect(create.requestBody.content['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/IngestFile',
+    });
+    expect(create.requestBody.content['multipart/form-data']!.schema).toMatchObject({
+      required: ['file'],
+    });
+    expect(create.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'filename', in: 'query' })]),
+    );
+    expect(create.responses['201']!.content!['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/File',
+    });
+    expect(create.responses['202']!.content!['application/json']!.schema).toEqual({
+      $ref: '#/components/schemas/Task',
+    });
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['413', '422']));
+    // Only routes that take uploads say so.
+    const tasks = document.paths['/tasks']!.post as typeof create;
+    expect(Object.keys(tasks.requestBody.content)).toEqual(['application/json']);
   });
 
   it('describes tasks and files as clients get them, signed URLs and no storage keys', () => {

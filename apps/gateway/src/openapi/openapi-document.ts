@@ -166,6 +166,30 @@ export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
+/** A file's bytes, as a route that takes uploads reads them (OpenAPI 3.1: binary as `contentMediaType`). */
+const UPLOAD_CONTENT = {
+  'multipart/form-data': {
+    schema: {
+      type: 'object',
+      properties: {
+        file: {
+          type: 'string',
+          contentMediaType: 'application/octet-stream',
+          description: 'The file: the first part with a filename; other fields are ignored',
+        },
+      },
+      required: ['file'],
+    },
+  },
+  'application/octet-stream': {
+    schema: {
+      type: 'string',
+      contentMediaType: 'application/octet-stream',
+      description: 'The file as the raw body; any Content-Type but JSON and multipart is taken so',
+    },
+  },
+};
+
 function operation(route: RouteSpec, components: ReturnType<typeof buildComponents>): JsonSchema {
   const schemaFor = (schema: z.ZodType, io: Io): JsonSchema => {
     const id = contractId(schema);
@@ -245,7 +269,10 @@ function operation(route: RouteSpec, components: ReturnType<typeof buildComponen
       ? {
           requestBody: {
             required: route.bodyRequired ?? true,
-            content: { 'application/json': { schema: schemaFor(route.body, 'input') } },
+            content: {
+              'application/json': { schema: schemaFor(route.body, 'input') },
+              ...(route.upload ? UPLOAD_CONTENT : {}),
+            },
           },
         }
       : {}),

@@ -14,6 +14,7 @@ import {
   FileListQuerySchema,
   FileListSchema,
   FileObjectSchema,
+  IngestFileBodySchema,
   NewApiKeySchema,
   PageQuerySchema,
   RunAutomationBodySchema,
@@ -21,6 +22,7 @@ import {
   TaskListSchema,
   TaskObjectSchema,
   UpdateAutomationBodySchema,
+  UploadQuerySchema,
 } from '@mediaflow/contracts';
 import { z } from 'zod';
 import { SignedContentQuerySchema } from '../files/signed-file-url';
@@ -60,6 +62,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** Default true when there is a body schema. */
   bodyRequired?: boolean;
+  /** Also takes a file's bytes instead of JSON: multipart/form-data (its first file part) or a raw body of any other type. */
+  upload?: boolean;
   query?: z.ZodObject;
   responses: ResponseSpec[];
 }
@@ -298,6 +302,52 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     responses: [
       { status: 200, description: 'An event stream', contentType: 'text/event-stream' },
       ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'post',
+    path: '/files',
+    operationId: 'createFile',
+    summary: 'Upload a file, or fetch one from a URL, and store it probed',
+    description:
+      'Send the bytes as `multipart/form-data` (the first file part), or as the raw body with any other ' +
+      'Content-Type (its name from `?filename=`, else Content-Disposition, else `upload`); or JSON ' +
+      '`{ "url": "https://…", "filename"?: "…" }` to have it downloaded (private and loopback addresses only ' +
+      'when MEDIAFLOW_ALLOWED_HOSTS allows them). Either way an `ingest` task probes and stores it, and the ' +
+      "answer waits for it: 201 with the file, or the ingest's error (422 `input_unreadable`, " +
+      '`input_forbidden`, …). An ingest still running after MEDIAFLOW_FILE_WAIT_MS (default 120 s) answers 202 ' +
+      'with the `ingest` task instead: follow it with `GET /tasks/{id}`; its `output` is the file. With ' +
+      '`Idempotency-Key`, an upload is the same request when its media type, Content-Length and `filename` ' +
+      'are: its bytes are not compared.',
+    tag: 'Files',
+    idempotent: true,
+    body: IngestFileBodySchema,
+    upload: true,
+    query: UploadQuerySchema,
+    responses: [
+      { status: 201, description: 'The stored file, probed', schema: FileObjectSchema },
+      {
+        status: 202,
+        description:
+          'Still ingesting when the wait ran out: the `ingest` task, whose `output` will be the file',
+        schema: TaskObjectSchema,
+      },
+      ...errors(400, 401, 409),
+      {
+        status: 413,
+        description:
+          'A JSON body over 256 KB, or an upload over MEDIAFLOW_MAX_UPLOAD_BYTES (default 2 GiB)',
+        schema: ErrorEnvelopeSchema,
+      },
+      {
+        status: 422,
+        description:
+          'The file cannot be ingested: `input_unreadable` (not media, or empty), `input_forbidden` (an ' +
+          'address that is not allowed), `input_unreachable`, `input_too_large`',
+        schema: ErrorEnvelopeSchema,
+      },
+      ...errors(503),
+      { status: 504, description: 'The ingest timed out', schema: ErrorEnvelopeSchema },
     ],
   },
   {

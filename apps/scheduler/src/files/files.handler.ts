@@ -1,4 +1,4 @@
-import { schedulerRpc, type List, type StoredFile } from '@mediaflow/contracts';
+import { schedulerRpc, type List, type StoredFile, type TaskRecord } from '@mediaflow/contracts';
 import { RpcErrorPassthroughFilter } from '@mediaflow/messaging';
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
@@ -10,6 +10,11 @@ import { FilesService, type DeletedFile } from './files.service';
 @UseFilters(new RpcErrorPassthroughFilter())
 export class FilesHandler {
   constructor(private readonly files: FilesService) {}
+
+  @MessagePattern(schedulerRpc.createIngest.subject)
+  createIngest(@Payload() request: SchedulerRequest<'createIngest'>): Promise<TaskRecord> {
+    return this.files.ingest(request.project_id, request.source, request.filename);
+  }
 
   @MessagePattern(schedulerRpc.getFile.subject)
   getFile(@Payload() request: SchedulerRequest<'getFile'>): Promise<StoredFile> {

@@ -4,15 +4,19 @@ import {
   MediaflowError,
   idSchema,
   toList,
+  type IngestSource,
   type List,
   type StoredFile,
+  type TaskRecord,
 } from '@mediaflow/contracts';
 import type { Storage } from '@mediaflow/storage';
 import { zodIssuesToDetails } from '@mediaflow/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerStore } from '../database/scheduler-store';
+import { RunsService } from '../runs/runs.service';
 import { STORAGE } from '../scheduler-tokens';
 import { toStoredFile } from './stored-file';
+import { isUploadKeyOf } from './upload-keys';
 
 const fileId = idSchema(ID_PREFIX.file);
 
@@ -27,8 +31,23 @@ export interface DeletedFile {
 export class FilesService {
   constructor(
     private readonly store: SchedulerStore,
+    private readonly runs: RunsService,
     @Inject(STORAGE) private readonly storage: Storage,
   ) {}
+
+  /**
+   * A file from a URL or a staged upload, by a standalone `ingest` task. A
+   * staged upload must be one of the project's upload keys: the scheduler
+   * deletes it once the ingest ends, so it must never name anything else.
+   */
+  ingest(projectId: string, source: IngestSource, filename: string | null): Promise<TaskRecord> {
+    if ('staged_key' in source && !isUploadKeyOf(projectId, source.staged_key)) {
+      throw new MediaflowError('validation_failed', 'The staged upload is not one of this project\'s upload keys', [
+        { path: 'source.staged_key', message: 'must be an upload key of the project' },
+      ]);
+    }
+    return this.runs.createIngest({ projectId, source, filename });
+  }
 
   async get(projectId: string, id: string): Promise<StoredFile> {
     if (!fileId.safeParse(id).success) throw notFound(id);

@@ -1,4 +1,4 @@
-import { planRunRows, type RunRequest } from './run-plan';
+import { planIngestRow, planRunRows, type RunRequest } from './run-plan';
 
 const PROJECT = 'prj_aaaaaaaaaaaaaaaa';
 
@@ -97,5 +97,33 @@ describe('planRunRows', () => {
     });
     expect(plan.steps).toEqual([]);
     expect(plan.ingest).toBeNull();
+  });
+});
+
+describe('planIngestRow', () => {
+  it('plans a standalone ingest of a URL: a root of its own, waiting, with no ref, automation or webhook', () => {
+    const row = planIngestRow({ projectId: PROJECT, source: { url: 'https://example.com/a.jpg' }, filename: 'b.jpg' }, 'task_0000000000000009', 3);
+    expect(row).toMatchObject({
+      id: 'task_0000000000000009',
+      run_id: 'task_0000000000000009',
+      parent_id: null,
+      project_id: PROJECT,
+      kind: 'ingest',
+      ref: null,
+      status: 'waiting',
+      started: false,
+      automation_id: null,
+      webhook_url: null,
+      source_url: 'https://example.com/a.jpg',
+      source_key: null,
+      source_filename: 'b.jpg',
+      max_attempts: 3,
+    });
+  });
+
+  it('plans a standalone ingest of a staged upload: its key instead of a URL', () => {
+    const key = `projects/${PROJECT}/files/file_aaaaaaaaaaaaaaaa/upload`;
+    const row = planIngestRow({ projectId: PROJECT, source: { staged_key: key }, filename: null }, 'task_0000000000000009', 1);
+    expect(row).toMatchObject({ kind: 'ingest', source_url: null, source_key: key, source_filename: null, max_attempts: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import type { TaskSource, Workflow, WorkflowTaskKind } from '@mediaflow/contracts';
+import type { IngestSource, TaskSource, Workflow, WorkflowTaskKind } from '@mediaflow/contracts';
 import { planRun } from '@mediaflow/workflow';
 import type { NewTask } from '../tasks/tasks.repository';
 import { INGEST_REF } from '../tasks/task-row';
@@ -43,6 +43,8 @@ export function planRunRows(request: RunRequest, newTaskId: () => string, maxAtt
     workflow: null,
     conditions: null,
     started: false,
+    source_key: null,
+    source_filename: null,
   } as const;
   const { subject } = request;
   const root: NewTask = {
@@ -95,4 +97,43 @@ export function planRunRows(request: RunRequest, newTaskId: () => string, maxAtt
       }
     : null;
   return { root, steps, ingest };
+}
+
+/** `POST /files`: a file to store from a URL or from an upload the gateway staged. */
+export interface IngestRequest {
+  projectId: string;
+  source: IngestSource;
+  /** The name the client gave the file, if any. */
+  filename: string | null;
+}
+
+/**
+ * The one row of a standalone ingest: a root of kind `ingest` with no steps
+ * (and no ref: its file is the client's, not a step's output). It waits to
+ * be dispatched, like a run's ingest.
+ */
+export function planIngestRow(request: IngestRequest, id: string, maxAttempts: number): NewTask {
+  return {
+    id,
+    project_id: request.projectId,
+    run_id: id,
+    parent_id: null,
+    branch: null,
+    position: 0,
+    automation_id: null,
+    kind: 'ingest',
+    ref: null,
+    options: {},
+    conditions: null,
+    workflow: null,
+    status: 'waiting',
+    started: false,
+    input_file_id: null,
+    max_attempts: maxAttempts,
+    source_url: 'url' in request.source ? request.source.url : null,
+    source_key: 'staged_key' in request.source ? request.source.staged_key : null,
+    source_filename: request.filename,
+    webhook_url: null,
+    webhook_secret: null,
+  };
 }

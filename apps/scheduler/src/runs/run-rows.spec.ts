@@ -69,6 +69,15 @@ describe('splitRun and toRunSteps', () => {
     expect(toRunSteps(run, indexFiles([]))).toEqual([expect.objectContaining({ id: RUN, parentId: null, kind: 'audio' })]);
   });
 
+  it('makes a standalone ingest its own ingest, with no steps to advance on its file', () => {
+    const root = taskRow({ id: RUN, run_id: RUN, kind: 'ingest', status: 'processing', source_key: 'projects/x/files/y/upload' });
+    const run = splitRun([root], RUN);
+    expect(run.ingest).toBe(root);
+    expect(run.steps).toEqual([]);
+    expect(toRunSteps(run, indexFiles([]))).toEqual([]);
+    expect(startRun(toRunSteps(run, indexFiles([])), { id: SOURCE, properties: { kind: 'image' } })).toEqual({ steps: [], ready: [] });
+  });
+
   it('refuses rows without their root, or a step whose file is not loaded', () => {
     expect(() => splitRun([], RUN)).toThrow(/no root row/);
     const run = splitRun([taskRow({ id: RUN, run_id: RUN, input_file_id: SOURCE })], RUN);

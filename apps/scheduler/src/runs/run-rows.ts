@@ -4,7 +4,7 @@ import type { FileIndex } from '../files/file-index';
 import { toStepFile } from '../files/stored-file';
 import type { TaskRow } from '../tasks/task-row';
 
-/** A run's rows by role: its root, the ingest of its source (if any), and its steps. */
+/** A run's rows by role: its root, the ingest of its source (if any; a standalone ingest is its root), and its steps. */
 export interface RunRows {
   root: TaskRow;
   ingest: TaskRow | null;
@@ -16,8 +16,13 @@ export function splitRun(rows: readonly TaskRow[], runId: string): RunRows {
   const root = rows.find((row) => row.id === runId);
   if (!root) throw new Error(`run ${runId} has no root row`);
   const ingest = rows.find((row) => row.kind === 'ingest') ?? null;
+  // A standalone ingest (POST /files) is its own root and has no steps: nothing runs on its file.
   const steps =
-    root.kind === 'workflow' ? rows.filter((row) => row.id !== runId && row.kind !== 'ingest') : [root];
+    root.kind === 'workflow'
+      ? rows.filter((row) => row.id !== runId && row.kind !== 'ingest')
+      : root.kind === 'ingest'
+        ? []
+        : [root];
   return { root, ingest, steps };
 }
 

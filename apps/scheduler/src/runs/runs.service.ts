@@ -23,16 +23,18 @@ import { DispatchPublisher } from './dispatch-publisher';
 import { CANCELLED_ERROR, applyAdvance, isFinal, type AdvanceOptions } from './run-advancer';
 import { cancelSubtree, skipUnfinished } from './run-changes';
 import { loadRun, lockRun, type LoadedRun } from './run-loader';
-import { planRunRows, type RunRequest } from './run-plan';
+import { planIngestRow, planRunRows, type IngestRequest, type RunRequest } from './run-plan';
 import { toRunSteps } from './run-rows';
 import { buildTaskDispatch } from './task-dispatch';
 
 type Completed = Extract<TaskEvent, { type: 'completed' }>;
 
-/** What a transaction decided that the broker must hear once it has committed. */
+/** What a transaction decided that the broker (and storage) must hear once it has committed. */
 interface Decided {
   dispatches: TaskDispatch[];
   cancels?: string[];
+  /** Staged uploads whose ingest has ended: their bytes are stored (or refused) for good. */
+  staged?: string[];
 }
 
 const NOTHING: Decided = { dispatches: [] };
@@ -84,6 +86,24 @@ export class RunsService {
     return record;
   }
 
+  /**
+   * A standalone ingest (POST /files): one row, a root of its own, dispatched
+   * at once. Its output is the stored file; nothing runs on it.
+   */
+  async createIngest(request: IngestRequest): Promise<TaskRecord> {
+    const { decided, record } = await this.store.transaction(async (repos) => {
+      const row = planIngestRow(request, newId(ID_PREFIX.task), this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS);
+      await repos.tasks.insert([row]);
+      await this.locked(repos, row.id);
+      const ingest = await repos.tasks.dispatchReady(row.id, 'waiting', null);
+      if (!ingest) throw new Error(`ingest ${row.id} could not be dispatched`);
+      const now = await loadRun(repos, row.id);
+      return { decided: { dispatches: [buildTaskDispatch(ingest, undefined)] }, record: buildTaskTree(row.id, now.rows, now.files) };
+    });
+    await this.announce(decided);
+    return record;
+  }
+
   /** Under the run's lock like every status change, so that a cancel deciding on `pending` meets no `processing`. */
   async started(taskId: string, attempt: number): Promise<void> {
     await this.store.transaction(async (repos) => {
@@ -127,7 +147,8 @@ export class RunsService {
         return this.sourceFailed(repos, run, task, { code: 'internal', message: 'The ingest finished without a file' });
       }
       await repos.tasks.updateStep(task.id, task.status, { status: 'completed', input_file_id: null, output_file_id: output.id });
-      return applyAdvance(repos, run, before, startRun(before, toStepFile(output)), { runInput: output.id });
+      const applied = await applyAdvance(repos, run, before, startRun(before, toStepFile(output)), { runInput: output.id });
+      return { ...applied, staged: stagedOf(task) };
     });
     await this.announce(decided);
     if (unrecorded) await this.discardUnrecorded(unrecorded, event);
@@ -194,6 +215,7 @@ export class RunsService {
       const before = toRunSteps(run, run.files);
       let advance: Advance;
       let options: AdvanceOptions = {};
+      let staged: string[] = [];
       if (isRoot(task) || task.kind === 'ingest') {
         if (run.ingest && !isFinal(run.ingest.status)) {
           await repos.tasks.updateStep(run.ingest.id, run.ingest.status, {
@@ -202,6 +224,7 @@ export class RunsService {
             output_file_id: null,
             error: CANCELLED_ERROR,
           });
+          staged = stagedOf(run.ingest);
         }
         advance = cancelRun(before);
         options = { end: { status: 'cancelled', error: CANCELLED_ERROR } };
@@ -212,7 +235,7 @@ export class RunsService {
       const now = applied.run;
       const cancelled = new Set(now.rows.filter((row) => row.status === 'cancelled').map((row) => row.id));
       return {
-        decided: { dispatches: applied.dispatches, cancels: running.filter((id) => cancelled.has(id)) },
+        decided: { dispatches: applied.dispatches, cancels: running.filter((id) => cancelled.has(id)), staged },
         record: buildTaskTree(taskId, now.rows, now.files),
       };
     });
@@ -252,7 +275,8 @@ export class RunsService {
     const before = toRunSteps(run, run.files);
     // A single task is its own step: it is the run that fails, not a step that is skipped.
     const advance = run.root.kind === 'workflow' ? skipUnfinished(before) : { steps: before, ready: [] };
-    return applyAdvance(repos, run, before, advance, { end: { status: 'failed', error } });
+    const applied = await applyAdvance(repos, run, before, advance, { end: { status: 'failed', error } });
+    return { ...applied, staged: stagedOf(ingest) };
   }
 
   /**
@@ -282,6 +306,20 @@ export class RunsService {
   private async announce(decided: Decided): Promise<void> {
     await this.publisher.publish(decided.dispatches);
     if (decided.cancels?.length) await this.publisher.cancel(decided.cancels);
+    for (const key of decided.staged ?? []) await this.discardStaged(key);
+  }
+
+  /**
+   * Once its ingest has ended the staged upload has done its job: stored
+   * under the ingest's own key, or refused. A failure here leaves it behind
+   * (logged); the ingest's outcome stands.
+   */
+  private async discardStaged(key: string): Promise<void> {
+    try {
+      await this.storage.delete(key);
+    } catch (error) {
+      this.logger.warn(`staged upload ${key} not deleted: ${(error as Error).message}`);
+    }
   }
 
   /**
@@ -308,6 +346,11 @@ export class RunsService {
       this.logger.warn(`outputs of ${task.id} attempt ${event.attempt} not cleaned up: ${(error as Error).message}`);
     }
   }
+}
+
+/** The staged upload an ingest stores, to delete once it has ended. */
+function stagedOf(ingest: TaskRow): string[] {
+  return ingest.source_key ? [ingest.source_key] : [];
 }
 
 function producedFiles(result: TaskResult): ProducedFile[] {

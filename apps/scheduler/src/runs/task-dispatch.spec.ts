@@ -26,7 +26,15 @@ describe('buildTaskDispatch', () => {
   it('sends an ingest its URL and no input', () => {
     const row = taskRow({ id: TASK, run_id: 'task_run0000000000000', kind: 'ingest', ref: 'source', attempt: 1, source_url: 'https://example.com/a.jpg' });
     const dispatch = buildTaskDispatch(row, undefined);
-    expect(dispatch).toMatchObject({ kind: 'ingest', ref: 'source', input: null, source_url: 'https://example.com/a.jpg', attempt: 1 });
+    expect(dispatch).toMatchObject({ kind: 'ingest', ref: 'source', input: null, source_url: 'https://example.com/a.jpg', source_key: null, attempt: 1 });
+    expect(TaskDispatchSchema.parse(dispatch)).toEqual(dispatch);
+  });
+
+  it('sends a standalone ingest of an upload its staged key and the name the client gave it', () => {
+    const key = `projects/${PROJECT}/files/file_staged0000000000/upload`;
+    const row = taskRow({ id: TASK, run_id: TASK, kind: 'ingest', attempt: 1, source_key: key, source_filename: 'Holiday.MOV' });
+    const dispatch = buildTaskDispatch(row, undefined);
+    expect(dispatch).toMatchObject({ kind: 'ingest', ref: null, input: null, source_url: null, source_key: key, source_filename: 'Holiday.MOV' });
     expect(TaskDispatchSchema.parse(dispatch)).toEqual(dispatch);
   });
 
@@ -34,7 +42,12 @@ describe('buildTaskDispatch', () => {
     ['a run', { kind: 'workflow' as const, attempt: 1 }, /never dispatched/],
     ['a conditions step', { kind: 'conditions' as const, attempt: 1 }, /never dispatched/],
     ['a task before its first attempt', { attempt: 0, input_file_id: INPUT }, /no attempt/],
-    ['an ingest without a URL', { kind: 'ingest' as const, attempt: 1 }, /no source URL/],
+    ['an ingest without a URL or an upload', { kind: 'ingest' as const, attempt: 1 }, /either a source URL or a staged upload/],
+    [
+      'an ingest with both a URL and an upload',
+      { kind: 'ingest' as const, attempt: 1, source_url: 'https://example.com/a.jpg', source_key: 'projects/x/files/y/upload' },
+      /either a source URL or a staged upload/,
+    ],
     ['a step without its input', { attempt: 1, input_file_id: INPUT }, /without its input/],
   ])('refuses %s', (_name, overrides, message) => {
     const input = 'input_file_id' in overrides && overrides.attempt === 0 ? fileRow({ id: INPUT }) : undefined;

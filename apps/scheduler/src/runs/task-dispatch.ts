@@ -5,7 +5,8 @@ import type { TaskRow } from '../tasks/task-row';
 
 /**
  * The message that hands one attempt of a task to the workers of its kind:
- * its input file record (where the bytes are), or for `ingest` the URL.
+ * its input file record (where the bytes are), or for `ingest` the URL or
+ * the staged upload to store, and the name the client gave it.
  */
 export function buildTaskDispatch(row: TaskRow, input: FileRow | undefined): TaskDispatch {
   if (!isTaskKind(row.kind)) throw new Error(`a ${row.kind} task is never dispatched (${row.id})`);
@@ -20,8 +21,8 @@ export function buildTaskDispatch(row: TaskRow, input: FileRow | undefined): Tas
     ref: row.ref,
   } as const;
   if (row.kind === 'ingest') {
-    if (!row.source_url) throw new Error(`ingest task ${row.id} has no source URL`);
-    return { ...base, input: null, source_url: row.source_url };
+    if (!row.source_url === !row.source_key) throw new Error(`ingest task ${row.id} needs either a source URL or a staged upload`);
+    return { ...base, input: null, source_url: row.source_url, source_key: row.source_key, source_filename: row.source_filename };
   }
   if (!input || input.id !== row.input_file_id) throw new Error(`task ${row.id} is dispatched without its input file`);
   return { ...base, input: toStoredFile(input), source_url: null };

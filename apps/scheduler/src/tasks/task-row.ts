@@ -3,8 +3,9 @@ import type { Condition, TaskError, TaskObjectKind, TaskStatus, Workflow } from 
 /**
  * A row of `scheduler.tasks`, as `SELECT *` returns it. One table holds every
  * task: a run (kind `workflow`, the root of its tree), its steps, a single
- * task submitted on its own (a root that is its own only step), and the
- * `ingest` task that fetches a run's source.
+ * task submitted on its own (a root that is its own only step), the
+ * `ingest` task that fetches a run's source, and a standalone `ingest` (a
+ * root with no steps: `POST /files`).
  */
 export interface TaskRow {
   id: string;
@@ -31,6 +32,10 @@ export interface TaskRow {
   attempt: number;
   max_attempts: number;
   source_url: string | null;
+  /** A standalone ingest of an upload: where the gateway staged its bytes (deleted once the ingest ends). */
+  source_key: string | null;
+  /** An ingest's file name as the client gave it, if it did. */
+  source_filename: string | null;
   webhook_url: string | null;
   webhook_secret: string | null;
   created_at: Date;

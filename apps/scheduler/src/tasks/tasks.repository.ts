@@ -21,6 +21,8 @@ export type NewTask = Pick<
   | 'input_file_id'
   | 'max_attempts'
   | 'source_url'
+  | 'source_key'
+  | 'source_filename'
   | 'webhook_url'
   | 'webhook_secret'
 > & { started: boolean };
@@ -65,9 +67,10 @@ export class TasksRepository {
       await this.sql.rows(
         `INSERT INTO scheduler.tasks
            (id, project_id, run_id, parent_id, branch, position, automation_id, kind, ref, options, conditions,
-            workflow, status, input_file_id, max_attempts, source_url, webhook_url, webhook_secret, started_at)
+            workflow, status, input_file_id, max_attempts, source_url, webhook_url, webhook_secret, started_at,
+            source_key, source_filename)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $14, $15, $16, $17, $18,
-                 CASE WHEN $19::boolean THEN now() END)`,
+                 CASE WHEN $19::boolean THEN now() END, $20, $21)`,
         [
           task.id,
           task.project_id,
@@ -88,6 +91,8 @@ export class TasksRepository {
           task.webhook_url,
           task.webhook_secret,
           task.started,
+          task.source_key,
+          task.source_filename,
         ],
       );
     }

@@ -10,9 +10,9 @@ import {
   type TaskResult,
 } from '@mediaflow/contracts';
 import type { Stoppable, TaskTransport } from '@mediaflow/messaging';
-import { outputKey, type Storage } from '@mediaflow/storage';
+import { StorageNotFoundError, outputKey, type Storage } from '@mediaflow/storage';
 
-/** What the worker does with a task (by its ref, or for an ingest by the source's file name). */
+/** What the worker does with a task (by its ref, or for an ingest by the source's file name, or the name an upload was given). */
 export type Behaviour =
   | { type: 'complete' }
   /** Fails the first `times` attempts (every one when omitted), then completes. */
@@ -100,7 +100,7 @@ export class FakeWorker {
   }
 
   private behaviourOf(dispatch: TaskDispatch): Behaviour {
-    const key = dispatch.kind === 'ingest' ? (dispatch.source_url ?? '').split('/').pop()! : (dispatch.ref ?? '');
+    const key = dispatch.kind === 'ingest' ? sourceName(dispatch) : (dispatch.ref ?? '');
     return this.behaviours.get(key) ?? { type: 'complete' };
   }
 
@@ -136,7 +136,16 @@ export class FakeWorker {
     } else {
       await this.publish(dispatch, { type: 'progress', progress: 50 });
     }
-    const result = await this.result(dispatch);
+    let result: TaskResult;
+    try {
+      result = await this.result(dispatch);
+    } catch (error) {
+      // As the real runner fails when an input (or a staged upload) is gone from storage.
+      if (!(error instanceof StorageNotFoundError)) throw error;
+      await this.publish(dispatch, { type: 'failed', error: { code: 'input_unreadable', message: error.message }, retryable: false });
+      control.ack();
+      return;
+    }
     await this.publish(dispatch, { type: 'completed', result });
     if (behaviour.type === 'duplicate') await this.publish(dispatch, { type: 'completed', result });
     control.ack();
@@ -165,10 +174,12 @@ export class FakeWorker {
   private async result(dispatch: TaskDispatch): Promise<TaskResult> {
     switch (dispatch.kind) {
       case 'ingest': {
-        const name = (dispatch.source_url ?? '').split('/').pop()!;
+        const name = sourceName(dispatch);
         const source = SOURCES[name];
         if (!source) throw new Error(`the fake ingest knows no ${name}`);
-        return { file: await this.store(dispatch, name, source) };
+        // An upload: its staged bytes are what is stored, as the real runner fetches them.
+        const body = dispatch.source_key ? (await this.storage.get(dispatch.source_key)).stream : undefined;
+        return { file: await this.store(dispatch, name, source, body) };
       }
       case 'image': {
         const input = dispatch.input!;
@@ -197,9 +208,19 @@ export class FakeWorker {
     }
   }
 
-  private async store(dispatch: TaskDispatch, filename: string, properties: Omit<MediaProperties, 'filesize'>): Promise<ProducedFile> {
+  private async store(
+    dispatch: TaskDispatch,
+    filename: string,
+    properties: Omit<MediaProperties, 'filesize'>,
+    body: Readable = Readable.from([Buffer.from(`${dispatch.kind} output of ${dispatch.task_id}\n`)]),
+  ): Promise<ProducedFile> {
     const key = outputKey(dispatch.project_id, dispatch.task_id, dispatch.attempt, filename);
-    const { size } = await this.storage.put(key, Readable.from([Buffer.from(`${dispatch.kind} output of ${dispatch.task_id}\n`)]));
+    const { size } = await this.storage.put(key, body);
     return { id: newId('file'), filename, storage_key: key, ...properties, filesize: size };
   }
+}
+
+/** An ingest's source by name: the URL's last segment, or the name an upload was given. */
+function sourceName(dispatch: TaskDispatch): string {
+  return dispatch.source_key ? (dispatch.source_filename ?? '') : (dispatch.source_url ?? '').split('/').pop()!;
 }

@@ -40,7 +40,11 @@ describe('ingest handler (real download and probe)', () => {
   });
   afterEach(() => rmSync(workDir, { recursive: true, force: true }));
 
-  function context(url: string, progress: number[] = []): TaskContext {
+  function context(
+    url: string,
+    progress: number[] = [],
+    overrides: Partial<TaskDispatch> = {},
+  ): TaskContext {
     const task: TaskDispatch = {
       v: TASK_MESSAGE_VERSION,
       task_id: newId('task'),
@@ -51,6 +55,7 @@ describe('ingest handler (real download and probe)', () => {
       input: null,
       source_url: url,
       ref: 'source',
+      ...overrides,
     };
     return {
       task,
@@ -58,6 +63,19 @@ describe('ingest handler (real download and probe)', () => {
       workDir,
       signal: new AbortController().signal,
       progress: (p) => progress.push(p),
+    };
+  }
+
+  /** An ingest of an upload: the runner has fetched the staged bytes to `inputPath`. */
+  function uploadContext(fixture: string, sourceFilename: string | null): TaskContext {
+    return {
+      ...context('', [], {
+        source_url: null,
+        source_key: `projects/prj_aaaaaaaaaaaaaaaa/files/file_aaaaaaaaaaaaaaaa/upload`,
+        source_filename: sourceFilename,
+        ref: null,
+      }),
+      inputPath: fixtures.path(fixture),
     };
   }
 
@@ -78,6 +96,12 @@ describe('ingest handler (real download and probe)', () => {
     });
     expect(file!.properties.duration).toBeCloseTo(3, 0);
     expect(progress.at(-1)).toBe(95);
+  });
+
+  it('stores a download under the name the client gave, made safe', async () => {
+    const given = context(files.url('clip.mp4'), [], { source_filename: '../../My Holiday' });
+    const { file } = await handler(given);
+    expect(file!.filename).toBe(`My Holiday.${file!.properties.format}`);
   });
 
   it('names a download without an extension by its probed format', async () => {
@@ -102,5 +126,40 @@ describe('ingest handler (real download and probe)', () => {
     });
     const other = files.url('clip.mp4').replace('127.0.0.1', '127.0.0.2');
     await expect(handler(context(other))).rejects.toMatchObject({ code: 'input_forbidden' });
+  });
+
+  describe('of an upload', () => {
+    it('probes the staged bytes and keeps the name the client gave', async () => {
+      const { file } = await handler(uploadContext('clip.mp4', 'Holiday Clip.mp4'));
+      expect(file).toMatchObject({
+        path: fixtures.path('clip.mp4'),
+        filename: 'Holiday Clip.mp4',
+        properties: {
+          kind: 'video',
+          width: 640,
+          height: 360,
+          has_audio: true,
+          filesize: statSync(fixtures.path('clip.mp4')).size,
+        },
+      });
+      expect(file!.properties.duration).toBeCloseTo(3, 0);
+    });
+
+    it('names an upload without a usable name "upload", with its probed format', async () => {
+      const { file } = await handler(uploadContext('clip.mp4', null));
+      expect(file!.filename).toBe(`upload.${file!.properties.format}`);
+      expect((await handler(uploadContext('clip.mp4', '..')))!.file!.filename).toBe(
+        `upload.${file!.properties.format}`,
+      );
+    });
+
+    it('fails input_unreadable on bytes no prober reads, and on zero bytes', async () => {
+      await expect(handler(uploadContext('notes.txt', 'notes.txt'))).rejects.toMatchObject({
+        code: 'input_unreadable',
+      });
+      await expect(handler(uploadContext('empty.mp4', 'empty.mp4'))).rejects.toMatchObject({
+        code: 'input_unreadable',
+      });
+    });
   });
 });

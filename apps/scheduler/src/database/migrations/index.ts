@@ -1,4 +1,5 @@
 import { CreateScheduler1796000000000 } from './1796000000000-create-scheduler';
+import { IngestSources1796100000000 } from './1796100000000-ingest-sources';
 
 /** Every migration of the scheduler schema, oldest first. */
-export const schedulerMigrations = [CreateScheduler1796000000000];
+export const schedulerMigrations = [CreateScheduler1796000000000, IngestSources1796100000000];

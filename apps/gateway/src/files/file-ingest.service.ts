@@ -1,0 +1,103 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  MediaflowError,
+  schedulerRpc,
+  type IngestFileBody,
+  type IngestSource,
+  type TaskRecord,
+  type UploadQuery,
+} from '@mediaflow/contracts';
+import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import type { StreamedBody } from '../http/streamed-body';
+import { FileUrls } from './file-urls';
+import { IngestFollower } from './ingest-follower';
+import { ingestAnswer, type IngestAnswer } from './ingest-outcome';
+import { StagedUploads, uploadTooLarge } from './staged-uploads';
+import { uploadFilename } from './upload-filename';
+import { openUpload } from './upload-source';
+
+/** An upload as the route hands it over: the unread request, what the parser saw of it, its query. */
+export interface Upload {
+  request: IncomingMessage;
+  body: StreamedBody;
+  query: UploadQuery;
+}
+
+function emptyUpload(): MediaflowError {
+  return new MediaflowError('input_unreadable', 'The upload is empty (0 bytes)');
+}
+
+/**
+ * `POST /files`: a file from a URL or from the bytes sent. Either way the
+ * scheduler runs an `ingest` task (probe, store) and the gateway waits for
+ * it, MEDIAFLOW_FILE_WAIT_MS at most, to answer with the file.
+ */
+@Injectable()
+export class FileIngestService {
+  private readonly maxUploadBytes: number;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    private readonly staged: StagedUploads,
+    private readonly follower: IngestFollower,
+    private readonly urls: FileUrls,
+    @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_MAX_UPLOAD_BYTES'>,
+  ) {
+    this.maxUploadBytes = config.MEDIAFLOW_MAX_UPLOAD_BYTES;
+  }
+
+  /** `{ "url": …, "filename"?: … }`: the worker downloads it safely (net-guard), as a run's source. */
+  async fromUrl(projectId: string, body: IngestFileBody, origin: string): Promise<IngestAnswer> {
+    const task = await this.ingest(projectId, { url: body.url }, body.filename ?? null);
+    return this.answer(projectId, task, origin);
+  }
+
+  /**
+   * The bytes, streamed into storage under a staging key (413 past
+   * MEDIAFLOW_MAX_UPLOAD_BYTES, nothing left behind; 422 for none at all),
+   * then ingested from there. An ingest that could not be asked for leaves
+   * no staged bytes either.
+   */
+  async upload(projectId: string, upload: Upload, origin: string): Promise<IngestAnswer> {
+    const { body } = upload;
+    // What the client declares is refused before a byte is read (a multipart body's length is more than its file).
+    if (!body.isMultipart && body.length !== null) {
+      if (body.length > this.maxUploadBytes) throw uploadTooLarge(this.maxUploadBytes);
+      if (body.length === 0) throw emptyUpload();
+    }
+    const source = await openUpload(upload.request, body);
+    const filename = uploadFilename({
+      query: upload.query.filename,
+      part: source.partFilename,
+      disposition: upload.request.headers['content-disposition'],
+    });
+    const { key, size } = await this.staged.stage(projectId, source, this.maxUploadBytes);
+    if (size === 0) {
+      await this.staged.discard(key);
+      throw emptyUpload();
+    }
+    let task: TaskRecord;
+    try {
+      task = await this.ingest(projectId, { staged_key: key }, filename);
+    } catch (error) {
+      await this.staged.discard(key);
+      throw error;
+    }
+    return this.answer(projectId, task, origin);
+  }
+
+  private ingest(
+    projectId: string,
+    source: IngestSource,
+    filename: string | null,
+  ): Promise<TaskRecord> {
+    return this.bus.request(schedulerRpc.createIngest, { project_id: projectId, source, filename });
+  }
+
+  private async answer(projectId: string, task: TaskRecord, origin: string): Promise<IngestAnswer> {
+    const ended = await this.follower.follow(projectId, task);
+    return ingestAnswer(ended, this.urls.forOrigin(origin));
+  }
+}
