@@ -64,9 +64,9 @@ function readCalls(log: string): FfmpegCall[] {
     });
 }
 
-/** The transcode among the calls since `since`: the one writing to the video output, not a probe or a fixture. */
+/** The transcode among the calls since `since`: the one that maps the first video stream (videoTranscodeArgs). */
 function transcodeCall(calls: FfmpegCall[], since: number): FfmpegCall {
-  const found = calls.filter((c) => c.at >= since && c.args.includes('-i') && c.args.some((a) => a.endsWith('.mp4')));
+  const found = calls.filter((c) => c.at >= since && c.args.includes('0:V:0'));
   if (found.length !== 1) throw new Error(`expected one transcode since ${since}, found ${found.length}`);
   return found[0]!;
 }

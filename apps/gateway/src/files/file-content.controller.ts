@@ -1,6 +1,7 @@
 import { Public } from '@mediaflow/observability';
 import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestOrigin } from '../http/request-origin';
 import { FileContentService } from './file-content.service';
 import { SIGNED_URL_PROJECT_PARAM } from './signed-file-url';
 
@@ -22,6 +23,7 @@ export class FileContentController {
     @Param('id') id: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
+    @RequestOrigin() origin: string,
   ): Promise<FastifyReply> {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const projectId = await this.content.projectFor(id, {
@@ -30,11 +32,16 @@ export class FileContentController {
       signature: query.signature,
       projectId: query[SIGNED_URL_PROJECT_PARAM],
     });
-    const { plan, body } = await this.content.open(projectId, id, {
-      range: header(request.headers.range),
-      ifRange: header(request.headers['if-range']),
-      ifNoneMatch: header(request.headers['if-none-match']),
-    });
+    const { plan, body } = await this.content.open(
+      projectId,
+      id,
+      {
+        range: header(request.headers.range),
+        ifRange: header(request.headers['if-range']),
+        ifNoneMatch: header(request.headers['if-none-match']),
+      },
+      origin,
+    );
     reply.status(plan.status).headers(plan.headers);
     if (plan.status === 416) {
       return reply.send({

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { MediaflowError, idSchema, schedulerRpc } from '@mediaflow/contracts';
+import { MediaflowError, idSchema, schedulerRpc, type StoredFile } from '@mediaflow/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
 import { StorageNotFoundError, type Storage } from '@mediaflow/storage';
 import { Inject, Injectable } from '@nestjs/common';
@@ -13,6 +13,7 @@ import {
 } from './content-response';
 import { FileUrls } from './file-urls';
 import { STORAGE } from './storage.provider';
+import { linkTrackImages, type TrackLink } from './track-links';
 
 /** How a download proves it may read a file: an API key, or the signed URL's query. */
 export interface ContentAccess {
@@ -29,6 +30,9 @@ export interface ContentAnswer {
 }
 
 const projectIdSchema = idSchema('prj');
+
+/** A thumbnails track of 400 cues is about 30 KB; past this a track is served as stored. */
+const MAX_LINKED_TRACK_BYTES = 4 * 1024 * 1024;
 
 @Injectable()
 export class FileContentService {
@@ -57,12 +61,23 @@ export class FileContentService {
     );
   }
 
-  /** The answer to a download: what to send, and the bytes streamed from storage (never buffered). */
-  async open(projectId: string, id: string, conditions: ContentConditions): Promise<ContentAnswer> {
+  /**
+   * The answer to a download: what to send, and the bytes streamed from
+   * storage (never buffered), except a track that links other files (the
+   * thumbnails sprite), which is served with those links signed for `origin`.
+   */
+  async open(
+    projectId: string,
+    id: string,
+    conditions: ContentConditions,
+    origin: string,
+  ): Promise<ContentAnswer> {
     const file = await this.bus.request(schedulerRpc.getFile, { project_id: projectId, id });
-    const missing = () => new MediaflowError('not_found', `The bytes of file ${id} are missing`);
     const stored = await this.storage.stat(file.storage_key);
-    if (!stored) throw missing();
+    if (!stored) throw missingBytes(id);
+    const links = stored.size <= MAX_LINKED_TRACK_BYTES ? await this.trackLinks(file, origin) : [];
+    if (links.length > 0) return this.openLinkedTrack(file, links, conditions);
+
     const plan = planContentResponse(
       {
         size: stored.size,
@@ -73,13 +88,64 @@ export class FileContentService {
       conditions,
     );
     if (plan.status !== 200 && plan.status !== 206) return { plan };
+    const range = plan.range ? { start: plan.range.start, end: plan.range.end } : undefined;
+    return { plan, body: await this.read(file, range) };
+  }
+
+  /** The files a WebVTT task output links (its `output.files`), with URLs signed now. */
+  private async trackLinks(file: StoredFile, origin: string): Promise<TrackLink[]> {
+    if (file.kind !== 'track' || file.format !== 'vtt' || file.task_id === null) return [];
+    const task = await this.bus.request(schedulerRpc.getTask, {
+      project_id: file.project_id,
+      id: file.task_id,
+    });
+    const output = task.output as { id?: unknown; files?: StoredFile[] } | null;
+    if (!output || output.id !== file.id || !output.files?.length) return [];
+    const urlOf = this.urls.forOrigin(origin);
+    return output.files.map((linked) => ({ filename: linked.filename, url: urlOf(linked) }));
+  }
+
+  /**
+   * The rewritten bytes differ with every signature, so their validator is
+   * weak and a range is served only without If-Range (it cannot promise the
+   * same bytes as an earlier answer).
+   */
+  private async openLinkedTrack(
+    file: StoredFile,
+    links: TrackLink[],
+    conditions: ContentConditions,
+  ): Promise<ContentAnswer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.read(file)) chunks.push(chunk as Buffer);
+    const bytes = Buffer.from(
+      linkTrackImages(Buffer.concat(chunks).toString('utf8'), links),
+      'utf8',
+    );
+    const plan = planContentResponse(
+      {
+        size: bytes.length,
+        etag: `W/${fileEtag(file.id, bytes.length)}`,
+        mimetype: file.mimetype,
+        filename: file.filename,
+      },
+      conditions.ifRange === undefined ? conditions : { ...conditions, range: undefined },
+    );
+    if (plan.status === 200) return { plan, body: Readable.from([bytes]) };
+    if (plan.status === 206)
+      return { plan, body: Readable.from([bytes.subarray(plan.range.start, plan.range.end + 1)]) };
+    return { plan };
+  }
+
+  private async read(file: StoredFile, range?: { start: number; end: number }): Promise<Readable> {
     try {
-      const range = plan.range ? { start: plan.range.start, end: plan.range.end } : undefined;
-      const { stream } = await this.storage.get(file.storage_key, range);
-      return { plan, body: stream };
+      return (await this.storage.get(file.storage_key, range)).stream;
     } catch (error) {
-      if (error instanceof StorageNotFoundError) throw missing();
+      if (error instanceof StorageNotFoundError) throw missingBytes(file.id);
       throw error;
     }
   }
+}
+
+function missingBytes(id: string): MediaflowError {
+  return new MediaflowError('not_found', `The bytes of file ${id} are missing`);
 }
