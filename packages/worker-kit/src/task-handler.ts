@@ -20,7 +20,7 @@ export interface HandlerResult {
 
 export interface TaskContext {
   task: TaskDispatch;
-  /** A local path to the input file (null for `ingest`). */
+  /** A local path to the input file; for `ingest`, to the staged upload (`source_key`), else null. */
   inputPath: string | null;
   /** An empty directory of this attempt's own, removed afterwards whatever happens. */
   workDir: string;

@@ -5,7 +5,7 @@ export const IngestOptionsSchema = z.strictObject({});
 
 export const ingestKind = defineKind({
   kind: 'ingest',
-  summary: 'Download a URL, probe it and store it as the source file of a run.',
+  summary: 'Download a URL (or take an upload to `POST /files`), probe it and store it as a file: the source of a run, or the file itself.',
   accepts: [],
   output: 'source',
   worker: 'video',
