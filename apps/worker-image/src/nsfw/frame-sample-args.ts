@@ -1,0 +1,48 @@
+/**
+ * ffmpeg arguments for one sampled frame, already at the model's input
+ * size: a 4K frame is never written or decoded again at full size. Pure,
+ * so the exact command is what the tests assert.
+ *
+ * One seek per frame, one ffmpeg run per frame, rather than one run over
+ * every frame: a single run either decodes the whole video (a select or fps
+ * filter: minutes for a long film) or opens the file once per frame, and 32
+ * open 4K H.264 decoders held 1.4 GB (3.1 GB with ffmpeg's default threads)
+ * where one run holds 150 MB, for no gain in time (both measured on a 20 s
+ * 4K clip: 26 s for one run of 8 inputs, 19 s for 8 runs).
+ */
+export function frameSampleArgs(
+  inputPath: string,
+  outputPath: string,
+  atSeconds: number,
+  size: number,
+): string[] {
+  return [
+    // Input seeking: fast, and exact, since ffmpeg decodes from the keyframe before.
+    '-ss',
+    String(Math.round(atSeconds * 1000) / 1000),
+    // file: only, so a crafted playlist cannot reach the network or other protocols.
+    '-protocol_whitelist',
+    'file',
+    '-i',
+    `file:${inputPath}`,
+    // The first video stream that is not cover art.
+    '-map',
+    '0:V:0',
+    '-an',
+    '-sn',
+    '-dn',
+    // Squashed to a square, as nsfwjs resizes whatever it is given.
+    '-vf',
+    `scale=${size}:${size}`,
+    '-frames:v',
+    '1',
+    '-update',
+    '1',
+    '-f',
+    'image2',
+    '-c:v',
+    'png',
+    '-y',
+    `file:${outputPath}`,
+  ];
+}

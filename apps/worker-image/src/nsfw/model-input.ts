@@ -1,0 +1,54 @@
+import { MediaflowError } from '@mediaflow/contracts';
+import sharp from 'sharp';
+
+/** A picture as the model reads it: `size`×`size` pixels of 8-bit RGB, row by row. */
+export interface ModelInput {
+  size: number;
+  pixels: Uint8Array;
+}
+
+/**
+ * Decodes an image (or a sampled frame) into the model's input, with sharp:
+ * under the worker's pixel limit (a decompression bomb is refused from its
+ * header, before any pixel is allocated), failing on corrupt or truncated
+ * data instead of painting grey, upright by its EXIF orientation, flattened
+ * on white, and squashed to a square, as nsfwjs resizes what it is given.
+ */
+export async function decodeModelInput(
+  file: string,
+  size: number,
+  maxInputPixels: number,
+): Promise<ModelInput> {
+  try {
+    const { data, info } = await sharp(file, { limitInputPixels: maxInputPixels, failOn: 'error' })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .resize(size, size, { fit: 'fill' })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 || info.width !== size || info.height !== size) {
+      throw new MediaflowError(
+        'internal',
+        `The image decoded to ${info.width}×${info.height}×${info.channels}, not ${size}×${size}×3`,
+      );
+    }
+    return { size, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  } catch (error) {
+    throw decodeError(error);
+  }
+}
+
+/** What a sharp failure means for the task: a decoder's complaint is the input's fault. */
+function decodeError(error: unknown): MediaflowError {
+  if (error instanceof MediaflowError) return error;
+  const message = (error as Error)?.message ?? String(error);
+  if (/pixel limit/i.test(message)) {
+    return new MediaflowError(
+      'input_too_large',
+      'The image has more pixels than the MEDIAFLOW_MAX_INPUT_PIXELS limit',
+    );
+  }
+  const reason = message.split('\n')[0]!.replace(/^Input file contains /, '');
+  return new MediaflowError('input_unreadable', `The image cannot be read: ${reason}`);
+}
