@@ -3,6 +3,8 @@
 #   - pnpm 12.21.0 (npm installs it; corepack cannot verify its signatures on some machines)
 #   - ffmpeg and ffprobe: Debian/Ubuntu's build, through apt, when none is found
 #     (FFMPEG_PATH / FFPROBE_PATH, when set, name the ones to use instead)
+#   - pocketsphinx with its en-us model (the offline speech provider), and for
+#     the tests espeak-ng and pocketsphinx-testdata, through apt
 #   - the workspace's packages, from the lockfile
 # Safe to run again: it installs only what is missing.
 set -eu
@@ -29,14 +31,27 @@ fi
 
 FFMPEG="${FFMPEG_PATH:-ffmpeg}"
 FFPROBE="${FFPROBE_PATH:-ffprobe}"
-if ! command -v "$FFMPEG" >/dev/null 2>&1 || ! command -v "$FFPROBE" >/dev/null 2>&1; then
+SPHINX="${POCKETSPHINX_BATCH_PATH:-pocketsphinx_batch}"
+# The Debian packages behind each need, installed when the need is not met:
+# ffmpeg for every media kind; pocketsphinx and its English model for the
+# offline speech provider; espeak-ng and pocketsphinx-testdata (recordings
+# with reference transcripts) only for the tests.
+missing=""
+{ command -v "$FFMPEG" && command -v "$FFPROBE"; } >/dev/null 2>&1 || missing="$missing ffmpeg"
+command -v "$SPHINX" >/dev/null 2>&1 || missing="$missing pocketsphinx"
+[ -d /usr/share/pocketsphinx/model/en-us ] || [ -n "${MEDIAFLOW_SPEECH_LOCAL_HMM:-}" ] || missing="$missing pocketsphinx-en-us"
+command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
+[ -d /usr/share/pocketsphinx/test ] || missing="$missing pocketsphinx-testdata"
+if [ -n "$missing" ]; then
   if command -v apt-get >/dev/null 2>&1; then
-    say "installing ffmpeg (apt)"
+    say "installing$missing (apt)"
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg
+    # shellcheck disable=SC2086 # one word per package
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
   else
-    echo "ffmpeg is missing and this is not a Debian/Ubuntu machine: install ffmpeg 5 or newer" >&2
-    echo "(with $ENCODERS), or set FFMPEG_PATH and FFPROBE_PATH." >&2
+    echo "missing:$missing, and this is not a Debian/Ubuntu machine: install ffmpeg 5 or newer" >&2
+    echo "(with $ENCODERS) and pocketsphinx with its en-us model, or set FFMPEG_PATH, FFPROBE_PATH" >&2
+    echo "and POCKETSPHINX_BATCH_PATH (see README, Media tools)." >&2
     exit 1
   fi
 fi

@@ -16,6 +16,8 @@ const SERVICES = [
   { name: 'scheduler', port: 3002 },
   { name: 'worker-video', port: 3003 },
   { name: 'worker-image', port: 3004 },
+  { name: 'worker-subtitles', port: 3005 },
+  { name: 'worker-summary', port: 3006 },
   { name: 'gateway', port: Number(process.env.PORT || 3000), public: true },
 ];
 

@@ -44,6 +44,14 @@ const WORKER_KINDS = {
     const app = built('apps/worker-image');
     return Object.keys(app.imageHandlers(app.imageWorkerConfigSchema.parse({ NATS_URL: 'nats://nats:4222' })));
   },
+  'worker-subtitles': () => {
+    const app = built('apps/worker-subtitles');
+    return Object.keys(app.subtitlesHandlers(app.subtitlesWorkerConfigSchema.parse({ NATS_URL: 'nats://nats:4222' })));
+  },
+  'worker-summary': () => {
+    const app = built('apps/worker-summary');
+    return Object.keys(app.summaryHandlers(app.summaryWorkerConfigSchema.parse({ NATS_URL: 'nats://nats:4222' })));
+  },
 };
 
 const load = (file) => parseAllDocuments(readFileSync(path.join(BASE, file), 'utf8')).map((doc) => doc.toJS());

@@ -30,7 +30,15 @@ async function adminQuery(sql: string): Promise<void> {
  * its own database and NATS subject prefix, so test files never meet.
  */
 /** Every app, in the order they start. */
-export const ALL_APPS = ['automation-registry', 'scheduler', 'worker-video', 'worker-image', 'gateway'];
+export const ALL_APPS = [
+  'automation-registry',
+  'scheduler',
+  'worker-video',
+  'worker-image',
+  'worker-subtitles',
+  'worker-summary',
+  'gateway',
+];
 
 export class System {
   readonly apps = new Map<string, AppProcess>();

@@ -1,0 +1,12 @@
+const base = require('../../jest.config.base');
+
+module.exports = {
+  ...base,
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testTimeout: 60000,
+  // srt-parser-2 ships only an ES module: the tests' SRT parser is compiled to CommonJS like our code.
+  transform: { ...base.transform, '/srt-parser-2/.+\\.js$': base.transform['^.+\\.ts$'] },
+  transformIgnorePatterns: [
+    '/node_modules/(?!(\\.pnpm/srt-parser-2@[^/]+/node_modules/)?srt-parser-2/)',
+  ],
+};

@@ -1,0 +1,25 @@
+import { speechProviderFrom } from '@mediaflow/speech';
+import type { TaskHandlers } from '@mediaflow/worker-kit';
+import type { SubtitlesWorkerConfig } from './config';
+import { speechHandler } from './speech/speech.handler';
+import { SpeechService } from './speech/speech.service';
+import { mediaTranscriber, type Transcriber } from './speech/transcriber';
+import { subtitlesHandler } from './subtitles/subtitles.handler';
+import { SubtitlesService } from './subtitles/subtitles.service';
+
+export interface SubtitlesHandlersOptions {
+  /** The speech recogniser; the configured provider when not given. */
+  transcribe?: Transcriber;
+}
+
+/** The kinds this worker runs: `speech` and `subtitles`, both on the configured speech provider. */
+export function subtitlesHandlers(
+  config: SubtitlesWorkerConfig,
+  options: SubtitlesHandlersOptions = {},
+): TaskHandlers {
+  const transcribe = options.transcribe ?? mediaTranscriber(speechProviderFrom(config));
+  return {
+    speech: speechHandler(new SpeechService(transcribe)),
+    subtitles: subtitlesHandler(new SubtitlesService(transcribe)),
+  };
+}

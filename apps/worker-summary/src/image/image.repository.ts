@@ -1,0 +1,83 @@
+import { MediaflowError } from '@mediaflow/contracts';
+import sharp from 'sharp';
+import { dominantColours, transparentShare } from './colour-names';
+import type { ImageMeasurements } from './image-description';
+
+/** The colours are counted on a thumbnail this big: plenty to tell what covers a tenth of a picture. */
+const COLOUR_SAMPLE_PX = 96;
+/** Vision models see pictures at most this big (OpenAI's high detail works on 768–2048 px tiles). */
+export const VISION_MAX_PX = 1024;
+
+/**
+ * Runs sharp on the task's picture: every decode under the pixel limit (a
+ * decompression bomb is refused from its header), failing on corrupt data
+ * instead of painting grey, upright by its EXIF orientation.
+ */
+export class ImageRepository {
+  constructor(private readonly maxInputPixels: number) {}
+
+  private open(file: string): sharp.Sharp {
+    return sharp(file, { limitInputPixels: this.maxInputPixels, failOn: 'error' });
+  }
+
+  /** Size, format, frames, transparency and colours. */
+  async measure(file: string): Promise<ImageMeasurements> {
+    try {
+      const metadata = await this.open(file).metadata();
+      const { data, info } = await this.open(file)
+        .autoOrient()
+        .resize(COLOUR_SAMPLE_PX, COLOUR_SAMPLE_PX, { fit: 'inside' })
+        .toColourspace('srgb')
+        .ensureAlpha()
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+      if (info.channels !== 4)
+        throw new MediaflowError(
+          'internal',
+          `The picture decoded to ${info.channels} channels, not 4`,
+        );
+      const heifFormat =
+        metadata.format === 'heif' && metadata.compression === 'av1' ? 'avif' : null;
+      return {
+        width: metadata.autoOrient.width,
+        height: metadata.autoOrient.height,
+        format: heifFormat ?? metadata.format ?? null,
+        pages: metadata.pages ?? 1,
+        transparent: transparentShare(pixels, 4),
+        colours: dominantColours(pixels, 4),
+      };
+    } catch (error) {
+      throw imageError(error);
+    }
+  }
+
+  /** The picture as a vision model gets it: a JPEG of at most 1024 px, upright, on white. */
+  async visionJpeg(file: string): Promise<Buffer> {
+    try {
+      return await this.open(file)
+        .autoOrient()
+        .resize(VISION_MAX_PX, VISION_MAX_PX, { fit: 'inside', withoutEnlargement: true })
+        .flatten({ background: '#ffffff' })
+        .toColourspace('srgb')
+        .jpeg({ quality: 85 })
+        .toBuffer();
+    } catch (error) {
+      throw imageError(error);
+    }
+  }
+}
+
+/** What a sharp failure means for the task: a decoder's complaint is the input's fault. */
+function imageError(error: unknown): MediaflowError {
+  if (error instanceof MediaflowError) return error;
+  const message = (error as Error)?.message ?? String(error);
+  if (/pixel limit/i.test(message)) {
+    return new MediaflowError(
+      'input_too_large',
+      'The image has more pixels than the MEDIAFLOW_MAX_INPUT_PIXELS limit',
+    );
+  }
+  const reason = message.split('\n')[0]!.replace(/^Input file contains /, '');
+  return new MediaflowError('input_unreadable', `The image cannot be read: ${reason}`);
+}
