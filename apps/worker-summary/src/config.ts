@@ -1,17 +1,10 @@
+import { providerBaseUrl } from '@mediaflow/config';
 import { checkSpeechEnv, speechEnv } from '@mediaflow/speech';
 import { workerConfigSchema } from '@mediaflow/worker-kit';
 import { z } from 'zod';
 
 export const SUMMARY_PROVIDERS = ['local', 'openai'] as const;
 export type SummaryProviderName = (typeof SUMMARY_PROVIDERS)[number];
-
-const httpUrl = z.string().refine((value) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}, 'must be an http:// or https:// URL');
 
 /**
  * The summary worker's environment: every worker's, the speech provider's
@@ -26,12 +19,7 @@ export const summaryWorkerConfigSchema = workerConfigSchema(3006)
       .enum(SUMMARY_PROVIDERS, { error: `must be one of ${SUMMARY_PROVIDERS.join(', ')}` })
       .default('local'),
     /** Up to the API version, as OpenAI's SDKs take it: `https://api.openai.com/v1`, Ollama's `http://127.0.0.1:11434/v1`. */
-    MEDIAFLOW_SUMMARY_BASE_URL: httpUrl
-      .refine(
-        (value) => !/^[a-z]+:\/\/[^/]*@/i.test(value),
-        'must not hold credentials: set MEDIAFLOW_SUMMARY_API_KEY',
-      )
-      .optional(),
+    MEDIAFLOW_SUMMARY_BASE_URL: providerBaseUrl('MEDIAFLOW_SUMMARY_API_KEY'),
     MEDIAFLOW_SUMMARY_MODEL: z.string().trim().min(1, 'must name a model').default('gpt-4o-mini'),
     /** A bearer token, when the service wants one. */
     MEDIAFLOW_SUMMARY_API_KEY: z.string().optional(),

@@ -2,13 +2,30 @@ import { parseAllowList } from '@mediaflow/net-guard';
 import { z } from 'zod';
 
 const url = (protocols: string[]) =>
-  z.string().refine((value) => {
-    try {
-      return protocols.includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    // "an http://", "a nats://": the article goes by how the first scheme is read out.
+    `must be ${protocols[0]!.startsWith('h') ? 'an' : 'a'} ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`,
+  );
+
+/**
+ * The base URL of an HTTP API a provider speaks (`https://api.openai.com/v1`):
+ * optional, http or https, and never with credentials in it, which would
+ * end up in logs and error messages; those go in `keyVariable`.
+ */
+export const providerBaseUrl = (keyVariable: string) =>
+  url(['http:', 'https:'])
+    .refine(
+      (value) => !/^[a-z]+:\/\/[^/]*@/i.test(value),
+      `must not hold credentials: set ${keyVariable}`,
+    )
+    .optional();
 
 export const port = (fallback: number) =>
   z.coerce
@@ -22,7 +39,9 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 
 /** Shared by every service. */
 export const serviceEnv = {
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
   HOST: z.string().min(1).default('0.0.0.0'),
 };
 

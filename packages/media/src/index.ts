@@ -18,3 +18,4 @@ export * from './loudnorm-args';
 export * from './loudness-measure';
 export * from './ffmpeg-time-limit';
 export * from './media-encode';
+export * from './sharp-errors';

@@ -1,3 +1,4 @@
+import { providerBaseUrl } from '@mediaflow/config';
 import { z } from 'zod';
 import { LocalSpeechProvider } from './local-speech-provider';
 import { OpenAiSpeechProvider } from './openai-speech-provider';
@@ -6,14 +7,6 @@ import type { SpeechProvider } from './transcript';
 
 export const SPEECH_PROVIDERS = ['local', 'openai'] as const;
 export type SpeechProviderName = (typeof SPEECH_PROVIDERS)[number];
-
-const httpUrl = z.string().refine((value) => {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}, 'must be an http:// or https:// URL');
 
 const path = (fallback: string) => z.string().trim().min(1, 'must be a path').default(fallback);
 
@@ -28,12 +21,7 @@ export const speechEnv = {
     .enum(SPEECH_PROVIDERS, { error: `must be one of ${SPEECH_PROVIDERS.join(', ')}` })
     .default('local'),
   /** Up to the API version: `https://api.openai.com/v1`, `https://api.groq.com/openai/v1`, `http://127.0.0.1:8000/v1`. */
-  MEDIAFLOW_SPEECH_BASE_URL: httpUrl
-    .refine(
-      (value) => !/^[a-z]+:\/\/[^/]*@/i.test(value),
-      'must not hold credentials: set MEDIAFLOW_SPEECH_API_KEY',
-    )
-    .optional(),
+  MEDIAFLOW_SPEECH_BASE_URL: providerBaseUrl('MEDIAFLOW_SPEECH_API_KEY'),
   MEDIAFLOW_SPEECH_MODEL: z.string().trim().min(1, 'must name a model').default('whisper-1'),
   /** A bearer token, when the service wants one. */
   MEDIAFLOW_SPEECH_API_KEY: z.string().optional(),

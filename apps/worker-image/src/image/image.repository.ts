@@ -1,4 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
+import { sharpDecodeError } from '@mediaflow/media';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import type { ImagePlan } from './image-plan';
@@ -20,19 +21,12 @@ export function configureSharp(workerConcurrency: number): void {
   sharp.cache(false);
 }
 
-/** What a sharp failure means for the task: a decoder's complaint is the input's fault. */
+/** What a sharp failure means for the task; a failed write is ours, not the input's. */
 function imageError(error: unknown): MediaflowError {
   const message = (error as Error)?.message ?? String(error);
-  if (/pixel limit/i.test(message)) {
-    return new MediaflowError(
-      'input_too_large',
-      'The image has more pixels than the MEDIAFLOW_MAX_INPUT_PIXELS limit',
-    );
-  }
-  if (/write|target/i.test(message))
+  if (/write|target/i.test(message) && !/pixel limit/i.test(message))
     return new MediaflowError('internal', `The image could not be written: ${message}`);
-  const reason = message.split('\n')[0]!.replace(/^Input file contains /, '');
-  return new MediaflowError('input_unreadable', `The image cannot be read: ${reason}`);
+  return sharpDecodeError(error);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
+import { sharpDecodeError } from '@mediaflow/media';
 import sharp from 'sharp';
 
 /** A picture as the model reads it: `size`×`size` pixels of 8-bit RGB, row by row. */
@@ -35,20 +36,6 @@ export async function decodeModelInput(
     }
     return { size, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   } catch (error) {
-    throw decodeError(error);
+    throw sharpDecodeError(error);
   }
-}
-
-/** What a sharp failure means for the task: a decoder's complaint is the input's fault. */
-function decodeError(error: unknown): MediaflowError {
-  if (error instanceof MediaflowError) return error;
-  const message = (error as Error)?.message ?? String(error);
-  if (/pixel limit/i.test(message)) {
-    return new MediaflowError(
-      'input_too_large',
-      'The image has more pixels than the MEDIAFLOW_MAX_INPUT_PIXELS limit',
-    );
-  }
-  const reason = message.split('\n')[0]!.replace(/^Input file contains /, '');
-  return new MediaflowError('input_unreadable', `The image cannot be read: ${reason}`);
 }

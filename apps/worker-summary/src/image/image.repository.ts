@@ -1,4 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
+import { sharpDecodeError } from '@mediaflow/media';
 import sharp from 'sharp';
 import { dominantColours, transparentShare } from './colour-names';
 import type { ImageMeasurements } from './image-description';
@@ -48,7 +49,7 @@ export class ImageRepository {
         colours: dominantColours(pixels, 4),
       };
     } catch (error) {
-      throw imageError(error);
+      throw sharpDecodeError(error);
     }
   }
 
@@ -63,21 +64,7 @@ export class ImageRepository {
         .jpeg({ quality: 85 })
         .toBuffer();
     } catch (error) {
-      throw imageError(error);
+      throw sharpDecodeError(error);
     }
   }
-}
-
-/** What a sharp failure means for the task: a decoder's complaint is the input's fault. */
-function imageError(error: unknown): MediaflowError {
-  if (error instanceof MediaflowError) return error;
-  const message = (error as Error)?.message ?? String(error);
-  if (/pixel limit/i.test(message)) {
-    return new MediaflowError(
-      'input_too_large',
-      'The image has more pixels than the MEDIAFLOW_MAX_INPUT_PIXELS limit',
-    );
-  }
-  const reason = message.split('\n')[0]!.replace(/^Input file contains /, '');
-  return new MediaflowError('input_unreadable', `The image cannot be read: ${reason}`);
 }
