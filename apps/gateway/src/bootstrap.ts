@@ -1,4 +1,8 @@
-import { startService, type RunningService, type StartServiceOptions } from '@mediaflow/service-kit';
+import {
+  startService,
+  type RunningService,
+  type StartServiceOptions,
+} from '@mediaflow/service-kit';
 import type { GatewayConfig } from './config';
 import { GATEWAY_SERVICE, GatewayModule } from './gateway.module';
 import { createGatewayHttpAdapter } from './http/http-adapter';
@@ -7,7 +11,10 @@ export type StartGatewayOptions = Pick<StartServiceOptions, 'bus' | 'shutdownHoo
 export type RunningGateway = RunningService;
 
 /** Starts the gateway: migrations and the startup keys first, then HTTP on HOST:PORT. */
-export function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+export function startGateway(
+  config: GatewayConfig,
+  options: StartGatewayOptions = {},
+): Promise<RunningGateway> {
   return startService({
     ...options,
     service: GATEWAY_SERVICE,

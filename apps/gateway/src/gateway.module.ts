@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import type { MessageBus } from '@mediaflow/messaging';
 import { ObservabilityModule } from '@mediaflow/observability';
-import { ServiceBusModule, busAndDatabaseReadiness, serviceDatabaseModule } from '@mediaflow/service-kit';
+import {
+  ServiceBusModule,
+  busAndDatabaseReadiness,
+  serviceDatabaseModule,
+} from '@mediaflow/service-kit';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from './api-keys/api-keys.module';

@@ -1,9 +1,9 @@
-import { speechProviderFrom } from '@mediaflow/speech';
+import { mediaTranscriber, speechProviderFrom } from '@mediaflow/speech';
 import type { TaskHandlers } from '@mediaflow/worker-kit';
 import type { SubtitlesWorkerConfig } from './config';
 import { speechHandler } from './speech/speech.handler';
 import { SpeechService } from './speech/speech.service';
-import { mediaTranscriber, type Transcriber } from './speech/transcriber';
+import type { Transcriber } from './speech/transcriber';
 import { subtitlesHandler } from './subtitles/subtitles.handler';
 import { SubtitlesService } from './subtitles/subtitles.service';
 

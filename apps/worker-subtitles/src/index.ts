@@ -5,12 +5,7 @@ export {
 } from './bootstrap';
 export { subtitlesWorkerConfigSchema, type SubtitlesWorkerConfig } from './config';
 export { subtitlesHandlers, type SubtitlesHandlersOptions } from './handlers';
-export {
-  mediaTranscriber,
-  assertHasSpeech,
-  type SpeechInput,
-  type Transcriber,
-} from './speech/transcriber';
+export { assertHasSpeech, type SpeechInput, type Transcriber } from './speech/transcriber';
 export { captionWords, type CaptionWord } from './subtitles/caption-words';
 export { DEFAULT_CUE_RULES, layoutCues, type Cue, type CueRules } from './subtitles/cue-layout';
 export { cueTimestamp } from './subtitles/cue-time';

@@ -1,4 +1,4 @@
-import { speechProviderFrom, transcribeMedia, type SpeechConfig } from '@mediaflow/speech';
+import { mediaTranscriber, speechProviderFrom, type SpeechConfig } from '@mediaflow/speech';
 import type { TaskHandlers } from '@mediaflow/worker-kit';
 import type { SummaryWorkerConfig } from './config';
 import { LocalSummaryProvider } from './extractive/local-summary-provider';
@@ -49,6 +49,5 @@ export function summaryProvider(config: SummaryWorkerConfig): SummaryProvider {
 
 /** The speech provider MEDIAFLOW_SPEECH_PROVIDER names, transcribing the task's media. */
 export function speechTranscriber(config: SpeechConfig): Transcriber {
-  const provider = speechProviderFrom(config);
-  return (inputPath, workDir, options) => transcribeMedia(inputPath, workDir, provider, options);
+  return mediaTranscriber(speechProviderFrom(config));
 }

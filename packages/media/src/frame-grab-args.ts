@@ -27,9 +27,25 @@ function pngOutput(path: string): string[] {
 /** `0:V:0`: the first video stream that is not cover art. */
 const VIDEO_ONLY = ['-map', '0:V:0', '-an', '-sn', '-dn'];
 
-/** The frame at `atSeconds` (input seeking: fast, and exact since ffmpeg decodes from the keyframe before). */
-export function frameAtArgs(inputPath: string, outputPath: string, atSeconds: number): string[] {
-  return ['-ss', seconds(atSeconds), ...input(inputPath), ...VIDEO_ONLY, ...pngOutput(outputPath)];
+/**
+ * The frame at `atSeconds` (input seeking: fast, and exact since ffmpeg
+ * decodes from the keyframe before), through `videoFilter` when given
+ * (e.g. a scale, so a 4K frame is never written at full size).
+ */
+export function frameAtArgs(
+  inputPath: string,
+  outputPath: string,
+  atSeconds: number,
+  videoFilter?: string,
+): string[] {
+  return [
+    '-ss',
+    seconds(atSeconds),
+    ...input(inputPath),
+    ...VIDEO_ONLY,
+    ...(videoFilter ? ['-vf', videoFilter] : []),
+    ...pngOutput(outputPath),
+  ];
 }
 
 /** The last frame: every frame of the last 2 s overwrites the same file. */

@@ -17,6 +17,18 @@ export interface TranscribeMediaOptions {
 /** A transcript, and which provider made it (the `speech` kind's output reports it). */
 export type MediaTranscript = Transcript & { provider: string };
 
+/** Transcribes a media file; the workers take one as a parameter, so their tests can hand in their own. */
+export type MediaTranscriber = (
+  inputPath: string,
+  workDir: string,
+  options: TranscribeMediaOptions,
+) => Promise<MediaTranscript>;
+
+/** {@link transcribeMedia} with the given provider. */
+export function mediaTranscriber(provider: SpeechProvider): MediaTranscriber {
+  return (inputPath, workDir, options) => transcribeMedia(inputPath, workDir, provider, options);
+}
+
 /** Extraction reads and decodes the media once, quickly; recognition is most of the time. */
 const EXTRACTION_SHARE = 10;
 const DEFAULT_EXTRACT_TIMEOUT_MS = 30 * 60_000;

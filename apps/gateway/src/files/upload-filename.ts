@@ -1,3 +1,5 @@
+import { dispositionFilename } from '@mediaflow/storage';
+
 /** What an upload is named by (the worker makes it safe, and `upload` when nothing is left). */
 export interface UploadNames {
   /** The `filename` query parameter. */
@@ -10,26 +12,6 @@ export interface UploadNames {
 
 /** Longest name passed on; the worker shortens it further, keeping the extension. */
 const MAX_NAME_LENGTH = 255;
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/** The name a Content-Disposition header gives: RFC 6266's `filename*` (UTF-8) first, then `filename`. */
-export function dispositionFilename(header: string | null | undefined): string | null {
-  if (!header) return null;
-  const extended = /(?:^|;)\s*filename\*\s*=\s*([^;]*)/i.exec(header);
-  const parts = extended ? /^([^']*)'[^']*'(.*)$/.exec(extended[1]!.trim()) : null;
-  if (parts && /^utf-8$/i.test(parts[1]!)) return decode(parts[2]!);
-  const plain = /(?:^|;)\s*filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/i.exec(header);
-  if (!plain) return null;
-  const value = plain[1]!.trim();
-  return value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
-}
 
 /**
  * The name an upload is stored under, as the client gave it: the `filename`

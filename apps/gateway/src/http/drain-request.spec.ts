@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { drainRequest } from './drain-request';
 
 /** A server that refuses every body after draining it, as the gateway does on a 413. */
-function refusingServer(maxBytes?: number): Promise<{ server: Server; port: number; drained: number[] }> {
+function refusingServer(
+  maxBytes?: number,
+): Promise<{ server: Server; port: number; drained: number[] }> {
   const drained: number[] = [];
   const server = createServer(async (req: IncomingMessage, res) => {
     let bytes = 0;
@@ -14,16 +16,21 @@ function refusingServer(maxBytes?: number): Promise<{ server: Server; port: numb
     res.end('{"error":{"code":"payload_too_large"}}');
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, drained })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, port: (server.address() as AddressInfo).port, drained }),
+    ),
   );
 }
 
 function post(port: number, bytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', headers: { 'content-length': bytes } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', headers: { 'content-length': bytes } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end(Buffer.alloc(bytes, 120));
   });

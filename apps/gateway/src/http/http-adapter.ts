@@ -11,7 +11,10 @@ import { STREAMED_BODY_ROUTES, streamBodiesOf } from './streamed-body';
  * on the routes that stream uploads (`POST /files`), which read it themselves.
  */
 export function createGatewayHttpAdapter(): FastifyAdapter {
-  const adapter = new FastifyAdapter({ ...REQUEST_ID_OPTIONS, bodyLimit: WORKFLOW_LIMITS.maxBodyBytes });
+  const adapter = new FastifyAdapter({
+    ...REQUEST_ID_OPTIONS,
+    bodyLimit: WORKFLOW_LIMITS.maxBodyBytes,
+  });
   const fastify = adapter.getInstance();
   fastify.removeContentTypeParser('text/plain');
   streamBodiesOf(fastify, STREAMED_BODY_ROUTES);

@@ -1,3 +1,5 @@
+import { frameAtArgs } from '@mediaflow/media';
+
 /**
  * ffmpeg arguments for one sampled frame, already at the model's input
  * size: a 4K frame is never written or decoded again at full size. Pure,
@@ -16,33 +18,6 @@ export function frameSampleArgs(
   atSeconds: number,
   size: number,
 ): string[] {
-  return [
-    // Input seeking: fast, and exact, since ffmpeg decodes from the keyframe before.
-    '-ss',
-    String(Math.round(atSeconds * 1000) / 1000),
-    // file: only, so a crafted playlist cannot reach the network or other protocols.
-    '-protocol_whitelist',
-    'file',
-    '-i',
-    `file:${inputPath}`,
-    // The first video stream that is not cover art.
-    '-map',
-    '0:V:0',
-    '-an',
-    '-sn',
-    '-dn',
-    // Squashed to a square, as nsfwjs resizes whatever it is given.
-    '-vf',
-    `scale=${size}:${size}`,
-    '-frames:v',
-    '1',
-    '-update',
-    '1',
-    '-f',
-    'image2',
-    '-c:v',
-    'png',
-    '-y',
-    `file:${outputPath}`,
-  ];
+  // Squashed to a square, as nsfwjs resizes whatever it is given.
+  return frameAtArgs(inputPath, outputPath, atSeconds, `scale=${size}:${size}`);
 }

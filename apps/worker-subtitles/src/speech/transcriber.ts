@@ -1,22 +1,8 @@
 import { MediaflowError, type FileKind } from '@mediaflow/contracts';
-import { transcribeMedia, type MediaTranscript, type SpeechProvider } from '@mediaflow/speech';
+import type { MediaTranscriber } from '@mediaflow/speech';
 
 /** The transcript of a media file's speech, and which provider made it. */
-export type Transcriber = (
-  inputPath: string,
-  workDir: string,
-  options: {
-    language: string;
-    signal: AbortSignal;
-    onProgress?: (percent: number) => void;
-    duration?: number | null;
-  },
-) => Promise<MediaTranscript>;
-
-/** The configured provider, given the media's audio extracted as it takes it. */
-export function mediaTranscriber(provider: SpeechProvider): Transcriber {
-  return (inputPath, workDir, options) => transcribeMedia(inputPath, workDir, provider, options);
-}
+export type Transcriber = MediaTranscriber;
 
 /** What the speech-based kinds need of their input. */
 export interface SpeechInput {

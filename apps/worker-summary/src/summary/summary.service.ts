@@ -1,5 +1,5 @@
 import { MediaflowError, type FileKind } from '@mediaflow/contracts';
-import type { Transcript } from '@mediaflow/speech';
+import type { TranscribeMediaOptions, Transcript } from '@mediaflow/speech';
 import type { TimedText } from '../extractive/sentences';
 import { describeImageProperties, type ImageMeasurements } from '../image/image-description';
 import { trackText } from '../track/track-text';
@@ -26,17 +26,11 @@ export interface SummaryResult {
   provider: string;
 }
 
-/** A transcript of the media's speech, and which recogniser made it. */
+/** A transcript of the media's speech, and which recogniser made it (when it says). */
 export type Transcriber = (
   inputPath: string,
   workDir: string,
-  options: {
-    language: string;
-    signal: AbortSignal;
-    onProgress?: (percent: number) => void;
-    /** Seconds, when known: progress while the audio is extracted. */
-    duration?: number | null;
-  },
+  options: TranscribeMediaOptions,
 ) => Promise<Transcript & { provider?: string }>;
 
 /** The tools the service decides between; the real ones run the recogniser, the file system and sharp. */

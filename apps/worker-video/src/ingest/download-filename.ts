@@ -1,3 +1,5 @@
+import { dispositionFilename } from '@mediaflow/storage';
+
 /** What a download is stored as when neither the server nor the URL names it. */
 export const FALLBACK_FILENAME = 'source';
 
@@ -9,21 +11,6 @@ function decode(text: string): string {
   } catch {
     return text;
   }
-}
-
-/** The name a Content-Disposition header gives: RFC 6266's `filename*` first, then `filename`. */
-export function dispositionFilename(header: string | undefined): string | null {
-  if (!header) return null;
-  const extended = /(?:^|;)\s*filename\*\s*=\s*([^;]*)/i.exec(header);
-  if (extended) {
-    // charset'language'percent-encoded; UTF-8 is all anyone sends (and all RFC 8187 keeps).
-    const parts = /^([^']*)'[^']*'(.*)$/.exec(extended[1]!.trim());
-    if (parts && /^utf-8$/i.test(parts[1]!)) return decode(parts[2]!);
-  }
-  const plain = /(?:^|;)\s*filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/i.exec(header);
-  if (!plain) return null;
-  const value = plain[1]!.trim();
-  return value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
 }
 
 /**

@@ -1,0 +1,23 @@
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The name a Content-Disposition header gives, as sent (not yet made safe):
+ * RFC 6266's `filename*` first, then `filename`. Of the charsets of
+ * `filename*` only UTF-8 is read: it is all anyone sends, and all RFC 8187 keeps.
+ */
+export function dispositionFilename(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const extended = /(?:^|;)\s*filename\*\s*=\s*([^;]*)/i.exec(header);
+  const parts = extended ? /^([^']*)'[^']*'(.*)$/.exec(extended[1]!.trim()) : null;
+  if (parts && /^utf-8$/i.test(parts[1]!)) return decode(parts[2]!);
+  const plain = /(?:^|;)\s*filename\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)/i.exec(header);
+  if (!plain) return null;
+  const value = plain[1]!.trim();
+  return value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
+}
