@@ -9,6 +9,7 @@ describe('gatewayConfigSchema', () => {
       MEDIAFLOW_SIGNED_URL_TTL_S: 3600,
       MEDIAFLOW_MAX_UPLOAD_BYTES: 2 * 1024 ** 3,
       MEDIAFLOW_FILE_WAIT_MS: 120_000,
+      MEDIAFLOW_S3_REDIRECT_DOWNLOADS: false,
     });
     const config = parseConfig(gatewayConfigSchema, {});
     expect(config.MEDIAFLOW_SIGNING_SECRET).toBeUndefined();
@@ -29,6 +30,24 @@ describe('gatewayConfigSchema', () => {
       MEDIAFLOW_SIGNED_URL_TTL_S: 600,
       // Without its trailing slash, so that paths join cleanly.
       MEDIAFLOW_PUBLIC_URL: 'https://media.example.com/api',
+    });
+  });
+
+  it('reads the S3 storage settings and whether downloads are redirected to the bucket', () => {
+    expect(
+      parseConfig(gatewayConfigSchema, {
+        MEDIAFLOW_STORAGE: 's3',
+        MEDIAFLOW_S3_BUCKET: 'media',
+        MEDIAFLOW_S3_ENDPOINT: 'https://account.r2.cloudflarestorage.com',
+        MEDIAFLOW_S3_REGION: 'auto',
+        MEDIAFLOW_S3_REDIRECT_DOWNLOADS: 'true',
+      }),
+    ).toMatchObject({
+      MEDIAFLOW_STORAGE: 's3',
+      MEDIAFLOW_S3_BUCKET: 'media',
+      MEDIAFLOW_S3_ENDPOINT: 'https://account.r2.cloudflarestorage.com',
+      MEDIAFLOW_S3_REGION: 'auto',
+      MEDIAFLOW_S3_REDIRECT_DOWNLOADS: true,
     });
   });
 
@@ -57,6 +76,14 @@ describe('gatewayConfigSchema', () => {
       /MEDIAFLOW_SIGNED_URL_TTL_S must be a number of seconds/,
     ],
     [{ MEDIAFLOW_PUBLIC_URL: 'media.example.com' }, /MEDIAFLOW_PUBLIC_URL must be an http/],
+    [
+      { MEDIAFLOW_STORAGE: 's3' },
+      /^Invalid configuration: MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3$/,
+    ],
+    [
+      { MEDIAFLOW_S3_REDIRECT_DOWNLOADS: 'yes' },
+      /MEDIAFLOW_S3_REDIRECT_DOWNLOADS must be true or false/,
+    ],
     [
       { MEDIAFLOW_PUBLIC_URL: 'https://media.example.com/?a=1' },
       /MEDIAFLOW_PUBLIC_URL must be an http/,

@@ -1,4 +1,12 @@
-import { databaseEnv, dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
+import {
+  checkStorageEnv,
+  databaseEnv,
+  dataDirEnv,
+  natsEnv,
+  port,
+  serviceEnv,
+  storageEnv,
+} from '@mediaflow/config';
 import { z } from 'zod';
 import { ABANDONED_AFTER_MS } from './idempotency/idempotency-rules';
 
@@ -18,53 +26,65 @@ const publicUrl = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 /** The gateway's environment, parsed once at start. */
-export const gatewayConfigSchema = z.object({
-  ...serviceEnv,
-  ...natsEnv,
-  ...databaseEnv,
-  PORT: port(3000),
-  /**
-   * The admin key of the default project (API.md, Projects and keys). Made
-   * active and admin at every start, so it is how an operator gets in.
-   */
-  MEDIAFLOW_API_KEY: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{16,}$/, 'must be at least 16 characters of A-Z, a-z, 0-9, _ or -')
-    .optional(),
-  ...dataDirEnv,
-  /**
-   * HMAC key of signed download URLs. When unset, the first gateway to start
-   * makes one and keeps it in `gateway.settings`, so every replica signs alike.
-   */
-  MEDIAFLOW_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  /** How long a signed download URL works. */
-  MEDIAFLOW_SIGNED_URL_TTL_S: z.coerce
-    .number({ error: 'must be a number of seconds' })
-    .int('must be a whole number')
-    .min(1, 'must be ≥ 1')
-    .max(7 * 86_400, 'must be at most 604800 (7 days)')
-    .default(3600),
-  /** Base of signed download URLs (behind a proxy); by default each request's own host and protocol. */
-  MEDIAFLOW_PUBLIC_URL: publicUrl.optional(),
-  /** The largest upload `POST /files` takes; past it, 413 (JSON bodies stay at 256 KB). */
-  MEDIAFLOW_MAX_UPLOAD_BYTES: z.coerce
-    .number({ error: 'must be a number of bytes' })
-    .int('must be a whole number')
-    .min(1, 'must be ≥ 1')
-    .max(Number.MAX_SAFE_INTEGER, `must be ≤ ${Number.MAX_SAFE_INTEGER}`)
-    .default(2 * GIB),
-  /**
-   * How long `POST /files` waits for its ingest to end before it answers 202
-   * with the ingest task instead of 201 with the file; 0 never waits. Kept
-   * under the time after which an unanswered Idempotency-Key counts as abandoned.
-   */
-  MEDIAFLOW_FILE_WAIT_MS: z.coerce
-    .number({ error: 'must be a number of milliseconds' })
-    .int('must be a whole number')
-    .min(0, 'must be ≥ 0')
-    .max(ABANDONED_AFTER_MS / 2, `must be ≤ ${ABANDONED_AFTER_MS / 2}`)
-    .default(120_000),
-});
+export const gatewayConfigSchema = z
+  .object({
+    ...serviceEnv,
+    ...natsEnv,
+    ...databaseEnv,
+    PORT: port(3000),
+    /**
+     * The admin key of the default project (API.md, Projects and keys). Made
+     * active and admin at every start, so it is how an operator gets in.
+     */
+    MEDIAFLOW_API_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,}$/, 'must be at least 16 characters of A-Z, a-z, 0-9, _ or -')
+      .optional(),
+    ...dataDirEnv,
+    ...storageEnv,
+    /**
+     * With S3 storage, answer a signed download with a 302 to a presigned URL
+     * of the bucket, so the bytes do not pass through the gateway. Off by
+     * default: the bucket's endpoint must be reachable by the clients.
+     */
+    MEDIAFLOW_S3_REDIRECT_DOWNLOADS: z
+      .enum(['true', 'false'], { error: 'must be true or false' })
+      .default('false')
+      .transform((value) => value === 'true'),
+    /**
+     * HMAC key of signed download URLs. When unset, the first gateway to start
+     * makes one and keeps it in `gateway.settings`, so every replica signs alike.
+     */
+    MEDIAFLOW_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** How long a signed download URL works. */
+    MEDIAFLOW_SIGNED_URL_TTL_S: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number')
+      .min(1, 'must be ≥ 1')
+      .max(7 * 86_400, 'must be at most 604800 (7 days)')
+      .default(3600),
+    /** Base of signed download URLs (behind a proxy); by default each request's own host and protocol. */
+    MEDIAFLOW_PUBLIC_URL: publicUrl.optional(),
+    /** The largest upload `POST /files` takes; past it, 413 (JSON bodies stay at 256 KB). */
+    MEDIAFLOW_MAX_UPLOAD_BYTES: z.coerce
+      .number({ error: 'must be a number of bytes' })
+      .int('must be a whole number')
+      .min(1, 'must be ≥ 1')
+      .max(Number.MAX_SAFE_INTEGER, `must be ≤ ${Number.MAX_SAFE_INTEGER}`)
+      .default(2 * GIB),
+    /**
+     * How long `POST /files` waits for its ingest to end before it answers 202
+     * with the ingest task instead of 201 with the file; 0 never waits. Kept
+     * under the time after which an unanswered Idempotency-Key counts as abandoned.
+     */
+    MEDIAFLOW_FILE_WAIT_MS: z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number')
+      .min(0, 'must be ≥ 0')
+      .max(ABANDONED_AFTER_MS / 2, `must be ≤ ${ABANDONED_AFTER_MS / 2}`)
+      .default(120_000),
+  })
+  .superRefine(checkStorageEnv);
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 
 /** Injection token of the parsed {@link GatewayConfig}. */

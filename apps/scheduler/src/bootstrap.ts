@@ -1,7 +1,7 @@
-import path from 'node:path';
+import { storageSettings } from '@mediaflow/config';
 import { JetStreamTaskTransport, type TaskTransport } from '@mediaflow/messaging';
 import { startService, type RunningService, type StartServiceOptions } from '@mediaflow/service-kit';
-import { LocalStorage, type Storage } from '@mediaflow/storage';
+import { createStorage, type Storage } from '@mediaflow/storage';
 import { Logger } from '@nestjs/common';
 import type { SchedulerConfig } from './config';
 import { SCHEDULER_SERVICE, SchedulerModule } from './scheduler.module';
@@ -37,7 +37,7 @@ export async function startScheduler(config: SchedulerConfig, options: StartSche
   const transport = options.transport ?? (await connectSchedulerTransport(config));
   try {
     await transport.setup();
-    const storage = options.storage ?? new LocalStorage(path.join(config.MEDIAFLOW_DATA_DIR, 'files'));
+    const storage = options.storage ?? createStorage(storageSettings(config), config.MEDIAFLOW_DATA_DIR);
     return await startService({
       bus: options.bus,
       shutdownHooks: options.shutdownHooks,

@@ -21,17 +21,25 @@ describe('schedulerConfigSchema', () => {
   });
 
   it('parses the allow list of webhook hosts as the video worker does', () => {
-    expect(parseConfig(schedulerConfigSchema, { MEDIAFLOW_ALLOWED_HOSTS: 'hooks.internal, 10.1.0.0/16' }).MEDIAFLOW_ALLOWED_HOSTS).toEqual([
+    expect(
+      parseConfig(schedulerConfigSchema, { MEDIAFLOW_ALLOWED_HOSTS: 'hooks.internal, 10.1.0.0/16' })
+        .MEDIAFLOW_ALLOWED_HOSTS,
+    ).toEqual([
       { type: 'host', name: 'hooks.internal' },
       { type: 'cidr', cidr: expect.any(Object), text: '10.1.0.0/16' },
     ]);
   });
 
   it('derives the stall time from the ack wait unless it is given', () => {
-    expect(parseConfig(schedulerConfigSchema, { MEDIAFLOW_TASK_ACK_WAIT_MS: '3000' }).MEDIAFLOW_TASK_STALL_MS).toBe(15000);
     expect(
-      parseConfig(schedulerConfigSchema, { MEDIAFLOW_TASK_ACK_WAIT_MS: '3000', MEDIAFLOW_TASK_STALL_MS: '4000' })
+      parseConfig(schedulerConfigSchema, { MEDIAFLOW_TASK_ACK_WAIT_MS: '3000' })
         .MEDIAFLOW_TASK_STALL_MS,
+    ).toBe(15000);
+    expect(
+      parseConfig(schedulerConfigSchema, {
+        MEDIAFLOW_TASK_ACK_WAIT_MS: '3000',
+        MEDIAFLOW_TASK_STALL_MS: '4000',
+      }).MEDIAFLOW_TASK_STALL_MS,
     ).toBe(4000);
   });
 
@@ -45,6 +53,24 @@ describe('schedulerConfigSchema', () => {
     expect(() => parseConfig(schedulerConfigSchema, { [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig(schedulerConfigSchema, { [name]: value })).toThrow(
       new RegExp(`^Invalid configuration: ${name}`),
+    );
+  });
+
+  it('reads the storage settings, and refuses s3 without a bucket in one line', () => {
+    const config = parseConfig(schedulerConfigSchema, {
+      MEDIAFLOW_STORAGE: 's3',
+      MEDIAFLOW_S3_BUCKET: 'media',
+      MEDIAFLOW_S3_PREFIX: 'mediaflow/',
+    });
+    expect(config).toMatchObject({
+      MEDIAFLOW_STORAGE: 's3',
+      MEDIAFLOW_S3_BUCKET: 'media',
+      MEDIAFLOW_S3_PREFIX: 'mediaflow/',
+    });
+    expect(() => parseConfig(schedulerConfigSchema, { MEDIAFLOW_STORAGE: 's3' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3',
+      ),
     );
   });
 });

@@ -1,4 +1,13 @@
-import { allowedHostsEnv, databaseEnv, dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
+import {
+  allowedHostsEnv,
+  checkStorageEnv,
+  databaseEnv,
+  dataDirEnv,
+  natsEnv,
+  port,
+  serviceEnv,
+  storageEnv,
+} from '@mediaflow/config';
 import { z } from 'zod';
 
 const milliseconds = (min: number, max: number) =>
@@ -15,6 +24,7 @@ export const schedulerConfigSchema = z
     ...databaseEnv,
     PORT: port(3002),
     ...dataDirEnv,
+    ...storageEnv,
     /** How long a worker may be silent before JetStream redelivers its message. */
     MEDIAFLOW_TASK_ACK_WAIT_MS: milliseconds(1000, 3_600_000).default(30_000),
     /** Attempts of a retryable failure (and of a stalled task). */
@@ -26,6 +36,7 @@ export const schedulerConfigSchema = z
     MEDIAFLOW_WEBHOOK_TIMEOUT_MS: milliseconds(100, 120_000).default(10_000),
     ...allowedHostsEnv,
   })
+  .superRefine(checkStorageEnv)
   .transform((config) => ({
     ...config,
     // Past JetStream's own redelivery of a crashed worker's message, with room for its backoff.

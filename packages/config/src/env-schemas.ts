@@ -1,5 +1,6 @@
 import { parseAllowList } from '@mediaflow/net-guard';
 import { z } from 'zod';
+import { ConfigError } from './config-error';
 
 const url = (protocols: string[]) =>
   z.string().refine(
@@ -91,3 +92,127 @@ export const allowedHostsEnv = {
       }
     }),
 };
+
+export const STORAGE_DRIVERS = ['local', 's3'] as const;
+
+const trueOrFalse = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((value) => value === 'true');
+
+/**
+ * Where files' bytes live (packages/storage/README.md): the local directory
+ * `MEDIAFLOW_DATA_DIR/files`, or an S3 bucket (AWS, MinIO, R2). Every
+ * service reads the same settings; spread into a schema, then check it with
+ * {@link checkStorageEnv}, and build the driver from {@link storageSettings}.
+ * Every variable is optional in the parsed config and its default is applied
+ * by storageSettings(), so configs built in code need not name them.
+ */
+export const storageEnv = {
+  /** `local` when unset. */
+  MEDIAFLOW_STORAGE: z
+    .enum(STORAGE_DRIVERS, { error: `must be one of ${STORAGE_DRIVERS.join(', ')}` })
+    .optional(),
+  /** Required with `s3` (checkStorageEnv). */
+  MEDIAFLOW_S3_BUCKET: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+      'must be a bucket name: 3 to 63 lowercase letters, digits, dots or hyphens',
+    )
+    .optional(),
+  /** `us-east-1` when unset; MinIO takes any, R2 wants `auto`. */
+  MEDIAFLOW_S3_REGION: z.string().trim().min(1, 'must name a region').optional(),
+  /** An S3-compatible service instead of AWS: `http://127.0.0.1:9000`, `https://<account>.r2.cloudflarestorage.com`. */
+  MEDIAFLOW_S3_ENDPOINT: providerBaseUrl('MEDIAFLOW_S3_ACCESS_KEY_ID'),
+  /** `bucket` in the path, not the host name; true by default when an endpoint is set (MinIO needs it). */
+  MEDIAFLOW_S3_FORCE_PATH_STYLE: trueOrFalse.optional(),
+  /** Both or neither; without them the AWS SDK's default chain (env, profile, instance or task role). */
+  MEDIAFLOW_S3_ACCESS_KEY_ID: z.string().optional(),
+  MEDIAFLOW_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Keys are stored under it, so installations can share a bucket: `mediaflow/`. */
+  MEDIAFLOW_S3_PREFIX: z
+    .string()
+    .regex(
+      /^\/?(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*\/?$/,
+      'must be a relative path such as mediaflow/ (letters, digits, . _ - and /, no segment starting with a dot)',
+    )
+    .optional(),
+};
+
+export type StorageEnv = z.output<z.ZodObject<typeof storageEnv>>;
+
+/** The checks across {@link storageEnv}'s variables, for `.superRefine`. */
+export function checkStorageEnv(
+  config: Pick<
+    StorageEnv,
+    | 'MEDIAFLOW_STORAGE'
+    | 'MEDIAFLOW_S3_BUCKET'
+    | 'MEDIAFLOW_S3_ACCESS_KEY_ID'
+    | 'MEDIAFLOW_S3_SECRET_ACCESS_KEY'
+  >,
+  ctx: z.RefinementCtx,
+): void {
+  if (config.MEDIAFLOW_STORAGE === 's3' && !config.MEDIAFLOW_S3_BUCKET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MEDIAFLOW_S3_BUCKET'],
+      message: 'must be set when MEDIAFLOW_STORAGE is s3',
+    });
+  }
+  const id = config.MEDIAFLOW_S3_ACCESS_KEY_ID !== undefined;
+  const secret = config.MEDIAFLOW_S3_SECRET_ACCESS_KEY !== undefined;
+  if (id !== secret) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [id ? 'MEDIAFLOW_S3_SECRET_ACCESS_KEY' : 'MEDIAFLOW_S3_ACCESS_KEY_ID'],
+      message: `must be set with ${id ? 'MEDIAFLOW_S3_ACCESS_KEY_ID' : 'MEDIAFLOW_S3_SECRET_ACCESS_KEY'}`,
+    });
+  }
+}
+
+/** {@link storageEnv} on its own, checked. */
+export const storageConfigSchema = z.object(storageEnv).superRefine(checkStorageEnv);
+
+/**
+ * The storage the environment names, as `createStorage()` of
+ * @mediaflow/storage takes it (kept a plain object, so neither package
+ * depends on the other).
+ */
+export type StorageSettingsFromEnv =
+  | { driver: 'local' }
+  | {
+      driver: 's3';
+      s3: {
+        bucket: string;
+        region: string;
+        endpoint?: string;
+        forcePathStyle: boolean;
+        credentials?: { accessKeyId: string; secretAccessKey: string };
+        prefix?: string;
+      };
+    };
+
+export function storageSettings(config: StorageEnv): StorageSettingsFromEnv {
+  if ((config.MEDIAFLOW_STORAGE ?? 'local') === 'local') return { driver: 'local' };
+  if (!config.MEDIAFLOW_S3_BUCKET) {
+    throw new ConfigError(
+      'Invalid configuration: MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3',
+    );
+  }
+  const endpoint = config.MEDIAFLOW_S3_ENDPOINT;
+  const accessKeyId = config.MEDIAFLOW_S3_ACCESS_KEY_ID;
+  const secretAccessKey = config.MEDIAFLOW_S3_SECRET_ACCESS_KEY;
+  return {
+    driver: 's3',
+    s3: {
+      bucket: config.MEDIAFLOW_S3_BUCKET,
+      region: config.MEDIAFLOW_S3_REGION ?? 'us-east-1',
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      forcePathStyle: config.MEDIAFLOW_S3_FORCE_PATH_STYLE ?? endpoint !== undefined,
+      ...(accessKeyId !== undefined && secretAccessKey !== undefined
+        ? { credentials: { accessKeyId, secretAccessKey } }
+        : {}),
+      ...(config.MEDIAFLOW_S3_PREFIX !== undefined ? { prefix: config.MEDIAFLOW_S3_PREFIX } : {}),
+    },
+  };
+}

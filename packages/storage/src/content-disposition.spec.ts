@@ -1,4 +1,4 @@
-import { dispositionFilename } from './content-disposition';
+import { contentDisposition, dispositionFilename } from './content-disposition';
 
 describe('dispositionFilename', () => {
   it.each([
@@ -17,4 +17,25 @@ describe('dispositionFilename', () => {
   ])('%j → %j', (header, expected) => {
     expect(dispositionFilename(header)).toBe(expected);
   });
+});
+
+describe('contentDisposition', () => {
+  it.each([
+    ['web.mp4', `inline; filename="web.mp4"; filename*=UTF-8''web.mp4`],
+    ['été.png', `inline; filename="_t_.png"; filename*=UTF-8''%C3%A9t%C3%A9.png`],
+    [
+      'a\r\nSet-Cookie: x',
+      `inline; filename="a__Set-Cookie: x"; filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x`,
+    ],
+  ])('names %j in ASCII only, whatever the name', (filename, expected) => {
+    expect(contentDisposition(filename)).toBe(expected);
+  });
+
+  it.each(['web.mp4', 'my clip (1).mp4', 'été ☕.png', 'say "hi"\\.txt', "it's*.jpg"])(
+    'is read back as %j',
+    (filename) => {
+      expect(dispositionFilename(contentDisposition(filename))).toBe(filename);
+      expect(dispositionFilename(contentDisposition(filename, 'attachment'))).toBe(filename);
+    },
+  );
 });

@@ -21,3 +21,21 @@ export function dispositionFilename(header: string | null | undefined): string |
   const value = plain[1]!.trim();
   return value.startsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, '$1') : value;
 }
+
+/**
+ * A `Content-Disposition` value naming `filename` (RFC 6266): a plain ASCII
+ * fallback, which no quote, backslash or line break can bend, and the
+ * UTF-8 form (RFC 8187) that browsers prefer.
+ */
+export function contentDisposition(
+  filename: string,
+  type: 'inline' | 'attachment' = 'inline',
+): string {
+  // Printable ASCII except the quote and the backslash, which would need escaping.
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${type}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidStorageKeyError } from './key-validation';
 import { LocalStorage } from './local-storage';
 import { StorageNotFoundError } from './storage';
+import { storageContract } from './testing/storage.contract';
 
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -25,6 +26,14 @@ function slowBody(chunks: Buffer[], pauseMs: number): Readable {
     })(),
   );
 }
+
+storageContract('LocalStorage', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'mediaflow-storage-'));
+  return {
+    storage: new LocalStorage(join(root, 'files')),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+});
 
 describe('LocalStorage', () => {
   let root: string;

@@ -32,6 +32,34 @@ export interface Storage {
   localPath(key: string, dir: string): Promise<string>;
 }
 
+/** The longest life of a SigV4 presigned URL: 7 days. */
+export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+/** How a presigned download is to be answered. */
+export interface PresignedGetOptions {
+  /** How long the URL works; S3 (SigV4) allows 1 to 604800 (7 days). */
+  expiresInSeconds: number;
+  /** Sent back as `Content-Disposition: inline` with this name. */
+  filename?: string;
+  /** Sent back as `Content-Type`, whatever the object was stored with. */
+  contentType?: string;
+  /** When the URL is signed (its life counts from then); now by default. */
+  now?: Date;
+}
+
+/**
+ * A driver whose objects a client can fetch straight from the store, with a
+ * URL that carries its own expiring signature (S3's presigned GET).
+ */
+export interface PresigningStorage {
+  presignedGetUrl(key: string, options: PresignedGetOptions): Promise<string>;
+}
+
+/** Whether `storage` can hand out presigned download URLs. */
+export function canPresign(storage: Storage): storage is Storage & PresigningStorage {
+  return typeof (storage as Partial<PresigningStorage>).presignedGetUrl === 'function';
+}
+
 export class StorageNotFoundError extends Error {
   constructor(key: string) {
     super(`No stored object at ${key}`);

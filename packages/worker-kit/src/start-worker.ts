@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import path from 'node:path';
+import { storageSettings } from '@mediaflow/config';
 import type { TaskKind } from '@mediaflow/contracts';
 import { JetStreamTaskTransport, MESSAGE_BUS, type MessageBus, type Stoppable, type TaskTransport } from '@mediaflow/messaging';
 import { ObservabilityModule, READINESS_CHECKS, type ReadinessCheck } from '@mediaflow/observability';
 import { ServiceBusModule, startService, type RunningService } from '@mediaflow/service-kit';
-import { LocalStorage, type Storage } from '@mediaflow/storage';
+import { createStorage, type Storage } from '@mediaflow/storage';
 import {
   Inject,
   Injectable,
@@ -27,7 +27,7 @@ export interface StartWorkerOptions {
   config: WorkerConfig;
   /** A transport to use instead of JetStream at NATS_URL (the all-in-one's). The caller keeps ownership. */
   transport?: TaskTransport;
-  /** Where outputs go; by default the local directory `MEDIAFLOW_DATA_DIR/files`. */
+  /** Where outputs go; by default the storage MEDIAFLOW_STORAGE names (the local directory `MEDIAFLOW_DATA_DIR/files` unless told otherwise). */
   storage?: Storage;
   /** A bus to use instead of connecting one (the all-in-one's). The caller keeps ownership. */
   bus?: MessageBus;
@@ -123,7 +123,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await transport.setup();
     const runner = new TaskRunner({
       transport,
-      storage: options.storage ?? new LocalStorage(path.join(config.MEDIAFLOW_DATA_DIR, 'files')),
+      storage: options.storage ?? createStorage(storageSettings(config), config.MEDIAFLOW_DATA_DIR),
       handlers: options.handlers,
       ackWaitMs: config.MEDIAFLOW_TASK_ACK_WAIT_MS,
       timeoutMs: config.MEDIAFLOW_TASK_TIMEOUT_MS,

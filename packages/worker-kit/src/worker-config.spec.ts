@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { ConfigError, parseConfig } from '@mediaflow/config';
+import { z } from 'zod';
 import { workerConfigSchema } from './worker-config';
 
 describe('workerConfigSchema', () => {
@@ -38,12 +39,45 @@ describe('workerConfigSchema', () => {
   it('refuses bad values with one line naming each', () => {
     let error: unknown;
     try {
-      parseConfig(schema, { MEDIAFLOW_WORKER_CONCURRENCY: '0', MEDIAFLOW_TASK_ACK_WAIT_MS: 'soon' });
+      parseConfig(schema, {
+        MEDIAFLOW_WORKER_CONCURRENCY: '0',
+        MEDIAFLOW_TASK_ACK_WAIT_MS: 'soon',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toContain('MEDIAFLOW_WORKER_CONCURRENCY must be ≥ 1 (got "0")');
-    expect((error as Error).message).toContain('MEDIAFLOW_TASK_ACK_WAIT_MS must be a number of milliseconds (got "soon")');
+    expect((error as Error).message).toContain(
+      'MEDIAFLOW_WORKER_CONCURRENCY must be ≥ 1 (got "0")',
+    );
+    expect((error as Error).message).toContain(
+      'MEDIAFLOW_TASK_ACK_WAIT_MS must be a number of milliseconds (got "soon")',
+    );
+  });
+
+  it('reads the storage settings, and refuses s3 without a bucket in one line', () => {
+    expect(
+      parseConfig(schema, {
+        MEDIAFLOW_STORAGE: 's3',
+        MEDIAFLOW_S3_BUCKET: 'media',
+        MEDIAFLOW_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      }),
+    ).toMatchObject({
+      MEDIAFLOW_STORAGE: 's3',
+      MEDIAFLOW_S3_BUCKET: 'media',
+      MEDIAFLOW_S3_ENDPOINT: 'http://127.0.0.1:9000',
+    });
+    expect(() => parseConfig(schema, { MEDIAFLOW_STORAGE: 's3' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3',
+      ),
+    );
+  });
+
+  it('keeps the storage check in the schemas workers extend', () => {
+    const extended = schema.extend({ MEDIAFLOW_OWN_SETTING: z.string().default('x') });
+    expect(() => parseConfig(extended, { MEDIAFLOW_STORAGE: 's3' })).toThrow(
+      /MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { tmpdir } from 'node:os';
-import { dataDirEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
+import {
+  checkStorageEnv,
+  dataDirEnv,
+  natsEnv,
+  port,
+  serviceEnv,
+  storageEnv,
+} from '@mediaflow/config';
 import { z } from 'zod';
 
 const milliseconds = (min: number, max: number, fallback: number) =>
@@ -13,6 +20,7 @@ const milliseconds = (min: number, max: number, fallback: number) =>
 /** What every worker reads on top of the service and NATS settings. */
 export const workerEnv = {
   ...dataDirEnv,
+  ...storageEnv,
   /** How long a worker may be silent before JetStream gives its task to another; heartbeats go at a third of it. */
   MEDIAFLOW_TASK_ACK_WAIT_MS: milliseconds(1_000, 3_600_000, 30_000),
   /** Tasks one worker process runs at once, across its kinds. */
@@ -28,9 +36,15 @@ export const workerEnv = {
   TMPDIR: z.string().min(1).default(tmpdir()),
 };
 
-/** A worker's environment, listening for probes on `defaultPort` unless PORT says otherwise. */
+/**
+ * A worker's environment, listening for probes on `defaultPort` unless PORT
+ * says otherwise. Workers `.extend()` it with their own variables; the
+ * storage check stays with it as long as they add keys rather than replace them.
+ */
 export function workerConfigSchema(defaultPort: number) {
-  return z.object({ ...serviceEnv, ...natsEnv, ...workerEnv, PORT: port(defaultPort) });
+  return z
+    .object({ ...serviceEnv, ...natsEnv, ...workerEnv, PORT: port(defaultPort) })
+    .superRefine(checkStorageEnv);
 }
 
 export type WorkerConfig = z.output<ReturnType<typeof workerConfigSchema>>;

@@ -1,4 +1,9 @@
-import { contentRange, parseRangeHeader, type SatisfiableRange } from '@mediaflow/storage';
+import {
+  contentDisposition,
+  contentRange,
+  parseRangeHeader,
+  type SatisfiableRange,
+} from '@mediaflow/storage';
 
 /** What is known of the bytes before sending them. */
 export interface ContentFacts {
@@ -34,16 +39,8 @@ export function fileEtag(fileId: string, size: number): string {
   return `"${fileId}.${size}"`;
 }
 
-/** `inline` with the name as given (RFC 6266): a plain ASCII fallback and the UTF-8 form. */
-export function contentDisposition(filename: string): string {
-  // Printable ASCII except the quote and the backslash, which would need escaping.
-  const fallback = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const encoded = encodeURIComponent(filename).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `inline; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
+/** `inline` with the name as given (RFC 6266), as the bucket answers a presigned download too. */
+export { contentDisposition };
 
 /** `If-None-Match`: any listed tag, compared weakly (RFC 9110 §13.1.2), or `*`. */
 function noneMatch(header: string, etag: string): boolean {

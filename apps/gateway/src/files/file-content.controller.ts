@@ -26,14 +26,14 @@ export class FileContentController {
     @RequestOrigin() origin: string,
   ): Promise<FastifyReply> {
     const query = (request.query ?? {}) as Record<string, unknown>;
-    const projectId = await this.content.projectFor(id, {
+    const reader = await this.content.readerOf(id, {
       authorization: request.headers.authorization,
       expires: query.expires,
       signature: query.signature,
       projectId: query[SIGNED_URL_PROJECT_PARAM],
     });
-    const { plan, body } = await this.content.open(
-      projectId,
+    const answer = await this.content.open(
+      reader,
       id,
       {
         range: header(request.headers.range),
@@ -41,7 +41,17 @@ export class FileContentController {
         ifNoneMatch: header(request.headers['if-none-match']),
       },
       origin,
+      // A presigned URL is signed for GET: a HEAD to it would be refused.
+      request.method === 'GET',
     );
+    if ('redirect' in answer) {
+      // Not cached: the target expires with the signature that led to it.
+      return reply
+        .status(302)
+        .headers({ Location: answer.redirect, 'Cache-Control': 'no-store' })
+        .send();
+    }
+    const { plan, body } = answer;
     reply.status(plan.status).headers(plan.headers);
     if (plan.status === 416) {
       return reply.send({

@@ -1,10 +1,16 @@
 import { Readable } from 'node:stream';
 import { MediaflowError, idSchema, schedulerRpc, type StoredFile } from '@mediaflow/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
-import { StorageNotFoundError, type Storage } from '@mediaflow/storage';
+import {
+  MAX_PRESIGN_SECONDS,
+  StorageNotFoundError,
+  canPresign,
+  type Storage,
+} from '@mediaflow/storage';
 import { Inject, Injectable } from '@nestjs/common';
 import { MISSING_KEY_MESSAGE, bearerSecret } from '../auth/api-key.guard';
 import { AuthService } from '../auth/auth.service';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import {
   fileEtag,
   planContentResponse,
@@ -23,11 +29,20 @@ export interface ContentAccess {
   projectId?: unknown;
 }
 
-export interface ContentAnswer {
-  plan: ContentPlan;
-  /** The bytes to send, for a 200 or a 206. */
-  body?: Readable;
+/** Who is reading: the project, and until when a signed URL lets them (null with an API key). */
+export interface ContentReader {
+  projectId: string;
+  signedUntil: Date | null;
 }
+
+export type ContentAnswer =
+  | {
+      plan: ContentPlan;
+      /** The bytes to send, for a 200 or a 206. */
+      body?: Readable;
+    }
+  /** A 302 to a presigned URL of the bucket (MEDIAFLOW_S3_REDIRECT_DOWNLOADS). */
+  | { redirect: string };
 
 const projectIdSchema = idSchema('prj');
 
@@ -36,25 +51,34 @@ const MAX_LINKED_TRACK_BYTES = 4 * 1024 * 1024;
 
 @Injectable()
 export class FileContentService {
+  private readonly redirectDownloads: boolean;
+
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(STORAGE) private readonly storage: Storage,
     private readonly urls: FileUrls,
     private readonly auth: AuthService,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_S3_REDIRECT_DOWNLOADS'>,
+  ) {
+    this.redirectDownloads = config.MEDIAFLOW_S3_REDIRECT_DOWNLOADS;
+  }
 
   /**
-   * The project whose file `id` the caller may read: the one a genuine,
-   * unexpired signed URL names, or the API key's. Anything else is a 401.
+   * Who may read file `id`: the project a genuine, unexpired signed URL
+   * names, until the URL expires, or the API key's. Anything else is a 401.
    */
-  async projectFor(id: string, access: ContentAccess): Promise<string> {
+  async readerOf(id: string, access: ContentAccess): Promise<ContentReader> {
     const signed = access.expires !== undefined || access.signature !== undefined;
     if (signed && this.urls.verify(id, access.expires, access.signature)) {
       const project = projectIdSchema.safeParse(access.projectId);
-      if (project.success) return project.data;
+      if (project.success) {
+        return { projectId: project.data, signedUntil: new Date(Number(access.expires) * 1000) };
+      }
     }
     const secret = bearerSecret(access.authorization);
-    if (secret) return (await this.auth.authenticate(secret)).projectId;
+    if (secret) {
+      return { projectId: (await this.auth.authenticate(secret)).projectId, signedUntil: null };
+    }
     throw new MediaflowError(
       'unauthorized',
       signed ? 'This download link is invalid or has expired' : MISSING_KEY_MESSAGE,
@@ -65,18 +89,29 @@ export class FileContentService {
    * The answer to a download: what to send, and the bytes streamed from
    * storage (never buffered), except a track that links other files (the
    * thumbnails sprite), which is served with those links signed for `origin`.
+   * A signed download may instead be sent to the bucket itself
+   * ({@link redirectTo}); `redirectable` is false where a presigned GET
+   * cannot answer (a HEAD).
    */
   async open(
-    projectId: string,
+    reader: ContentReader,
     id: string,
     conditions: ContentConditions,
     origin: string,
+    redirectable = true,
   ): Promise<ContentAnswer> {
-    const file = await this.bus.request(schedulerRpc.getFile, { project_id: projectId, id });
+    const file = await this.bus.request(schedulerRpc.getFile, {
+      project_id: reader.projectId,
+      id,
+    });
     const stored = await this.storage.stat(file.storage_key);
     if (!stored) throw missingBytes(id);
     const links = stored.size <= MAX_LINKED_TRACK_BYTES ? await this.trackLinks(file, origin) : [];
     if (links.length > 0) return this.openLinkedTrack(file, links, conditions);
+    if (redirectable && reader.signedUntil) {
+      const redirect = await this.redirectTo(file, reader.signedUntil);
+      if (redirect) return { redirect };
+    }
 
     const plan = planContentResponse(
       {
@@ -90,6 +125,21 @@ export class FileContentService {
     if (plan.status !== 200 && plan.status !== 206) return { plan };
     const range = plan.range ? { start: plan.range.start, end: plan.range.end } : undefined;
     return { plan, body: await this.read(file, range) };
+  }
+
+  /**
+   * A presigned URL of the bucket that works no longer than our own signed
+   * URL (nor than S3's 7 days), answering with the file's name and type; or
+   * null when redirects are off or the storage cannot presign.
+   */
+  private async redirectTo(file: StoredFile, signedUntil: Date): Promise<string | null> {
+    if (!this.redirectDownloads || !canPresign(this.storage)) return null;
+    const remaining = Math.floor((signedUntil.getTime() - Date.now()) / 1000);
+    return this.storage.presignedGetUrl(file.storage_key, {
+      expiresInSeconds: Math.min(Math.max(remaining, 1), MAX_PRESIGN_SECONDS),
+      filename: file.filename,
+      contentType: file.mimetype,
+    });
   }
 
   /** The files a WebVTT task output links (its `output.files`), with URLs signed now. */

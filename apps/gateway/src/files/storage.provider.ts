@@ -1,15 +1,18 @@
-import { join } from 'node:path';
-import { LocalStorage, type Storage } from '@mediaflow/storage';
+import { storageSettings } from '@mediaflow/config';
+import { createStorage, type Storage } from '@mediaflow/storage';
 import type { Provider } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 
 /** Injection token of the {@link Storage} files' bytes are read from. */
 export const STORAGE = Symbol('STORAGE');
 
-/** The local driver, at `<MEDIAFLOW_DATA_DIR>/files` as the workers write it (docs/runs.md, Storage). */
+/**
+ * The storage MEDIAFLOW_STORAGE names, the one the workers write: by default
+ * the local directory `<MEDIAFLOW_DATA_DIR>/files` (docs/runs.md, Storage).
+ */
 export const storageProvider: Provider = {
   provide: STORAGE,
   inject: [GATEWAY_CONFIG],
-  useFactory: (config: Pick<GatewayConfig, 'MEDIAFLOW_DATA_DIR'>): Storage =>
-    new LocalStorage(join(config.MEDIAFLOW_DATA_DIR, 'files')),
+  useFactory: (config: GatewayConfig): Storage =>
+    createStorage(storageSettings(config), config.MEDIAFLOW_DATA_DIR),
 };

@@ -408,6 +408,12 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     responses: [
       { status: 200, description: 'The whole file', contentType: 'application/octet-stream' },
       { status: 206, description: 'The range asked for', contentType: 'application/octet-stream' },
+      {
+        status: 302,
+        description:
+          'With S3 storage and `MEDIAFLOW_S3_REDIRECT_DOWNLOADS=true`, a signed GET is sent to ' +
+          '`Location`: a presigned URL of the bucket, valid as long as the signed URL',
+      },
       { status: 304, description: 'Not modified: the client has these bytes' },
       {
         status: 401,

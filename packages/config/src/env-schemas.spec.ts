@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+import { checkStorageEnv, storageConfigSchema, storageEnv, storageSettings } from './env-schemas';
+import { parseConfig } from './load-config';
+
+const problem = (env: Record<string, string>) => {
+  try {
+    parseConfig(storageConfigSchema, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).not.toContain('\n');
+    return (error as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+};
+
+describe('storageEnv', () => {
+  it('defaults to the local directory, with S3 settings that work once a bucket is named', () => {
+    const config = parseConfig(storageConfigSchema, {});
+    // Defaults are applied where settings are made, so configs built in code need not name them.
+    expect(config).toEqual({});
+    expect(storageSettings(config)).toEqual({ driver: 'local' });
+    expect(storageSettings({ MEDIAFLOW_STORAGE: 'local', MEDIAFLOW_S3_BUCKET: 'unused' })).toEqual({
+      driver: 'local',
+    });
+    // Without an endpoint: AWS, virtual-hosted buckets, the SDK's credential chain.
+    expect(
+      storageSettings(
+        parseConfig(storageConfigSchema, { MEDIAFLOW_STORAGE: 's3', MEDIAFLOW_S3_BUCKET: 'media' }),
+      ),
+    ).toEqual({
+      driver: 's3',
+      s3: { bucket: 'media', region: 'us-east-1', forcePathStyle: false },
+    });
+  });
+
+  it('reads every S3 setting; an endpoint turns path-style on unless told otherwise', () => {
+    const env = {
+      MEDIAFLOW_STORAGE: 's3',
+      MEDIAFLOW_S3_BUCKET: 'mediaflow-files',
+      MEDIAFLOW_S3_REGION: 'auto',
+      MEDIAFLOW_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      MEDIAFLOW_S3_ACCESS_KEY_ID: 'minioadmin',
+      MEDIAFLOW_S3_SECRET_ACCESS_KEY: 'minio-secret',
+      MEDIAFLOW_S3_PREFIX: 'installs/one/',
+    };
+    expect(storageSettings(parseConfig(storageConfigSchema, env))).toEqual({
+      driver: 's3',
+      s3: {
+        bucket: 'mediaflow-files',
+        region: 'auto',
+        endpoint: 'http://127.0.0.1:9000',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'minioadmin', secretAccessKey: 'minio-secret' },
+        prefix: 'installs/one/',
+      },
+    });
+    const virtualHosted = parseConfig(storageConfigSchema, {
+      ...env,
+      MEDIAFLOW_S3_FORCE_PATH_STYLE: 'false',
+    });
+    expect(storageSettings(virtualHosted)).toMatchObject({ s3: { forcePathStyle: false } });
+  });
+
+  it('refuses s3 without a bucket, with one clear line', () => {
+    expect(problem({ MEDIAFLOW_STORAGE: 's3' })).toBe(
+      'Invalid configuration: MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3',
+    );
+    // An empty value is unset.
+    expect(problem({ MEDIAFLOW_STORAGE: 's3', MEDIAFLOW_S3_BUCKET: '' })).toContain(
+      'MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3',
+    );
+    // A bucket alone is fine for the local driver: it is simply not used.
+    expect(
+      storageSettings(parseConfig(storageConfigSchema, { MEDIAFLOW_S3_BUCKET: 'media' })),
+    ).toEqual({ driver: 'local' });
+  });
+
+  it.each([
+    [{ MEDIAFLOW_STORAGE: 'gcs' }, 'MEDIAFLOW_STORAGE must be one of local, s3 (got "gcs")'],
+    [{ MEDIAFLOW_S3_BUCKET: 'My_Bucket' }, 'MEDIAFLOW_S3_BUCKET must be a bucket name'],
+    [
+      { MEDIAFLOW_S3_ENDPOINT: 'minio:9000' },
+      'MEDIAFLOW_S3_ENDPOINT must be an http:// or https:// URL',
+    ],
+    [
+      { MEDIAFLOW_S3_ENDPOINT: 'http://key:secret@minio:9000' },
+      'MEDIAFLOW_S3_ENDPOINT must not hold credentials: set MEDIAFLOW_S3_ACCESS_KEY_ID',
+    ],
+    [
+      { MEDIAFLOW_S3_FORCE_PATH_STYLE: 'yes' },
+      'MEDIAFLOW_S3_FORCE_PATH_STYLE must be true or false',
+    ],
+    [{ MEDIAFLOW_S3_PREFIX: '../up' }, 'MEDIAFLOW_S3_PREFIX must be a relative path'],
+    [{ MEDIAFLOW_S3_PREFIX: 'a//b' }, 'MEDIAFLOW_S3_PREFIX must be a relative path'],
+    [
+      { MEDIAFLOW_S3_ACCESS_KEY_ID: 'id' },
+      'MEDIAFLOW_S3_SECRET_ACCESS_KEY must be set with MEDIAFLOW_S3_ACCESS_KEY_ID',
+    ],
+    [
+      { MEDIAFLOW_S3_SECRET_ACCESS_KEY: 'secret' },
+      'MEDIAFLOW_S3_ACCESS_KEY_ID must be set with MEDIAFLOW_S3_SECRET_ACCESS_KEY',
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(problem(env)).toContain(message);
+  });
+
+  it('is checked wherever it is spread, beside other settings', () => {
+    const schema = z
+      .object({ ...storageEnv, OTHER: z.string().default('x') })
+      .superRefine(checkStorageEnv);
+    expect(() => parseConfig(schema, { MEDIAFLOW_STORAGE: 's3' })).toThrow(
+      /MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3/,
+    );
+  });
+
+  it('will not build S3 settings without a bucket, even from an unchecked config', () => {
+    expect(() => storageSettings({ MEDIAFLOW_STORAGE: 's3' })).toThrow(ConfigError);
+  });
+});
