@@ -23,6 +23,18 @@ function reachable(url, fallbackPort) {
   });
 }
 
+/** ffmpeg and ffprobe, which every media kind runs. */
+function checkTools(env = process.env) {
+  const problems = [];
+  for (const [name, variable] of [['ffmpeg', 'FFMPEG_PATH'], ['ffprobe', 'FFPROBE_PATH']]) {
+    const tool = env[variable] || name;
+    if (spawnSync(tool, ['-version'], { stdio: 'ignore' }).status !== 0) {
+      problems.push(`${name} is not installed (or ${variable} is wrong): on Debian/Ubuntu, sudo apt-get install ffmpeg.`);
+    }
+  }
+  return problems;
+}
+
 async function checkDependencies(env = process.env) {
   const nats = env.NATS_URL || DEFAULT_NATS_URL;
   const database = env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -33,13 +45,8 @@ async function checkDependencies(env = process.env) {
   if (!(await reachable(database, 5432))) {
     problems.push(`PostgreSQL is not answering at ${new URL(database).host}: start it, or set DATABASE_URL.`);
   }
-  for (const [name, variable] of [['ffmpeg', 'FFMPEG_PATH'], ['ffprobe', 'FFPROBE_PATH']]) {
-    const tool = env[variable] || name;
-    if (spawnSync(tool, ['-version'], { stdio: 'ignore' }).status !== 0) {
-      problems.push(`${name} is not installed (or ${variable} is wrong): on Debian/Ubuntu, sudo apt-get install ffmpeg.`);
-    }
-  }
+  problems.push(...checkTools(env));
   return problems;
 }
 
-module.exports = { checkDependencies, DEFAULT_NATS_URL, DEFAULT_DATABASE_URL };
+module.exports = { checkDependencies, checkTools, reachable, DEFAULT_NATS_URL, DEFAULT_DATABASE_URL };

@@ -2,15 +2,16 @@
 // `pnpm test`: every package's tests through turbo (unit, integration against
 // the real PostgreSQL and NATS, end to end with real processes), then one
 // closing line with the counts of the whole monorepo.
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { checkDependencies } = require('./local-dependencies');
+const { checkTools } = require('./local-dependencies');
+const { ensureTestServices } = require('./test-services');
 
 const root = path.resolve(__dirname, '..');
 
 async function main() {
-  const missing = await checkDependencies();
+  const missing = checkTools();
   if (missing.length > 0) {
     for (const line of missing) console.error(line);
     process.exit(1);
@@ -18,7 +19,19 @@ async function main() {
   for (const dir of workspaceDirs()) fs.rmSync(path.join(dir, '.test-results'), { recursive: true, force: true });
 
   const extra = process.argv.slice(2);
-  const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test', ...extra], { cwd: root, stdio: 'inherit' });
+  const services = await ensureTestServices();
+  let turbo;
+  try {
+    // Not spawnSync: the event loop must stay free to read the embedded PostgreSQL's output.
+    const child = spawn('pnpm', ['exec', 'turbo', 'run', 'test', ...extra], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, ...services.env },
+    });
+    turbo = await new Promise((resolve) => child.once('exit', (status) => resolve({ status })));
+  } finally {
+    await services.stop();
+  }
 
   let passed = 0;
   let failed = 0;

@@ -4,7 +4,7 @@
 #   - ffmpeg and ffprobe: Debian/Ubuntu's build, through apt, when none is found
 #     (FFMPEG_PATH / FFPROBE_PATH, when set, name the ones to use instead)
 #   - pocketsphinx with its en-us model (the offline speech provider), and for
-#     the tests espeak-ng and pocketsphinx-testdata, through apt
+#     the tests espeak-ng, pocketsphinx-testdata and nats-server, through apt
 #   - the workspace's packages, from the lockfile
 # Safe to run again: it installs only what is missing.
 set -eu
@@ -42,6 +42,8 @@ command -v "$SPHINX" >/dev/null 2>&1 || missing="$missing pocketsphinx"
 [ -d /usr/share/pocketsphinx/model/en-us ] || [ -n "${MEDIAFLOW_SPEECH_LOCAL_HMM:-}" ] || missing="$missing pocketsphinx-en-us"
 command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 [ -d /usr/share/pocketsphinx/test ] || missing="$missing pocketsphinx-testdata"
+# Only for `pnpm test` when no NATS answers on 127.0.0.1:4222 (scripts/test-services.js).
+{ command -v nats-server || [ -x /usr/sbin/nats-server ]; } >/dev/null 2>&1 || missing="$missing nats-server"
 if [ -n "$missing" ]; then
   if command -v apt-get >/dev/null 2>&1; then
     say "installing$missing (apt)"

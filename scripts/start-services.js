@@ -3,8 +3,6 @@
 // them, against NATS_URL and DATABASE_URL (the local servers by default).
 // Ctrl-C (or SIGTERM) stops them all cleanly; if one dies, all stop.
 const { spawn } = require('node:child_process');
-const crypto = require('node:crypto');
-const fs = require('node:fs');
 const path = require('node:path');
 const { checkDependencies } = require('./local-dependencies');
 
@@ -20,18 +18,6 @@ const SERVICES = [
   { name: 'worker-summary', port: 3006 },
   { name: 'gateway', port: Number(process.env.PORT || 3000), public: true },
 ];
-
-function apiKey(dataDir) {
-  if (process.env.MEDIAFLOW_API_KEY) return { key: process.env.MEDIAFLOW_API_KEY, source: 'MEDIAFLOW_API_KEY' };
-  const file = path.join(dataDir, 'api-key');
-  if (!fs.existsSync(file)) {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-    const body = Array.from({ length: 40 }, () => alphabet[crypto.randomInt(alphabet.length)]).join('');
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.writeFileSync(file, `mf_${body}\n`, { mode: 0o600 });
-  }
-  return { key: fs.readFileSync(file, 'utf8').trim(), source: file };
-}
 
 async function waitForHealth(port, child, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -55,7 +41,9 @@ async function main() {
     process.exit(1);
   }
   const dataDir = path.resolve(process.env.MEDIAFLOW_DATA_DIR || path.join(root, '.mediaflow'));
-  const { key, source } = apiKey(dataDir);
+  // The same kept key as the all-in-one's (built by `turbo run build` before this runs).
+  const { startupApiKey } = require('../apps/all-in-one/dist/api-key');
+  const { key, source } = startupApiKey(dataDir, process.env.MEDIAFLOW_API_KEY);
   const children = [];
   let stopping = false;
 
