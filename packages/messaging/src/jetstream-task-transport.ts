@@ -26,6 +26,7 @@ import {
   workStreamConfig,
 } from './task-stream-config';
 import type { Stoppable, TaskTransport, WorkControl } from './task-transport';
+import { TASK_TRANSPORT_DEFAULTS, eventRetryDelayMs } from './task-transport-limits';
 import { taskTransportNames, type TaskTransportNames } from './task-transport-names';
 import { WorkSlots } from './work-slots';
 import { connectNats } from './nats-connection';
@@ -55,12 +56,7 @@ export interface JetStreamTaskTransportOptions {
   onError?: (context: string, error: unknown) => void;
 }
 
-const DEFAULT_ACK_WAIT_MS = 30_000;
-const DEFAULT_MAX_DELIVER = 5;
 const DEFAULT_PULL_EXPIRES_MS = 1_000;
-const DEFAULT_EVENT_RETRY_DELAY_MS = 1_000;
-const DEFAULT_EVENT_MAX_DELIVER = 20;
-const MAX_EVENT_RETRY_DELAY_MS = 30_000;
 /** JetStream's error code for a stream that does not exist. */
 const STREAM_NOT_FOUND = 10059;
 /** After a failed pull (a reconnect, a consumer being recreated), before the next. */
@@ -88,8 +84,8 @@ export class JetStreamTaskTransport implements TaskTransport {
   ) {
     this.names = taskTransportNames(options.subjectPrefix);
     this.js = connection.jetstream();
-    this.ackWaitMs = options.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
-    this.maxDeliver = options.maxDeliver ?? DEFAULT_MAX_DELIVER;
+    this.ackWaitMs = options.ackWaitMs ?? TASK_TRANSPORT_DEFAULTS.ackWaitMs;
+    this.maxDeliver = options.maxDeliver ?? TASK_TRANSPORT_DEFAULTS.maxDeliver;
     this.pullExpiresMs = Math.max(1_000, options.pullExpiresMs ?? DEFAULT_PULL_EXPIRES_MS);
   }
 
@@ -180,7 +176,7 @@ export class JetStreamTaskTransport implements TaskTransport {
       this.names.eventStream,
       eventConsumerConfig(this.names, durable, {
         ackWaitMs: this.ackWaitMs,
-        maxDeliver: this.options.eventMaxDeliver ?? DEFAULT_EVENT_MAX_DELIVER,
+        maxDeliver: this.options.eventMaxDeliver ?? TASK_TRANSPORT_DEFAULTS.eventMaxDeliver,
       }),
     );
     const stopping = new Stopping();
@@ -296,15 +292,15 @@ export class JetStreamTaskTransport implements TaskTransport {
       await handler(event.value);
     } catch (error) {
       const deliveries = message.info.redeliveryCount;
-      const maxDeliver = this.options.eventMaxDeliver ?? DEFAULT_EVENT_MAX_DELIVER;
+      const maxDeliver = this.options.eventMaxDeliver ?? TASK_TRANSPORT_DEFAULTS.eventMaxDeliver;
       this.options.onError?.(
         deliveries >= maxDeliver
           ? `event handler for ${message.subject} failed ${deliveries} times; giving the event up`
           : `event handler for ${message.subject}`,
         error,
       );
-      const first = this.options.eventRetryDelayMs ?? DEFAULT_EVENT_RETRY_DELAY_MS;
-      this.reply(message, 'nak', () => message.nak(Math.min(MAX_EVENT_RETRY_DELAY_MS, first * 2 ** (deliveries - 1))));
+      const first = this.options.eventRetryDelayMs ?? TASK_TRANSPORT_DEFAULTS.eventRetryDelayMs;
+      this.reply(message, 'nak', () => message.nak(eventRetryDelayMs(first, deliveries)));
       return;
     }
     this.reply(message, 'ack', () => message.ack());
