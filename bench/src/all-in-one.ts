@@ -2,9 +2,9 @@
  * The all-in-one process (`pnpm start` with no NATS_URL or DATABASE_URL)
  * transcoding a 1080p fixture to the seed's 1280-wide mp4, against ffmpeg
  * run directly with the very command line the worker built, alternately, in
- * one run. Prints the time of each and their ratio, and the memory: the
- * Node process's resident memory idle and at its peak while it transcodes,
- * ffmpeg's and the embedded PostgreSQL's, sampled every 100 ms from /proc.
+ * one run. Prints the time of each and their ratio, and the memory (PSS,
+ * sampled every 100 ms from /proc): the Node process's idle and at its peak
+ * while it transcodes, ffmpeg's, and the embedded PostgreSQL's.
  * Writes the same as JSON under bench/results/.
  *
  *   pnpm bench:all-in-one [runs] [seconds of fixture]
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   try {
     const api = client(`http://127.0.0.1:${app.port}`, readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim());
     const idle = Object.fromEntries(
-      ['node', 'postgres'].map((name) => [name, processTree(pid).filter((p) => part(p, pid) === name).reduce((sum, p) => sum + p.rssBytes, 0)]),
+      ['node', 'postgres'].map((name) => [name, processTree(pid).filter((p) => part(p, pid) === name).reduce((sum, p) => sum + p.pssBytes, 0)]),
     );
 
     const ingested = await api('POST', '/tasks', { body: { kind: 'video', url: files.url('source.mp4'), options: OPTIONS } });
@@ -114,8 +114,8 @@ async function main(): Promise<void> {
     console.log(`\nratio (all-in-one / ffmpeg): ${results.ratio.toFixed(3)} of the medians\n`);
     console.log(
       table([
-        ['resident memory (MB)', 'idle', 'peak while transcoding'],
-        ['all-in-one Node process', mb(idle.node), `${mb(peaks.get('node'))} (VmHWM ${mb(nodePeak)})`],
+        ['memory, PSS (MB)', 'idle', 'peak while transcoding'],
+        ['all-in-one Node process', mb(idle.node), `${mb(peaks.get('node'))} (peak RSS ${mb(nodePeak)})`],
         ['ffmpeg (its child)', '0', mb(peaks.get('ffmpeg'))],
         ['embedded PostgreSQL (all its processes)', mb(idle.postgres), mb(peaks.get('postgres'))],
       ]),

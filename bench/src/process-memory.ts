@@ -1,22 +1,28 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/** One process's resident memory and command name, read from /proc (Linux). */
+/**
+ * One process's memory and command name, read from /proc (Linux). PSS
+ * (proportional set size) splits shared pages among the processes sharing
+ * them, so a sum over PostgreSQL's backends does not count its shared
+ * buffers once per backend, as summing RSS would.
+ */
 export interface ProcessMemory {
   pid: number;
   ppid: number;
   command: string;
-  rssBytes: number;
+  pssBytes: number;
 }
 
 function readProcess(pid: number): ProcessMemory | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name: string) => new RegExp(`^${name}:\\s+(.+)$`, 'm').exec(status)?.[1]?.trim();
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
     return {
       pid,
       ppid: Number(field('PPid')),
       command: field('Name') ?? '?',
-      rssBytes: Number((field('VmRSS') ?? '0 kB').split(/\s+/)[0]) * 1024,
+      pssBytes: Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024,
     };
   } catch {
     return undefined; // it ended while we looked
@@ -44,7 +50,7 @@ export function processTree(root: number): ProcessMemory[] {
   return tree;
 }
 
-/** The process's own peak resident memory so far (VmHWM). */
+/** The process's own peak resident memory (RSS) so far (VmHWM). */
 export function peakRss(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1] ?? 0) * 1024;
@@ -73,7 +79,7 @@ export class MemorySampler {
     const sums = new Map<string, number>();
     for (const p of processTree(this.root)) {
       const name = this.group(p, this.root);
-      sums.set(name, (sums.get(name) ?? 0) + p.rssBytes);
+      sums.set(name, (sums.get(name) ?? 0) + p.pssBytes);
     }
     for (const [name, bytes] of sums) this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, bytes));
   }
