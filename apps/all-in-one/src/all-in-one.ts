@@ -2,7 +2,7 @@ import path from 'node:path';
 import { startRegistry } from '@mediaflow/automation-registry';
 import { startEmbeddedPostgres } from '@mediaflow/database';
 import { startGateway } from '@mediaflow/gateway';
-import { startDefaultMetrics } from '@mediaflow/observability';
+import { processServiceName } from '@mediaflow/observability';
 import { startScheduler } from '@mediaflow/scheduler';
 import { startImageWorker } from '@mediaflow/worker-image';
 import { startSubtitlesWorker } from '@mediaflow/worker-subtitles';
@@ -37,6 +37,8 @@ export interface RunningAllInOne {
  * PostgreSQL, both keeping their state under MEDIAFLOW_DATA_DIR.
  */
 export async function startAllInOne(env: Env = process.env): Promise<RunningAllInOne> {
+  // Every app's logs and metrics say all-in-one: they share one logger and one registry.
+  processServiceName(ALL_IN_ONE_SERVICE);
   const dataDir = path.resolve(env.MEDIAFLOW_DATA_DIR || '.mediaflow');
   const apiKey = startupApiKey(dataDir, env.MEDIAFLOW_API_KEY);
   const running = new ShutdownStack();
@@ -48,7 +50,6 @@ export async function startAllInOne(env: Env = process.env): Promise<RunningAllI
       databaseUrl = embedded.url;
     }
     const configs = allInOneConfigs({ ...env, MEDIAFLOW_DATA_DIR: dataDir, MEDIAFLOW_API_KEY: apiKey.key, DATABASE_URL: databaseUrl });
-    startDefaultMetrics(ALL_IN_ONE_SERVICE);
 
     const messaging = env.NATS_URL ? natsMessaging() : await inProcessMessaging(dataDir);
     running.push(() => messaging.close());

@@ -1,5 +1,6 @@
 import { LoggerModule } from 'nestjs-pino';
 import type { DynamicModule } from '@nestjs/common';
+import { processServiceName } from './process-name';
 
 /** Probes and scrapes: polled every few seconds, not worth a log line each. */
 const QUIET_PATHS = new Set(['/health', '/ready', '/metrics']);
@@ -13,7 +14,7 @@ export function structuredLogging(service: string, level: string): DynamicModule
   return LoggerModule.forRoot({
     pinoHttp: {
       level,
-      base: { service },
+      base: { service: processServiceName(service) },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID(),
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),

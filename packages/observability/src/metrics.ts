@@ -1,15 +1,16 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { processServiceName } from './process-name';
 import { Public } from './public-route';
 
-/** One Prometheus registry per process, labelled with the service's name. */
+/** One Prometheus registry per process, labelled with the process's service name. */
 export const metricsRegistry = new Registry();
 let started = false;
 
 export function startDefaultMetrics(service: string): void {
   if (started) return;
   started = true;
-  metricsRegistry.setDefaultLabels({ service });
+  metricsRegistry.setDefaultLabels({ service: processServiceName(service) });
   collectDefaultMetrics({ register: metricsRegistry, prefix: 'mediaflow_' });
 }
 

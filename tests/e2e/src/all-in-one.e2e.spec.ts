@@ -77,6 +77,8 @@ describe('the all-in-one process', () => {
     const ready = await fetch(`http://127.0.0.1:${port}/ready`);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { nats: 'ok', database: 'ok' } });
     expect((await api()('GET', '/automations')).status).toBe(200);
+    // One process, one name on its metrics (and logs), whichever app speaks.
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('service="all-in-one"');
   });
 
   it('finishes every seed run accepted before a crash and a graceful restart', async () => {
