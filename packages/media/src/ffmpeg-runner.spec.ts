@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listChildProcesses } from './child-reaper';
@@ -86,6 +86,38 @@ describe('runFfmpeg', () => {
     await expect(run).rejects.toMatchObject({ code: 'cancelled' });
     expect(Date.now() - started).toBeLessThan(10_000);
     await expect(runningChildren('testsrc2')).resolves.toEqual([]);
+  });
+
+  it('runs ffmpeg in a process group of its own, out of reach of a terminal’s Ctrl-C', async () => {
+    const processGroup = async (pid: number | 'self') => {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // After the parenthesised command name: state, ppid, pgrp.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    };
+    const controller = new AbortController();
+    let groups: number[] = [];
+    const run = runFfmpeg(realtime(60), {
+      signal: controller.signal,
+      timeoutMs: 30_000,
+      onProgress: () => {
+        if (groups.length > 0 || controller.signal.aborted) return;
+        void listChildProcesses()
+          .then((children) =>
+            Promise.all(
+              children
+                .filter((c) => c.argv.some((arg) => arg.startsWith('testsrc2=')))
+                .map((c) => processGroup(c.pid)),
+            ),
+          )
+          .then((found) => {
+            groups = found;
+            controller.abort();
+          });
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).not.toBe(await processGroup('self'));
   });
 
   it('rejects with timeout when ffmpeg runs too long', async () => {

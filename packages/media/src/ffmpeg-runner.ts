@@ -55,7 +55,10 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions): P
         'pipe:1',
         ...args,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group: a Ctrl-C in the terminal of `pnpm start` stops
+      // the worker, which drains, instead of killing ffmpeg under a running task.
+      // If the worker dies, ffmpeg dies too, on its next write to the pipe.
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const progress = new FfmpegProgressParser();
     const stderr = new StderrTail();

@@ -28,7 +28,8 @@ export function runSphinx(
   const { signal, onLogLine, killGraceMs = 3000 } = options;
   if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Its own process group, as ffmpeg's (runFfmpeg): a terminal's Ctrl-C reaches the worker, which drains, not the recogniser.
+    const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const errors: string[] = [];
     let partial = '';
     let killTimer: NodeJS.Timeout | undefined;
