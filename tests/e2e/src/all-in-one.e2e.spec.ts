@@ -64,7 +64,7 @@ describe('the all-in-one process', () => {
     await files?.close();
     fixtures.remove();
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('says where it runs, with which key, and that it needs no NATS or PostgreSQL server', async () => {
     await start();
@@ -123,7 +123,10 @@ describe('the all-in-one process', () => {
 
     const [video, thumbnails] = stepsOf(shortVideo);
     expect(video.output).toMatchObject({ kind: 'video', width: 1280, height: 720 });
-    expect((await fetch(video.output.url)).status).toBe(200);
+    // Read whole: a response left unread would hold the gateway's graceful stop open.
+    const transcoded = await fetch(video.output.url);
+    expect(transcoded.status).toBe(200);
+    expect((await transcoded.arrayBuffer()).byteLength).toBe(video.output.filesize);
     const track = new WebVTTParser().parse(await (await fetch(thumbnails.output.url)).text(), 'metadata');
     expect(track.errors).toEqual([]);
     expect(track.cues.length).toBeGreaterThan(0);
