@@ -1,3 +1,4 @@
+import { claimOwnerFile, releaseOwnerFile } from '@mediaflow/database';
 import { InProcessBroker, type MessageBus, type TaskTransport } from '@mediaflow/messaging';
 import { Logger } from '@nestjs/common';
 import path from 'node:path';
@@ -16,7 +17,10 @@ export interface ProcessMessaging {
   readonly kind: 'nats' | 'in-process';
   /** Where the in-process driver journals its queues and events. */
   readonly journalDir?: string;
-  forService(service: string, settings: { ackWaitMs: number; requestTimeoutMs: number }): ServiceMessaging;
+  forService(
+    service: string,
+    settings: { ackWaitMs: number; requestTimeoutMs: number },
+  ): ServiceMessaging;
   close(): Promise<void>;
 }
 
@@ -29,11 +33,22 @@ export function natsMessaging(): ProcessMessaging {
 
 /**
  * The in-process driver, journalled under `<dataDir>/messaging`: work and
- * events accepted before a crash or a restart are delivered after it.
+ * events accepted before a crash or a restart are delivered after it. Two
+ * processes on one journal would overwrite each other's records, so the
+ * journal has an owner file, as the embedded database has (which does not
+ * guard it when DATABASE_URL is set).
  */
 export async function inProcessMessaging(dataDir: string): Promise<ProcessMessaging> {
   const journalDir = path.join(dataDir, 'messaging');
-  const broker = await InProcessBroker.open({ dir: journalDir });
+  const owner = path.join(dataDir, 'messaging.owner');
+  await claimOwnerFile(owner, dataDir);
+  let broker: InProcessBroker;
+  try {
+    broker = await InProcessBroker.open({ dir: journalDir });
+  } catch (error) {
+    await releaseOwnerFile(owner);
+    throw error;
+  }
   const logger = new Logger('TaskTransport');
   return {
     kind: 'in-process',
@@ -43,13 +58,18 @@ export async function inProcessMessaging(dataDir: string): Promise<ProcessMessag
         name: service,
         requestTimeoutMs,
         onHandlerError: (subject, error) =>
-          new Logger('MessageBus').error(`${subject} failed`, (error as Error)?.stack ?? String(error)),
+          new Logger('MessageBus').error(
+            `${subject} failed`,
+            (error as Error)?.stack ?? String(error),
+          ),
       });
       const transport = broker.taskTransport({
         name: service,
         ackWaitMs,
-        onInvalid: (subject, reason) => logger.warn(`dropped an invalid message on ${subject}: ${reason}`),
-        onError: (context, error) => logger.error(`${context}: ${(error as Error)?.message ?? String(error)}`),
+        onInvalid: (subject, reason) =>
+          logger.warn(`dropped an invalid message on ${subject}: ${reason}`),
+        onError: (context, error) =>
+          logger.error(`${context}: ${(error as Error)?.message ?? String(error)}`),
       });
       return {
         bus,
@@ -60,6 +80,9 @@ export async function inProcessMessaging(dataDir: string): Promise<ProcessMessag
         },
       };
     },
-    close: () => broker.close(),
+    close: async () => {
+      await broker.close();
+      await releaseOwnerFile(owner);
+    },
   };
 }

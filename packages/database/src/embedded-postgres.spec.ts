@@ -7,11 +7,11 @@ import { Client } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { databaseName } from './database-url';
 import {
-  DataDirInUseError,
   firstUnsearchableAncestor,
   startEmbeddedPostgres,
   type EmbeddedDatabase,
 } from './embedded-postgres';
+import { DataDirInUseError } from './owner-file';
 import { isProcessAlive } from './process-inspection';
 import { openMigratedDataSource, serviceDataSourceOptions } from './service-data-source';
 

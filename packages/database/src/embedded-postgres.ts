@@ -10,7 +10,8 @@ import {
   locateEmbeddedPostgres,
   type EmbeddedPostgresBinaries,
 } from './embedded-postgres-binaries';
-import { isProcessAlive, processArguments, processStartTime } from './process-inspection';
+import { claimOwnerFile, releaseOwnerFile } from './owner-file';
+import { isProcessAlive, processArguments } from './process-inspection';
 
 export interface EmbeddedPostgresOptions {
   /** Mediaflow's data directory (MEDIAFLOW_DATA_DIR); the cluster lives in `<dataDir>/postgres`. */
@@ -26,17 +27,6 @@ export interface EmbeddedDatabase {
   dataDir: string;
   /** Fast shutdown (SIGINT), SIGKILL if it has not exited within a bound; idempotent. */
   stop(): Promise<void>;
-}
-
-/** Thrown when another live process owns the data directory. */
-export class DataDirInUseError extends Error {
-  constructor(
-    readonly ownerPid: number,
-    readonly dataDir: string,
-  ) {
-    super(`another Mediaflow (pid ${ownerPid}) uses ${dataDir}; stop it or set MEDIAFLOW_DATA_DIR`);
-    this.name = 'DataDirInUseError';
-  }
 }
 
 const DATABASE = 'mediaflow';
@@ -72,7 +62,7 @@ export async function startEmbeddedPostgres(
     throw new Error(`Embedded PostgreSQL in ${files.cluster} is already running in this process`);
 
   await mkdir(dataDir, { recursive: true });
-  await claimOwnership(files.owner, dataDir);
+  await claimOwnerFile(files.owner, dataDir);
   running.add(files.cluster);
   let server: ChildProcess | undefined;
   try {
@@ -87,7 +77,7 @@ export async function startEmbeddedPostgres(
     return handle(files, server, url, log);
   } catch (error) {
     if (server) await stopChild(server, log);
-    await releaseOwnership(files.owner);
+    await releaseOwnerFile(files.owner);
     running.delete(files.cluster);
     throw error;
   }
@@ -137,65 +127,12 @@ function handle(
       stopping ??= (async () => {
         process.removeListener('exit', onExit);
         await stopChild(child, log);
-        await releaseOwnership(files.owner);
+        await releaseOwnerFile(files.owner);
         running.delete(files.cluster);
       })();
       return stopping;
     },
   };
-}
-
-// ---- Ownership: one Mediaflow per data directory ------------------------
-
-interface OwnerRecord {
-  pid: number;
-  /** The owner's start time (Linux), so a reused pid is not taken for the owner. */
-  startTime?: string;
-}
-
-/**
- * Takes `<dataDir>/postgres.owner`, created exclusively so that two starts
- * racing for a free directory cannot both win. A record whose process is gone
- * (SIGKILL, power loss) is stale and replaced.
- */
-async function claimOwnership(ownerFile: string, dataDir: string): Promise<void> {
-  const mine: OwnerRecord = { pid: process.pid, startTime: processStartTime(process.pid) };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await writeFile(ownerFile, `${JSON.stringify(mine)}\n`, { flag: 'wx', mode: 0o644 });
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = await readOwner(ownerFile);
-    if (owner && owner.pid !== process.pid && ownerAlive(owner))
-      throw new DataDirInUseError(owner.pid, dataDir);
-    await unlink(ownerFile).catch(ignoreMissing);
-  }
-  throw new Error(`Could not take ${ownerFile}: another process keeps replacing it`);
-}
-
-async function readOwner(ownerFile: string): Promise<OwnerRecord | undefined> {
-  try {
-    const parsed = JSON.parse(await readFile(ownerFile, 'utf8')) as Partial<OwnerRecord>;
-    return typeof parsed.pid === 'number'
-      ? { pid: parsed.pid, startTime: parsed.startTime }
-      : undefined;
-  } catch {
-    // Missing, half-written or not ours: nobody provably owns the directory.
-    return undefined;
-  }
-}
-
-function ownerAlive(owner: OwnerRecord): boolean {
-  if (!isProcessAlive(owner.pid)) return false;
-  const startTime = processStartTime(owner.pid);
-  return owner.startTime === undefined || startTime === undefined || startTime === owner.startTime;
-}
-
-async function releaseOwnership(ownerFile: string): Promise<void> {
-  const owner = await readOwner(ownerFile);
-  if (owner?.pid === process.pid) await unlink(ownerFile).catch(ignoreMissing);
 }
 
 // ---- The user PostgreSQL runs as -----------------------------------------
