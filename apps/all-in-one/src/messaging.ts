@@ -42,14 +42,21 @@ export async function inProcessMessaging(dataDir: string): Promise<ProcessMessag
   const journalDir = path.join(dataDir, 'messaging');
   const owner = path.join(dataDir, 'messaging.owner');
   await claimOwnerFile(owner, dataDir);
+  const logger = new Logger('TaskTransport');
   let broker: InProcessBroker;
   try {
-    broker = await InProcessBroker.open({ dir: journalDir });
+    broker = await InProcessBroker.open({
+      dir: journalDir,
+      // A journal write or compaction that failed after the fact: nobody else would hear of it.
+      onError: (context, error) =>
+        new Logger('InProcessBroker').error(
+          `${context}: ${(error as Error)?.message ?? String(error)}`,
+        ),
+    });
   } catch (error) {
     await releaseOwnerFile(owner);
     throw error;
   }
-  const logger = new Logger('TaskTransport');
   return {
     kind: 'in-process',
     journalDir,
