@@ -11,6 +11,7 @@ import {
   type EmbeddedPostgresBinaries,
 } from './embedded-postgres-binaries';
 import { claimOwnerFile, releaseOwnerFile } from './owner-file';
+import { ignoreMissing } from './ignore-missing';
 import { isProcessAlive, processArguments } from './process-inspection';
 
 export interface EmbeddedPostgresOptions {
@@ -516,11 +517,6 @@ async function runAs(
       cause: error,
     });
   }
-}
-
-function ignoreMissing(error: unknown): undefined {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  return undefined;
 }
 
 function sleep(ms: number): Promise<void> {

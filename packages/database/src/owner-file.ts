@@ -1,4 +1,5 @@
 import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { ignoreMissing } from './ignore-missing';
 import { isProcessAlive, processStartTime } from './process-inspection';
 
 // One Mediaflow per data directory: an owner file names the process that
@@ -65,9 +66,4 @@ function ownerAlive(owner: OwnerRecord): boolean {
 export async function releaseOwnerFile(ownerFile: string): Promise<void> {
   const owner = await readOwner(ownerFile);
   if (owner?.pid === process.pid) await unlink(ownerFile).catch(ignoreMissing);
-}
-
-function ignoreMissing(error: unknown): undefined {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  return undefined;
 }

@@ -22,19 +22,7 @@ const TOTAL = 200 * MIB;
 const RSS_GROWTH_BOUND = (S3_QUEUE_SIZE + 2) * S3_PART_SIZE + 64 * MIB + 38 * MIB;
 
 /** Lets a plain `node` run the probe's TypeScript, as Jest does, with the swc the repo tests with. */
-const TS_HOOK = `
-const fs = require('node:fs');
-const swc = require('@swc/core');
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: { target: 'es2022', parser: { syntax: 'typescript' } },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-require(process.env.S3_PROBE_SCRIPT);
-`;
+const REGISTER_TS = join(__dirname, '..', '..', '..', 'scripts', 'register-ts.js');
 
 interface ProbeResult {
   size: number;
@@ -60,11 +48,11 @@ describe('S3Storage with a 200 MB body', () => {
 
   it('streams it up in parts and back down in bounded memory', async () => {
     // The driver alone in a fresh process: s3rver in another, Jest's own memory kept out.
-    const { stdout } = await promisify(execFile)(process.execPath, ['-e', TS_HOOK], {
+    const probe = join(__dirname, 'testing', 's3-memory.probe.ts');
+    const { stdout } = await promisify(execFile)(process.execPath, ['-r', REGISTER_TS, probe], {
       cwd: join(__dirname, '..'),
       env: {
         ...process.env,
-        S3_PROBE_SCRIPT: join(__dirname, 'testing', 's3-memory.probe.ts'),
         S3_PROBE_OPTIONS: JSON.stringify(s3.options),
         S3_PROBE_BYTES: String(TOTAL),
       },
