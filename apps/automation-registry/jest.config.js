@@ -1,1 +1,4 @@
-module.exports = { ...require('../../jest.config.base'), roots: ['<rootDir>/src', '<rootDir>/test'] };
+module.exports = {
+  ...require('../../jest.config.base'),
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+};

@@ -56,14 +56,25 @@ async function main(): Promise<void> {
   });
   const pid = app.child.pid!;
   try {
-    const api = client(`http://127.0.0.1:${app.port}`, readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim());
+    const api = client(
+      `http://127.0.0.1:${app.port}`,
+      readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim(),
+    );
     const idle = Object.fromEntries(
-      ['node', 'postgres'].map((name) => [name, processTree(pid).filter((p) => part(p, pid) === name).reduce((sum, p) => sum + p.pssBytes, 0)]),
+      ['node', 'postgres'].map((name) => [
+        name,
+        processTree(pid)
+          .filter((p) => part(p, pid) === name)
+          .reduce((sum, p) => sum + p.pssBytes, 0),
+      ]),
     );
 
-    const ingested = await api('POST', '/tasks', { body: { kind: 'video', url: files.url('source.mp4'), options: OPTIONS } });
+    const ingested = await api('POST', '/tasks', {
+      body: { kind: 'video', url: files.url('source.mp4'), options: OPTIONS },
+    });
     const warm = await waitForTask(api, ingested.body.id, undefined, 600_000);
-    if (warm.status !== 'completed') throw new Error(`warm-up task ${warm.status}: ${JSON.stringify(warm.error)}`);
+    if (warm.status !== 'completed')
+      throw new Error(`warm-up task ${warm.status}: ${JSON.stringify(warm.error)}`);
     const workerArgs = transcodeCall(readCalls(recorder.log), 0).args;
 
     const sampler = new MemorySampler(pid, part);
@@ -72,10 +83,14 @@ async function main(): Promise<void> {
     const directMs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const requested = performance.now();
-      const res = await api('POST', '/tasks', { body: { kind: 'video', file_id: warm.input.id, options: OPTIONS } });
-      if (res.status !== 201) throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const res = await api('POST', '/tasks', {
+        body: { kind: 'video', file_id: warm.input.id, options: OPTIONS },
+      });
+      if (res.status !== 201)
+        throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
       const task = await waitForTask(api, res.body.id, undefined, 600_000);
-      if (task.status !== 'completed') throw new Error(`task ${task.status}: ${JSON.stringify(task.error)}`);
+      if (task.status !== 'completed')
+        throw new Error(`task ${task.status}: ${JSON.stringify(task.error)}`);
       // Polled every 250 ms: the system's time is up to that much long.
       systemMs.push(performance.now() - requested);
 
@@ -107,15 +122,29 @@ async function main(): Promise<void> {
     console.log(
       table([
         ['', 'runs', 'median s', 'each (s)'],
-        ['ffmpeg directly', RUNS, (median(directMs) / 1000).toFixed(2), directMs.map((ms) => (ms / 1000).toFixed(2)).join(' ')],
-        ['video task, all-in-one', RUNS, (median(systemMs) / 1000).toFixed(2), systemMs.map((ms) => (ms / 1000).toFixed(2)).join(' ')],
+        [
+          'ffmpeg directly',
+          RUNS,
+          (median(directMs) / 1000).toFixed(2),
+          directMs.map((ms) => (ms / 1000).toFixed(2)).join(' '),
+        ],
+        [
+          'video task, all-in-one',
+          RUNS,
+          (median(systemMs) / 1000).toFixed(2),
+          systemMs.map((ms) => (ms / 1000).toFixed(2)).join(' '),
+        ],
       ]),
     );
     console.log(`\nratio (all-in-one / ffmpeg): ${results.ratio.toFixed(3)} of the medians\n`);
     console.log(
       table([
         ['memory, PSS (MB)', 'idle', 'peak while transcoding'],
-        ['all-in-one Node process', mb(idle.node), `${mb(peaks.get('node'))} (peak RSS ${mb(nodePeak)})`],
+        [
+          'all-in-one Node process',
+          mb(idle.node),
+          `${mb(peaks.get('node'))} (peak RSS ${mb(nodePeak)})`,
+        ],
         ['ffmpeg (its child)', '0', mb(peaks.get('ffmpeg'))],
         ['embedded PostgreSQL (all its processes)', mb(idle.postgres), mb(peaks.get('postgres'))],
       ]),

@@ -35,14 +35,21 @@ export function readCalls(log: string): FfmpegCall[] {
     .filter(Boolean)
     .map((line) => {
       const space = line.indexOf(' ');
-      return { at: Number(line.slice(0, space)), args: line.slice(space + 1).split('\x1f').slice(0, -1) };
+      return {
+        at: Number(line.slice(0, space)),
+        args: line
+          .slice(space + 1)
+          .split('\x1f')
+          .slice(0, -1),
+      };
     });
 }
 
 /** The transcode among the calls since `since`: the one that maps the first video stream (videoTranscodeArgs). */
 export function transcodeCall(calls: FfmpegCall[], since: number): FfmpegCall {
   const found = calls.filter((c) => c.at >= since && c.args.includes('0:V:0'));
-  if (found.length !== 1) throw new Error(`expected one transcode since ${since}, found ${found.length}`);
+  if (found.length !== 1)
+    throw new Error(`expected one transcode since ${since}, found ${found.length}`);
   return found[0]!;
 }
 

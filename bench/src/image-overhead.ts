@@ -8,7 +8,15 @@
  *   pnpm bench:image [steps per run] [runs]
  */
 import { readFileSync } from 'node:fs';
-import { ALL_APPS, client, Fixtures, FixtureServer, System, stepsOf, waitForTask } from '@mediaflow/testing';
+import {
+  ALL_APPS,
+  client,
+  Fixtures,
+  FixtureServer,
+  System,
+  stepsOf,
+  waitForTask,
+} from '@mediaflow/testing';
 import { connect, JSONCodec } from 'nats';
 import sharp from 'sharp';
 import { writeResults } from './results';
@@ -55,17 +63,24 @@ async function main(): Promise<void> {
     });
 
     // Ingest the source once; the measured runs start from the stored file.
-    const first = await api('POST', '/tasks', { body: { kind: 'image', url: files.url('source.jpg'), options: { width: 64, height: 64 } } });
+    const first = await api('POST', '/tasks', {
+      body: { kind: 'image', url: files.url('source.jpg'), options: { width: 64, height: 64 } },
+    });
     const warm = await waitForTask(api, first.body.id);
     if (warm.status !== 'completed') throw new Error(`warm-up run ${warm.status}`);
     const fileId: string = warm.input.id;
-    const workflow = Array.from({ length: STEPS }, () => ({ kind: 'image', options: { width: 64, height: 64, format: 'jpeg' } }));
+    const workflow = Array.from({ length: STEPS }, () => ({
+      kind: 'image',
+      options: { width: 64, height: 64, format: 'jpeg' },
+    }));
 
     // Latency alone: one single-step run at a time, so no step waits behind another.
     const latencies: number[] = [];
     for (let i = 0; i < LATENCY_SAMPLES; i++) {
       const at = Date.now();
-      const res = await api('POST', '/tasks', { body: { kind: 'workflow', file_id: fileId, workflow: workflow.slice(0, 1) } });
+      const res = await api('POST', '/tasks', {
+        body: { kind: 'workflow', file_id: fileId, workflow: workflow.slice(0, 1) },
+      });
       const done = await waitForTask(api, res.body.id);
       latencies.push((startedAt.get(stepsOf(done)[0].id) ?? NaN) - at);
     }
@@ -76,8 +91,11 @@ async function main(): Promise<void> {
     const runIds = await Promise.all(
       Array.from({ length: RUNS }, async () => {
         const at = Date.now();
-        const res = await api('POST', '/tasks', { body: { kind: 'workflow', file_id: fileId, workflow } });
-        if (res.status !== 201) throw new Error(`run request answered ${res.status}: ${JSON.stringify(res.body)}`);
+        const res = await api('POST', '/tasks', {
+          body: { kind: 'workflow', file_id: fileId, workflow },
+        });
+        if (res.status !== 201)
+          throw new Error(`run request answered ${res.status}: ${JSON.stringify(res.body)}`);
         requested.set(res.body.id, at);
         return res.body.id as string;
       }),
@@ -100,16 +118,34 @@ async function main(): Promise<void> {
       worker_concurrency: CONCURRENCY,
       system: { seconds: systemMs / 1000, tasks_per_second: tasks / (systemMs / 1000) },
       direct_sharp: { seconds: directMs / 1000, tasks_per_second: tasks / (directMs / 1000) },
-      request_to_start_ms: { p50: median(waits), p99: percentile(waits, 0.99), max: Math.max(...waits) },
-      idle_request_to_start_ms: { samples: LATENCY_SAMPLES, p50: median(latencies), p99: percentile(latencies, 0.99) },
+      request_to_start_ms: {
+        p50: median(waits),
+        p99: percentile(waits, 0.99),
+        max: Math.max(...waits),
+      },
+      idle_request_to_start_ms: {
+        samples: LATENCY_SAMPLES,
+        p50: median(latencies),
+        p99: percentile(latencies, 0.99),
+      },
       overhead_ratio: systemMs / directMs,
       started_wall_clock: new Date(wallStart).toISOString(),
     };
     console.log(
       table([
         ['', 'tasks', 'seconds', 'tasks/s'],
-        ['through Mediaflow', tasks, results.system.seconds.toFixed(2), results.system.tasks_per_second.toFixed(1)],
-        ['sharp directly', tasks, results.direct_sharp.seconds.toFixed(2), results.direct_sharp.tasks_per_second.toFixed(1)],
+        [
+          'through Mediaflow',
+          tasks,
+          results.system.seconds.toFixed(2),
+          results.system.tasks_per_second.toFixed(1),
+        ],
+        [
+          'sharp directly',
+          tasks,
+          results.direct_sharp.seconds.toFixed(2),
+          results.direct_sharp.tasks_per_second.toFixed(1),
+        ],
       ]),
     );
     console.log(

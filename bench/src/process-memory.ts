@@ -81,6 +81,7 @@ export class MemorySampler {
       const name = this.group(p, this.root);
       sums.set(name, (sums.get(name) ?? 0) + p.pssBytes);
     }
-    for (const [name, bytes] of sums) this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, bytes));
+    for (const [name, bytes] of sums)
+      this.peaks.set(name, Math.max(this.peaks.get(name) ?? 0, bytes));
   }
 }

@@ -7,7 +7,15 @@ export function writeResults(name: string, results: Record<string, unknown>): st
   const dir = path.resolve(__dirname, '../results');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  writeFileSync(file, JSON.stringify({ name, at: new Date().toISOString(), machine, ...results }, null, 2) + '\n');
+  const machine = {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  writeFileSync(
+    file,
+    JSON.stringify({ name, at: new Date().toISOString(), machine, ...results }, null, 2) + '\n',
+  );
   return file;
 }

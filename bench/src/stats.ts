@@ -12,6 +12,10 @@ export function median(values: readonly number[]): number {
 
 /** A fixed-width text table for the terminal. */
 export function table(rows: (string | number)[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
-  return rows.map((row) => row.map((cell, column) => String(cell).padEnd(widths[column]!)).join('  ')).join('\n');
+  const widths = rows[0]!.map((_, column) =>
+    Math.max(...rows.map((row) => String(row[column]).length)),
+  );
+  return rows
+    .map((row) => row.map((cell, column) => String(cell).padEnd(widths[column]!)).join('  '))
+    .join('\n');
 }

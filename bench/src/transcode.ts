@@ -53,9 +53,12 @@ async function main(): Promise<void> {
     });
 
     // Ingest once; every measured run starts from the stored file.
-    const ingested = await api('POST', '/tasks', { body: { kind: 'video', url: files.url('source.mp4'), options: OPTIONS } });
+    const ingested = await api('POST', '/tasks', {
+      body: { kind: 'video', url: files.url('source.mp4'), options: OPTIONS },
+    });
     const warm = await waitForTask(api, ingested.body.id, undefined, 600_000);
-    if (warm.status !== 'completed') throw new Error(`warm-up task ${warm.status}: ${JSON.stringify(warm.error)}`);
+    if (warm.status !== 'completed')
+      throw new Error(`warm-up task ${warm.status}: ${JSON.stringify(warm.error)}`);
     const fileId: string = warm.input.id;
     const workerArgs = transcodeCall(readCalls(recorder.log), 0).args;
 
@@ -64,10 +67,14 @@ async function main(): Promise<void> {
     const toFfmpegMs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const requested = Date.now();
-      const res = await api('POST', '/tasks', { body: { kind: 'video', file_id: fileId, options: OPTIONS } });
-      if (res.status !== 201) throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const res = await api('POST', '/tasks', {
+        body: { kind: 'video', file_id: fileId, options: OPTIONS },
+      });
+      if (res.status !== 201)
+        throw new Error(`POST /tasks answered ${res.status}: ${JSON.stringify(res.body)}`);
       const task = await waitForTask(api, res.body.id, undefined, 600_000);
-      if (task.status !== 'completed') throw new Error(`task ${task.status}: ${JSON.stringify(task.error)}`);
+      if (task.status !== 'completed')
+        throw new Error(`task ${task.status}: ${JSON.stringify(task.error)}`);
       systemMs.push(endedAt.get(task.id)! - requested);
       toFfmpegMs.push(transcodeCall(readCalls(recorder.log), requested).at - requested);
 
@@ -94,8 +101,18 @@ async function main(): Promise<void> {
     console.log(
       table([
         ['', 'runs', 'median s', 'each (s)'],
-        ['ffmpeg directly', RUNS, (results.direct_ffmpeg_ms.median / 1000).toFixed(2), directMs.map((ms) => (ms / 1000).toFixed(2)).join(' ')],
-        ['video task through Mediaflow', RUNS, (results.system_ms.median / 1000).toFixed(2), systemMs.map((ms) => (ms / 1000).toFixed(2)).join(' ')],
+        [
+          'ffmpeg directly',
+          RUNS,
+          (results.direct_ffmpeg_ms.median / 1000).toFixed(2),
+          directMs.map((ms) => (ms / 1000).toFixed(2)).join(' '),
+        ],
+        [
+          'video task through Mediaflow',
+          RUNS,
+          (results.system_ms.median / 1000).toFixed(2),
+          systemMs.map((ms) => (ms / 1000).toFixed(2)).join(' '),
+        ],
       ]),
     );
     console.log(

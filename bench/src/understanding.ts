@@ -32,7 +32,10 @@ function childCpuSeconds(): number {
 
 async function benchSpeech() {
   const recordings = await librivoxRecordings();
-  const audioSeconds = recordings.reduce((sum, r) => sum + (readFileSync(r.wavPath).length - 44) / 32_000, 0);
+  const audioSeconds = recordings.reduce(
+    (sum, r) => sum + (readFileSync(r.wavPath).length - 44) / 32_000,
+    0,
+  );
   const provider = new LocalSpeechProvider();
   const rounds: { wall: number; cpu: number; wer: number }[] = [];
   for (let i = 0; i < ROUNDS; i++) {
@@ -40,13 +43,18 @@ async function benchSpeech() {
     const began = performance.now();
     const hypotheses: string[] = [];
     for (const recording of recordings) {
-      const transcript = await provider.transcribe(recording.wavPath, { language: 'en', signal: new AbortController().signal });
+      const transcript = await provider.transcribe(recording.wavPath, {
+        language: 'en',
+        signal: new AbortController().signal,
+      });
       hypotheses.push(transcript.text);
     }
     rounds.push({
       wall: (performance.now() - began) / 1000,
       cpu: childCpuSeconds() - cpuBefore,
-      wer: wordErrorRate(recordings.map((r, j) => ({ reference: r.reference, hypothesis: hypotheses[j]! }))),
+      wer: wordErrorRate(
+        recordings.map((r, j) => ({ reference: r.reference, hypothesis: hypotheses[j]! })),
+      ),
     });
   }
   return { provider: provider.name, files: recordings.length, audio_seconds: audioSeconds, rounds };
@@ -83,7 +91,9 @@ async function benchSummary() {
 
   const fixtures = new Fixtures();
   // One cue per sentence, five seconds apart.
-  const cues = text.split(/(?<=\.) /).map((sentence, i) => `${vttTime(i * 5)} --> ${vttTime(i * 5 + 4)}\n${sentence}`);
+  const cues = text
+    .split(/(?<=\.) /)
+    .map((sentence, i) => `${vttTime(i * 5)} --> ${vttTime(i * 5 + 4)}\n${sentence}`);
   const track = `WEBVTT\n\n${cues.join('\n\n')}\n`;
   fixtures.write('talk.vtt', track);
   const system = await System.start(ALL_APPS, { LOG_LEVEL: 'error' });
@@ -95,13 +105,15 @@ async function benchSummary() {
       body: readFileSync(fixtures.path('talk.vtt')),
     });
     const file = (await upload.json()) as { id: string; kind: string };
-    if (upload.status !== 201 || file.kind !== 'track') throw new Error(`upload answered ${upload.status}: ${JSON.stringify(file)}`);
+    if (upload.status !== 201 || file.kind !== 'track')
+      throw new Error(`upload answered ${upload.status}: ${JSON.stringify(file)}`);
     const through: number[] = [];
     for (let i = 0; i < SUMMARY_SAMPLES; i++) {
       const began = performance.now();
       const res = await api('POST', '/tasks', { body: { kind: 'summary', file_id: file.id } });
       const done = await waitForTask(api, res.body.id);
-      if (done.status !== 'completed') throw new Error(`summary ${done.status}: ${JSON.stringify(done.error)}`);
+      if (done.status !== 'completed')
+        throw new Error(`summary ${done.status}: ${JSON.stringify(done.error)}`);
       through.push(performance.now() - began);
     }
     return { words: text.split(/\s+/).length, direct_ms: direct, system_ms: through };
@@ -117,7 +129,12 @@ async function main(): Promise<void> {
   const perCpu = speech.rounds.map((r) => speech.audio_seconds / r.cpu);
   const perWall = speech.rounds.map((r) => speech.audio_seconds / r.wall);
   const results = {
-    speech: { ...speech, audio_seconds_per_cpu_second: median(perCpu), audio_seconds_per_wall_second: median(perWall), wer: median(speech.rounds.map((r) => r.wer)) },
+    speech: {
+      ...speech,
+      audio_seconds_per_cpu_second: median(perCpu),
+      audio_seconds_per_wall_second: median(perWall),
+      wer: median(speech.rounds.map((r) => r.wer)),
+    },
     summary: {
       words: summary.words,
       direct_ms: { p50: median(summary.direct_ms), p99: percentile(summary.direct_ms, 0.99) },
@@ -127,15 +144,34 @@ async function main(): Promise<void> {
   console.log(
     table([
       ['speech (local)', 'audio s', 'rounds', 'audio s / CPU s', 'audio s / wall s', 'WER'],
-      [speech.provider, speech.audio_seconds.toFixed(1), ROUNDS, results.speech.audio_seconds_per_cpu_second.toFixed(2), results.speech.audio_seconds_per_wall_second.toFixed(2), `${(results.speech.wer * 100).toFixed(1)} %`],
+      [
+        speech.provider,
+        speech.audio_seconds.toFixed(1),
+        ROUNDS,
+        results.speech.audio_seconds_per_cpu_second.toFixed(2),
+        results.speech.audio_seconds_per_wall_second.toFixed(2),
+        `${(results.speech.wer * 100).toFixed(1)} %`,
+      ],
     ]),
   );
   console.log();
   console.log(
     table([
       ['summary (local, track input)', 'words', 'samples', 'p50 ms', 'p99 ms'],
-      ['extractiveSummary called directly', summary.words, SUMMARY_SAMPLES, results.summary.direct_ms.p50.toFixed(1), results.summary.direct_ms.p99.toFixed(1)],
-      ['summary task, request → completed', summary.words, SUMMARY_SAMPLES, results.summary.system_ms.p50.toFixed(0), results.summary.system_ms.p99.toFixed(0)],
+      [
+        'extractiveSummary called directly',
+        summary.words,
+        SUMMARY_SAMPLES,
+        results.summary.direct_ms.p50.toFixed(1),
+        results.summary.direct_ms.p99.toFixed(1),
+      ],
+      [
+        'summary task, request → completed',
+        summary.words,
+        SUMMARY_SAMPLES,
+        results.summary.system_ms.p50.toFixed(0),
+        results.summary.system_ms.p99.toFixed(0),
+      ],
     ]),
   );
   console.log(`\nwrote ${writeResults('understanding', results)}`);

@@ -49,7 +49,12 @@ export async function startAllInOne(env: Env = process.env): Promise<RunningAllI
       running.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
-    const configs = allInOneConfigs({ ...env, MEDIAFLOW_DATA_DIR: dataDir, MEDIAFLOW_API_KEY: apiKey.key, DATABASE_URL: databaseUrl });
+    const configs = allInOneConfigs({
+      ...env,
+      MEDIAFLOW_DATA_DIR: dataDir,
+      MEDIAFLOW_API_KEY: apiKey.key,
+      DATABASE_URL: databaseUrl,
+    });
 
     const messaging = env.NATS_URL ? natsMessaging() : await inProcessMessaging(dataDir);
     running.push(() => messaging.close());
@@ -72,13 +77,17 @@ export async function startAllInOne(env: Env = process.env): Promise<RunningAllI
       return app;
     };
 
-    await start('automation-registry', ({ bus, shutdownHooks }) => startRegistry(configs.registry, { bus, shutdownHooks }));
+    await start('automation-registry', ({ bus, shutdownHooks }) =>
+      startRegistry(configs.registry, { bus, shutdownHooks }),
+    );
     await start('scheduler', (options) => startScheduler(configs.scheduler, options));
     await start('worker-video', (options) => startVideoWorker(configs.video, options));
     await start('worker-image', (options) => startImageWorker(configs.image, options));
     await start('worker-subtitles', (options) => startSubtitlesWorker(configs.subtitles, options));
     await start('worker-summary', (options) => startSummaryWorker(configs.summary, options));
-    const gateway = await start('gateway', ({ bus, shutdownHooks }) => startGateway(configs.gateway, { bus, shutdownHooks }));
+    const gateway = await start('gateway', ({ bus, shutdownHooks }) =>
+      startGateway(configs.gateway, { bus, shutdownHooks }),
+    );
 
     return {
       url: gateway.url,

@@ -19,7 +19,10 @@ describe('startupApiKey', () => {
   });
 
   it('uses MEDIAFLOW_API_KEY when it is set, and writes nothing', () => {
-    expect(startupApiKey(dir, 'mf_from_the_environment')).toEqual({ key: 'mf_from_the_environment', source: 'MEDIAFLOW_API_KEY' });
+    expect(startupApiKey(dir, 'mf_from_the_environment')).toEqual({
+      key: 'mf_from_the_environment',
+      source: 'MEDIAFLOW_API_KEY',
+    });
     expect(() => statSync(dir)).toThrow();
   });
 });

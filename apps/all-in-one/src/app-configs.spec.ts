@@ -1,23 +1,48 @@
 import { ConfigError } from '@mediaflow/config';
 import { allInOneConfigs } from './app-configs';
 
-const BASE = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mediaflow', MEDIAFLOW_DATA_DIR: '/data' };
+const BASE = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mediaflow',
+  MEDIAFLOW_DATA_DIR: '/data',
+};
 
 describe('allInOneConfigs', () => {
   it('gives PORT and HOST to the gateway, and a free loopback port to every other app', () => {
     const configs = allInOneConfigs({ ...BASE, PORT: '8080', HOST: '0.0.0.0' });
     expect(configs.gateway).toMatchObject({ PORT: 8080, HOST: '0.0.0.0' });
-    for (const app of [configs.registry, configs.scheduler, configs.video, configs.image, configs.subtitles, configs.summary]) {
+    for (const app of [
+      configs.registry,
+      configs.scheduler,
+      configs.video,
+      configs.image,
+      configs.subtitles,
+      configs.summary,
+    ]) {
       expect(app).toMatchObject({ PORT: 0, HOST: '127.0.0.1' });
     }
-    for (const app of [configs.scheduler, configs.video, configs.image, configs.subtitles, configs.summary, configs.gateway]) {
+    for (const app of [
+      configs.scheduler,
+      configs.video,
+      configs.image,
+      configs.subtitles,
+      configs.summary,
+      configs.gateway,
+    ]) {
       expect(app.MEDIAFLOW_DATA_DIR).toBe('/data');
     }
   });
 
   it('reads every variable the way the services mode does', () => {
-    const configs = allInOneConfigs({ ...BASE, MEDIAFLOW_WORKER_CONCURRENCY: '3', MEDIAFLOW_TASK_ACK_WAIT_MS: '5000' });
-    expect([configs.video, configs.image, configs.subtitles, configs.summary].map((c) => c.MEDIAFLOW_WORKER_CONCURRENCY)).toEqual([3, 3, 3, 3]);
+    const configs = allInOneConfigs({
+      ...BASE,
+      MEDIAFLOW_WORKER_CONCURRENCY: '3',
+      MEDIAFLOW_TASK_ACK_WAIT_MS: '5000',
+    });
+    expect(
+      [configs.video, configs.image, configs.subtitles, configs.summary].map(
+        (c) => c.MEDIAFLOW_WORKER_CONCURRENCY,
+      ),
+    ).toEqual([3, 3, 3, 3]);
     expect(configs.scheduler.MEDIAFLOW_TASK_ACK_WAIT_MS).toBe(5000);
     expect(configs.scheduler.MEDIAFLOW_TASK_STALL_MS).toBe(25_000);
     expect(configs.registry.DATABASE_URL).toBe(BASE.DATABASE_URL);

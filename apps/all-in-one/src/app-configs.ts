@@ -3,7 +3,10 @@ import { ConfigError, parseConfig } from '@mediaflow/config';
 import { gatewayConfigSchema, type GatewayConfig } from '@mediaflow/gateway';
 import { schedulerConfigSchema, type SchedulerConfig } from '@mediaflow/scheduler';
 import { imageWorkerConfigSchema, type ImageWorkerConfig } from '@mediaflow/worker-image';
-import { subtitlesWorkerConfigSchema, type SubtitlesWorkerConfig } from '@mediaflow/worker-subtitles';
+import {
+  subtitlesWorkerConfigSchema,
+  type SubtitlesWorkerConfig,
+} from '@mediaflow/worker-subtitles';
 import { summaryWorkerConfigSchema, type SummaryWorkerConfig } from '@mediaflow/worker-summary';
 import { videoWorkerConfigSchema, type VideoWorkerConfig } from '@mediaflow/worker-video';
 import type { z } from 'zod';
@@ -43,11 +46,13 @@ export function allInOneConfigs(env: Env): AllInOneConfigs {
       return parseConfig(schema, withDefaults);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      for (const problem of error.message.replace(/^Invalid configuration: /, '').split('; ')) problems.add(problem);
+      for (const problem of error.message.replace(/^Invalid configuration: /, '').split('; '))
+        problems.add(problem);
       return undefined as z.output<S>;
     }
   };
-  const internal = <C extends { PORT: number; HOST: string }>(config: C): C => config && { ...config, PORT: 0, HOST: '127.0.0.1' };
+  const internal = <C extends { PORT: number; HOST: string }>(config: C): C =>
+    config && { ...config, PORT: 0, HOST: '127.0.0.1' };
 
   const configs: AllInOneConfigs = {
     registry: internal(parse(registryConfigSchema)),
@@ -58,6 +63,7 @@ export function allInOneConfigs(env: Env): AllInOneConfigs {
     summary: internal(parse(summaryWorkerConfigSchema)),
     gateway: parse(gatewayConfigSchema),
   };
-  if (problems.size > 0) throw new ConfigError(`Invalid configuration: ${[...problems].join('; ')}`);
+  if (problems.size > 0)
+    throw new ConfigError(`Invalid configuration: ${[...problems].join('; ')}`);
   return configs;
 }

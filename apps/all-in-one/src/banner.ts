@@ -1,10 +1,18 @@
 import type { RunningAllInOne } from './all-in-one';
 
-const DATABASE = { embedded: 'embedded PostgreSQL, kept in the data dir', server: 'PostgreSQL at DATABASE_URL' } as const;
-const MESSAGING = { 'in-process': 'in-process, journalled in the data dir', nats: 'NATS at NATS_URL' } as const;
+const DATABASE = {
+  embedded: 'embedded PostgreSQL, kept in the data dir',
+  server: 'PostgreSQL at DATABASE_URL',
+} as const;
+const MESSAGING = {
+  'in-process': 'in-process, journalled in the data dir',
+  nats: 'NATS at NATS_URL',
+} as const;
 
 /** What `pnpm start` prints once every service is up: where, with which key, and where the data lives. */
-export function startedBanner(running: Pick<RunningAllInOne, 'url' | 'apiKey' | 'dataDir' | 'database' | 'messaging'>): string {
+export function startedBanner(
+  running: Pick<RunningAllInOne, 'url' | 'apiKey' | 'dataDir' | 'database' | 'messaging'>,
+): string {
   return [
     '',
     `Mediaflow is running: ${running.url}  (API docs: ${running.url}/docs)`,

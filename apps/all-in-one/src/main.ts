@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   try {
     running = await startAllInOne(process.env);
   } catch (error) {
-    const message = error instanceof ConfigError ? error.message : `cannot start: ${(error as Error)?.message ?? String(error)}`;
+    const message =
+      error instanceof ConfigError
+        ? error.message
+        : `cannot start: ${(error as Error)?.message ?? String(error)}`;
     process.stderr.write(`mediaflow: ${message}\n`);
     process.exit(1);
   }
@@ -22,15 +25,21 @@ async function main(): Promise<void> {
   let stopping = false;
   const stop = () => {
     if (stopping) {
-      process.stderr.write('Stopping now; the tasks that were under way will run again at the next start.\n');
+      process.stderr.write(
+        'Stopping now; the tasks that were under way will run again at the next start.\n',
+      );
       process.exit(130);
     }
     stopping = true;
-    process.stderr.write('Stopping: letting the tasks under way finish (Ctrl-C again to stop at once).\n');
+    process.stderr.write(
+      'Stopping: letting the tasks under way finish (Ctrl-C again to stop at once).\n',
+    );
     running.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`mediaflow: stopping failed: ${(error as Error)?.message ?? String(error)}\n`);
+        process.stderr.write(
+          `mediaflow: stopping failed: ${(error as Error)?.message ?? String(error)}\n`,
+        );
         process.exit(1);
       },
     );

@@ -4,7 +4,8 @@ describe('ShutdownStack', () => {
   it('closes in the reverse order of starting, once however often it is asked', async () => {
     const closed: string[] = [];
     const stack = new ShutdownStack();
-    for (const name of ['database', 'messaging', 'gateway']) stack.push(async () => void closed.push(name));
+    for (const name of ['database', 'messaging', 'gateway'])
+      stack.push(async () => void closed.push(name));
     await Promise.all([stack.close(), stack.close()]);
     await stack.close();
     expect(closed).toEqual(['gateway', 'messaging', 'database']);

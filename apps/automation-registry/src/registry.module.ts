@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import type { MessageBus } from '@mediaflow/messaging';
 import { ObservabilityModule } from '@mediaflow/observability';
-import { ServiceBusModule, busAndDatabaseReadiness, serviceDatabaseModule } from '@mediaflow/service-kit';
+import {
+  ServiceBusModule,
+  busAndDatabaseReadiness,
+  serviceDatabaseModule,
+} from '@mediaflow/service-kit';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AutomationEntity } from './automations/automation.entity';
 import { AutomationsModule } from './automations/automations.module';
@@ -22,7 +26,11 @@ export interface RegistryModuleOptions {
 /** The registry's root module: the database, the automations feature, health and metrics. */
 @Module({})
 export class RegistryModule {
-  static forRoot({ config, bus, closeBusOnShutdown = false }: RegistryModuleOptions): DynamicModule {
+  static forRoot({
+    config,
+    bus,
+    closeBusOnShutdown = false,
+  }: RegistryModuleOptions): DynamicModule {
     return {
       module: RegistryModule,
       imports: [

@@ -12,7 +12,8 @@ export const WEBHOOK_BACKOFF: BackoffPolicy = { firstMs: 1_000, maxMs: 60 * 60_0
 
 /** How long to wait after the `failures`-th failure (1 for the first) before trying again. */
 export function backoffMs(failures: number, policy: BackoffPolicy): number {
-  if (!Number.isInteger(failures) || failures < 1) throw new Error(`backoffMs: failures must be ≥ 1 (got ${failures})`);
+  if (!Number.isInteger(failures) || failures < 1)
+    throw new Error(`backoffMs: failures must be ≥ 1 (got ${failures})`);
   // 2 ** 40 is already past any ceiling; keep the exponent from overflowing to Infinity.
   return Math.min(policy.maxMs, policy.firstMs * 2 ** Math.min(failures - 1, 40));
 }

@@ -1,6 +1,10 @@
 import { storageSettings } from '@mediaflow/config';
 import { JetStreamTaskTransport, type TaskTransport } from '@mediaflow/messaging';
-import { startService, type RunningService, type StartServiceOptions } from '@mediaflow/service-kit';
+import {
+  startService,
+  type RunningService,
+  type StartServiceOptions,
+} from '@mediaflow/service-kit';
 import { createStorage, type Storage } from '@mediaflow/storage';
 import { Logger } from '@nestjs/common';
 import type { SchedulerConfig } from './config';
@@ -15,15 +19,19 @@ export interface StartSchedulerOptions extends Pick<StartServiceOptions, 'bus' |
 export type RunningScheduler = RunningService;
 
 /** The JetStream transport of the scheduler, reporting what nobody else sees to the log. */
-export function connectSchedulerTransport(config: SchedulerConfig): Promise<JetStreamTaskTransport> {
+export function connectSchedulerTransport(
+  config: SchedulerConfig,
+): Promise<JetStreamTaskTransport> {
   const logger = new Logger('TaskTransport');
   return JetStreamTaskTransport.connect({
     url: config.NATS_URL,
     name: SCHEDULER_SERVICE,
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
     ackWaitMs: config.MEDIAFLOW_TASK_ACK_WAIT_MS,
-    onInvalid: (subject, reason) => logger.warn(`dropped an invalid message on ${subject}: ${reason}`),
-    onError: (context, error) => logger.error(`${context}: ${(error as Error)?.message ?? String(error)}`),
+    onInvalid: (subject, reason) =>
+      logger.warn(`dropped an invalid message on ${subject}: ${reason}`),
+    onError: (context, error) =>
+      logger.error(`${context}: ${(error as Error)?.message ?? String(error)}`),
   });
 }
 
@@ -32,12 +40,16 @@ export function connectSchedulerTransport(config: SchedulerConfig): Promise<JetS
  * handlers on the bus (queue group `scheduler`), the durable event consumer,
  * the reconciler, and HTTP for /health, /ready and /metrics.
  */
-export async function startScheduler(config: SchedulerConfig, options: StartSchedulerOptions = {}): Promise<RunningScheduler> {
+export async function startScheduler(
+  config: SchedulerConfig,
+  options: StartSchedulerOptions = {},
+): Promise<RunningScheduler> {
   const ownsTransport = !options.transport;
   const transport = options.transport ?? (await connectSchedulerTransport(config));
   try {
     await transport.setup();
-    const storage = options.storage ?? createStorage(storageSettings(config), config.MEDIAFLOW_DATA_DIR);
+    const storage =
+      options.storage ?? createStorage(storageSettings(config), config.MEDIAFLOW_DATA_DIR);
     return await startService({
       bus: options.bus,
       shutdownHooks: options.shutdownHooks,

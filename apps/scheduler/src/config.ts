@@ -11,7 +11,11 @@ import {
 import { z } from 'zod';
 
 const milliseconds = (min: number, max: number) =>
-  z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(min).max(max);
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(min)
+    .max(max);
 
 /**
  * The scheduler's environment. HTTP serves only /health, /ready and /metrics;
@@ -28,7 +32,12 @@ export const schedulerConfigSchema = z
     /** How long a worker may be silent before JetStream redelivers its message. */
     MEDIAFLOW_TASK_ACK_WAIT_MS: milliseconds(1000, 3_600_000).default(30_000),
     /** Attempts of a retryable failure (and of a stalled task). */
-    MEDIAFLOW_TASK_MAX_ATTEMPTS: z.coerce.number().int('must be a whole number').min(1).max(20).default(3),
+    MEDIAFLOW_TASK_MAX_ATTEMPTS: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1)
+      .max(20)
+      .default(3),
     /** How often the reconciler looks for due retries, stalled tasks and webhooks to send. */
     MEDIAFLOW_RECONCILE_INTERVAL_MS: milliseconds(50, 3_600_000).default(10_000),
     /** Silence after which a dispatched task gets a new attempt; 5 × the ack wait when unset. */
@@ -40,6 +49,7 @@ export const schedulerConfigSchema = z
   .transform((config) => ({
     ...config,
     // Past JetStream's own redelivery of a crashed worker's message, with room for its backoff.
-    MEDIAFLOW_TASK_STALL_MS: config.MEDIAFLOW_TASK_STALL_MS ?? 5 * config.MEDIAFLOW_TASK_ACK_WAIT_MS,
+    MEDIAFLOW_TASK_STALL_MS:
+      config.MEDIAFLOW_TASK_STALL_MS ?? 5 * config.MEDIAFLOW_TASK_ACK_WAIT_MS,
   }));
 export type SchedulerConfig = z.output<typeof schedulerConfigSchema>;

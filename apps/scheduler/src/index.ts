@@ -1,4 +1,9 @@
-export { connectSchedulerTransport, startScheduler, type RunningScheduler, type StartSchedulerOptions } from './bootstrap';
+export {
+  connectSchedulerTransport,
+  startScheduler,
+  type RunningScheduler,
+  type StartSchedulerOptions,
+} from './bootstrap';
 export { schedulerConfigSchema, type SchedulerConfig } from './config';
 export {
   SchedulerModule,

@@ -1,6 +1,12 @@
 import { TASK_TRANSPORT, type TaskTransport } from '@mediaflow/messaging';
 import type { Storage } from '@mediaflow/storage';
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { SchedulerConfig } from './config';
 import { SchedulerStore } from './database/scheduler-store';
 import { SCHEDULER_CONFIG, STORAGE } from './scheduler-tokens';

@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import type { MessageBus, TaskTransport } from '@mediaflow/messaging';
 import { ObservabilityModule } from '@mediaflow/observability';
-import { ServiceBusModule, busAndDatabaseReadiness, serviceDatabaseModule } from '@mediaflow/service-kit';
+import {
+  ServiceBusModule,
+  busAndDatabaseReadiness,
+  serviceDatabaseModule,
+} from '@mediaflow/service-kit';
 import type { Storage } from '@mediaflow/storage';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { SchedulerConfig } from './config';
@@ -38,7 +42,9 @@ export class SchedulerModule {
     return {
       module: SchedulerModule,
       imports: [
-        ServiceBusModule.forRoot(options.bus, { closeOnShutdown: options.closeBusOnShutdown ?? false }),
+        ServiceBusModule.forRoot(options.bus, {
+          closeOnShutdown: options.closeBusOnShutdown ?? false,
+        }),
         serviceDatabaseModule({
           url: config.DATABASE_URL,
           schema: SCHEDULER_SCHEMA,

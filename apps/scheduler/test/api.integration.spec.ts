@@ -36,7 +36,15 @@ describe('listTasks', () => {
     }
     single = await h.waitForTask(
       project,
-      (await h.request(schedulerRpc.createTask, { project_id: project, kind: 'nsfw', options: { threshold: 0.5 }, source: SOURCE, webhook: null })).id,
+      (
+        await h.request(schedulerRpc.createTask, {
+          project_id: project,
+          kind: 'nsfw',
+          options: { threshold: 0.5 },
+          source: SOURCE,
+          webhook: null,
+        })
+      ).id,
     );
   });
 
@@ -47,11 +55,20 @@ describe('listTasks', () => {
     const all = await list({ limit: '100' });
     // Two runs of (root, ingest, 2 steps), and a single task with its ingest.
     expect(all.meta).toEqual({ page: 1, limit: 100, total: 10, pages: 1 });
-    expect(all.data.slice(0, 2).map((t) => t.kind).sort()).toEqual(['ingest', 'nsfw']);
+    expect(
+      all.data
+        .slice(0, 2)
+        .map((t) => t.kind)
+        .sort(),
+    ).toEqual(['ingest', 'nsfw']);
     expect(all.data.every((t) => t.workflow === undefined && t.next === undefined)).toBe(true);
     const created = all.data.map((t) => t.created_at);
     expect([...created].sort((a, b) => b - a)).toEqual(created);
-    expect(all.data.find((t) => t.id === single.id)).toMatchObject({ status: 'completed', output: { nsfw: false }, options: { threshold: 0.5 } });
+    expect(all.data.find((t) => t.id === single.id)).toMatchObject({
+      status: 'completed',
+      output: { nsfw: false },
+      options: { threshold: 0.5 },
+    });
   });
 
   it('filters by kind, status and automation, and pages', async () => {
@@ -59,7 +76,9 @@ describe('listTasks', () => {
     expect(workflows.data.map((t) => t.id)).toEqual([runs[1]!.id, runs[0]!.id]);
     const ofAutomation = await list({ automation_id: automation });
     expect(ofAutomation.meta.total).toBe(4);
-    expect(new Set(ofAutomation.data.map((t) => t.kind))).toEqual(new Set(['workflow', 'ingest', 'image', 'summary']));
+    expect(new Set(ofAutomation.data.map((t) => t.kind))).toEqual(
+      new Set(['workflow', 'ingest', 'image', 'summary']),
+    );
     const both = await list({ automation_id: automation, kind: 'workflow' });
     expect(both.data.map((t) => t.id)).toEqual([runs[0]!.id]);
     expect((await list({ status: 'completed' })).meta.total).toBe(10);
@@ -69,14 +88,16 @@ describe('listTasks', () => {
     expect(page2.data).toHaveLength(3);
   });
 
-  it.each([[{ limit: '0' }, 'limit'], [{ status: 'running' }, 'status'], [{ kind: 'teleport' }, 'kind'], [{ automation_id: 'nope' }, 'automation_id']])(
-    'refuses %p naming %s',
-    async (query, path) => {
-      const error = await failure(list(query));
-      expect(error.code).toBe('validation_failed');
-      expect(error.details?.map((d) => d.path)).toEqual([path]);
-    },
-  );
+  it.each([
+    [{ limit: '0' }, 'limit'],
+    [{ status: 'running' }, 'status'],
+    [{ kind: 'teleport' }, 'kind'],
+    [{ automation_id: 'nope' }, 'automation_id'],
+  ])('refuses %p naming %s', async (query, path) => {
+    const error = await failure(list(query));
+    expect(error.code).toBe('validation_failed');
+    expect(error.details?.map((d) => d.path)).toEqual([path]);
+  });
 
   it("never lists another project's tasks", async () => {
     expect((await list({}, newId('prj'))).meta.total).toBe(0);
@@ -103,17 +124,33 @@ describe('projects', () => {
     const step = stepsOf(run)[0]!;
     const file = step.output as StoredFile;
     for (const id of [run.id, step.id]) {
-      expect((await failure(h.request(schedulerRpc.getTask, { project_id: mine, id }))).code).toBe('not_found');
-      expect((await failure(h.request(schedulerRpc.cancelTask, { project_id: mine, id }))).code).toBe('not_found');
+      expect((await failure(h.request(schedulerRpc.getTask, { project_id: mine, id }))).code).toBe(
+        'not_found',
+      );
+      expect(
+        (await failure(h.request(schedulerRpc.cancelTask, { project_id: mine, id }))).code,
+      ).toBe('not_found');
     }
-    expect((await failure(h.request(schedulerRpc.getFile, { project_id: mine, id: file.id }))).code).toBe('not_found');
-    expect((await failure(h.request(schedulerRpc.deleteFile, { project_id: mine, id: file.id }))).code).toBe('not_found');
+    expect(
+      (await failure(h.request(schedulerRpc.getFile, { project_id: mine, id: file.id }))).code,
+    ).toBe('not_found');
+    expect(
+      (await failure(h.request(schedulerRpc.deleteFile, { project_id: mine, id: file.id }))).code,
+    ).toBe('not_found');
     const runOnTheirs = failure(
-      h.request(schedulerRpc.createRun, { project_id: mine, automation_id: null, workflow: [{ kind: 'image' }], source: { file_id: file.id }, webhook: null }),
+      h.request(schedulerRpc.createRun, {
+        project_id: mine,
+        automation_id: null,
+        workflow: [{ kind: 'image' }],
+        source: { file_id: file.id },
+        webhook: null,
+      }),
     );
     expect((await runOnTheirs).code).toBe('not_found');
     // Still theirs, untouched.
-    expect((await h.request(schedulerRpc.getFile, { project_id: theirs, id: file.id })).id).toBe(file.id);
+    expect((await h.request(schedulerRpc.getFile, { project_id: theirs, id: file.id })).id).toBe(
+      file.id,
+    );
   });
 
   it('answers an unknown or malformed id as not_found', async () => {
@@ -121,14 +158,17 @@ describe('projects', () => {
       const error = await failure(h.request(schedulerRpc.getTask, { project_id: mine, id }));
       expect(error.code).toBe('not_found');
     }
-    expect((await failure(h.request(schedulerRpc.getFile, { project_id: mine, id: 'x'.repeat(500) }))).message).toMatch(/^No file x{64}… in this project$/);
+    expect(
+      (await failure(h.request(schedulerRpc.getFile, { project_id: mine, id: 'x'.repeat(500) })))
+        .message,
+    ).toMatch(/^No file x{64}… in this project$/);
   });
 });
 
 describe('validation', () => {
   const project = newId('prj');
 
-  it('validates a run\'s workflow again, naming the path of every problem', async () => {
+  it("validates a run's workflow again, naming the path of every problem", async () => {
     const error = await failure(
       h.request(schedulerRpc.createRun, {
         project_id: project,
@@ -139,7 +179,9 @@ describe('validation', () => {
       }),
     );
     expect(error.code).toBe('validation_failed');
-    expect(error.details?.map((d) => d.path)).toEqual(expect.arrayContaining(['workflow[0].options.width', 'workflow[1].kind']));
+    expect(error.details?.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['workflow[0].options.width', 'workflow[1].kind']),
+    );
   });
 
   it.each([
@@ -148,15 +190,31 @@ describe('validation', () => {
     ['a bad option', 'image', { width: 0 }, 'options.width'],
     ['an unknown option', 'video', { colour: 'red' }, 'options.colour'],
   ])('refuses a single task with %s', async (_name, kind, options, path) => {
-    const error = await failure(h.request(schedulerRpc.createTask, { project_id: project, kind, options, source: SOURCE, webhook: null }));
+    const error = await failure(
+      h.request(schedulerRpc.createTask, {
+        project_id: project,
+        kind,
+        options,
+        source: SOURCE,
+        webhook: null,
+      }),
+    );
     expect(error.code).toBe('validation_failed');
     expect(error.details?.map((d) => d.path)).toEqual([path]);
-    expect((await h.request(schedulerRpc.listTasks, { project_id: project, query: {} })).meta.total).toBe(0);
+    expect(
+      (await h.request(schedulerRpc.listTasks, { project_id: project, query: {} })).meta.total,
+    ).toBe(0);
   });
 
   it('refuses a run on a file that does not exist', async () => {
     const error = await failure(
-      h.request(schedulerRpc.createTask, { project_id: project, kind: 'image', options: {}, source: { file_id: newId('file') }, webhook: null }),
+      h.request(schedulerRpc.createTask, {
+        project_id: project,
+        kind: 'image',
+        options: {},
+        source: { file_id: newId('file') },
+        webhook: null,
+      }),
     );
     expect(error.code).toBe('not_found');
   });
@@ -170,7 +228,10 @@ describe('files', () => {
     const created = await h.request(schedulerRpc.createRun, {
       project_id: project,
       automation_id: null,
-      workflow: [{ kind: 'image', ref: 'small', options: { width: 100 } }, { kind: 'thumbnails', ref: 'thumbs' }],
+      workflow: [
+        { kind: 'image', ref: 'small', options: { width: 100 } },
+        { kind: 'thumbnails', ref: 'thumbs' },
+      ],
       source: { url: 'https://media.example/clip.mp4' },
       webhook: null,
     });
@@ -179,17 +240,33 @@ describe('files', () => {
 
   it('records the thumbnails sprite as a file linked from the track', () => {
     const thumbs = stepsOf(run).find((s) => s.ref === 'thumbs')!;
-    expect(thumbs.output).toMatchObject({ kind: 'track', filename: 'thumbnails.vtt', ref: 'thumbs', files: [{ filename: 'sprite.jpg', ref: 'thumbs', task_id: thumbs.id }] });
+    expect(thumbs.output).toMatchObject({
+      kind: 'track',
+      filename: 'thumbnails.vtt',
+      ref: 'thumbs',
+      files: [{ filename: 'sprite.jpg', ref: 'thumbs', task_id: thumbs.id }],
+    });
   });
 
   it('lists and gets files, newest first, filtered by kind', async () => {
     const all = await h.request(schedulerRpc.listFiles, { project_id: project, query: {} });
     expect(all.meta.total).toBe(4);
     expect(all.data.map((f) => f.kind).sort()).toEqual(['image', 'image', 'track', 'video']);
-    const videos = await h.request(schedulerRpc.listFiles, { project_id: project, query: { kind: 'video' } });
+    const videos = await h.request(schedulerRpc.listFiles, {
+      project_id: project,
+      query: { kind: 'video' },
+    });
     expect(videos.data).toEqual([run.input]);
-    expect(await h.request(schedulerRpc.getFile, { project_id: project, id: run.input!.id })).toEqual(run.input);
-    expect((await failure(h.request(schedulerRpc.listFiles, { project_id: project, query: { kind: 'text' } }))).code).toBe('validation_failed');
+    expect(
+      await h.request(schedulerRpc.getFile, { project_id: project, id: run.input!.id }),
+    ).toEqual(run.input);
+    expect(
+      (
+        await failure(
+          h.request(schedulerRpc.listFiles, { project_id: project, query: { kind: 'text' } }),
+        )
+      ).code,
+    ).toBe('validation_failed');
   });
 
   it('deletes the bytes and the record; the task that made it shows no output', async () => {
@@ -197,11 +274,22 @@ describe('files', () => {
     const file = small.output as StoredFile;
     expect(await h.storage.stat(file.storage_key)).not.toBeNull();
 
-    expect(await h.request(schedulerRpc.deleteFile, { project_id: project, id: file.id })).toEqual({ id: file.id, object: 'file', deleted: true });
+    expect(await h.request(schedulerRpc.deleteFile, { project_id: project, id: file.id })).toEqual({
+      id: file.id,
+      object: 'file',
+      deleted: true,
+    });
     expect(await h.storage.stat(file.storage_key)).toBeNull();
-    expect((await failure(h.request(schedulerRpc.getFile, { project_id: project, id: file.id }))).code).toBe('not_found');
-    expect((await failure(h.request(schedulerRpc.deleteFile, { project_id: project, id: file.id }))).code).toBe('not_found');
-    expect((await h.request(schedulerRpc.listFiles, { project_id: project, query: {} })).meta.total).toBe(3);
+    expect(
+      (await failure(h.request(schedulerRpc.getFile, { project_id: project, id: file.id }))).code,
+    ).toBe('not_found');
+    expect(
+      (await failure(h.request(schedulerRpc.deleteFile, { project_id: project, id: file.id })))
+        .code,
+    ).toBe('not_found');
+    expect(
+      (await h.request(schedulerRpc.listFiles, { project_id: project, query: {} })).meta.total,
+    ).toBe(3);
     const after = await h.request(schedulerRpc.getTask, { project_id: project, id: small.id });
     expect(after).toMatchObject({ status: 'completed', output: null });
   });
@@ -212,8 +300,15 @@ describe('service', () => {
     const tables = await h.sql<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'scheduler' ORDER BY table_name",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['files', 'migrations', 'tasks', 'webhook_deliveries']);
-    const indexes = await h.sql<{ indexname: string; indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'scheduler'");
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'files',
+      'migrations',
+      'tasks',
+      'webhook_deliveries',
+    ]);
+    const indexes = await h.sql<{ indexname: string; indexdef: string }>(
+      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'scheduler'",
+    );
     const def = (name: string) => indexes.find((i) => i.indexname === name)?.indexdef;
     expect(def('tasks_project_created_idx')).toContain('(project_id, created_at DESC, id DESC)');
     expect(def('tasks_run_idx')).toContain('(run_id)');

@@ -20,15 +20,27 @@ afterAll(async () => {
   await h?.stop();
 });
 
-function createRun(project: string, workflow: unknown, source: { url: string } | { file_id: string } = { url: `${SOURCES}wide.jpg` }) {
-  return h.request(schedulerRpc.createRun, { project_id: project, automation_id: null, workflow, source, webhook: null });
+function createRun(
+  project: string,
+  workflow: unknown,
+  source: { url: string } | { file_id: string } = { url: `${SOURCES}wide.jpg` },
+) {
+  return h.request(schedulerRpc.createRun, {
+    project_id: project,
+    automation_id: null,
+    workflow,
+    source,
+    webhook: null,
+  });
 }
 
-const byRef = (task: TaskRecord) => Object.fromEntries(stepsOf(task).map((s) => [s.ref ?? s.kind, s]));
+const byRef = (task: TaskRecord) =>
+  Object.fromEntries(stepsOf(task).map((s) => [s.ref ?? s.kind, s]));
 const outputFile = (task: TaskRecord) => task.output as StoredFile;
 
 async function filesOf(project: string): Promise<StoredFile[]> {
-  return (await h.request(schedulerRpc.listFiles, { project_id: project, query: { limit: '100' } })).data;
+  return (await h.request(schedulerRpc.listFiles, { project_id: project, query: { limit: '100' } }))
+    .data;
 }
 
 describe('a run from a URL', () => {
@@ -46,7 +58,15 @@ describe('a run from a URL', () => {
   });
 
   it('answers the new run at once: processing, its steps waiting for the source', () => {
-    expect(created).toMatchObject({ object: 'task', kind: 'workflow', status: 'processing', progress: 0, input: null, parent_id: null, automation_id: null });
+    expect(created).toMatchObject({
+      object: 'task',
+      kind: 'workflow',
+      status: 'processing',
+      progress: 0,
+      input: null,
+      parent_id: null,
+      automation_id: null,
+    });
     expect(stepsOf(created).map((s) => [s.ref, s.status, s.parent_id])).toEqual([
       ['small', 'waiting', created.id],
       ['tiny', 'waiting', created.id],
@@ -65,7 +85,9 @@ describe('a run from a URL', () => {
       ['square', 'completed', 1],
     ]);
     expect(steps.every((s) => s.input?.id === done.input?.id)).toBe(true);
-    expect(steps.map((s) => outputFile(s)).map((f) => [f.ref, f.format, f.width, f.height, f.task_id])).toEqual([
+    expect(
+      steps.map((s) => outputFile(s)).map((f) => [f.ref, f.format, f.width, f.height, f.task_id]),
+    ).toEqual([
       ['small', 'jpeg', 320, 240, steps[0]!.id],
       ['tiny', 'webp', 160, 120, steps[1]!.id],
       ['square', 'png', 64, 64, steps[2]!.id],
@@ -73,7 +95,12 @@ describe('a run from a URL', () => {
     // Each dispatch carried the source's stored record, so the worker could read its bytes.
     for (const step of steps) {
       const [dispatch] = h.worker.dispatchesOf(step.id);
-      expect(dispatch).toMatchObject({ attempt: 1, kind: 'image', ref: step.ref, input: { id: done.input!.id, storage_key: done.input!.storage_key } });
+      expect(dispatch).toMatchObject({
+        attempt: 1,
+        kind: 'image',
+        ref: step.ref,
+        input: { id: done.input!.id, storage_key: done.input!.storage_key },
+      });
     }
     const files = await filesOf(project);
     expect(files.map((f) => f.ref).sort()).toEqual(['small', 'source', 'square', 'tiny']);
@@ -81,11 +108,25 @@ describe('a run from a URL', () => {
   });
 
   it('lists the ingest as a task of the run, not as a step', async () => {
-    const listed = await h.request(schedulerRpc.listTasks, { project_id: project, query: { kind: 'ingest' } });
+    const listed = await h.request(schedulerRpc.listTasks, {
+      project_id: project,
+      query: { kind: 'ingest' },
+    });
     expect(listed.data).toHaveLength(1);
-    expect(listed.data[0]).toMatchObject({ kind: 'ingest', ref: 'source', parent_id: done.id, status: 'completed', output: { id: done.input!.id } });
+    expect(listed.data[0]).toMatchObject({
+      kind: 'ingest',
+      ref: 'source',
+      parent_id: done.id,
+      status: 'completed',
+      output: { id: done.input!.id },
+    });
     const [dispatch] = h.worker.dispatchesOf(listed.data[0]!.id);
-    expect(dispatch).toMatchObject({ kind: 'ingest', input: null, source_url: `${SOURCES}wide.jpg`, ref: 'source' });
+    expect(dispatch).toMatchObject({
+      kind: 'ingest',
+      input: null,
+      source_url: `${SOURCES}wide.jpg`,
+      ref: 'source',
+    });
   });
 });
 
@@ -101,12 +142,29 @@ describe('sequences and conditions', () => {
     });
     expect(single).toMatchObject({ kind: 'image', status: 'waiting', options: { width: 2000 } });
     const made = await h.waitForTask(project, single.id);
-    expect(made).toMatchObject({ status: 'completed', progress: 100, attempts: 1, output: { width: 2000, height: 1500 } });
+    expect(made).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      attempts: 1,
+      output: { width: 2000, height: 1500 },
+    });
     expect(made.workflow).toBeUndefined();
 
     const created = await createRun(
       project,
-      [{ kind: 'image', options: { width: 1000 }, next: [{ kind: 'image', options: { width: 500 }, next: [{ kind: 'image', options: { width: 250, format: 'png' } }] }] }],
+      [
+        {
+          kind: 'image',
+          options: { width: 1000 },
+          next: [
+            {
+              kind: 'image',
+              options: { width: 500 },
+              next: [{ kind: 'image', options: { width: 250, format: 'png' } }],
+            },
+          ],
+        },
+      ],
       { file_id: outputFile(made).id },
     );
     // On a stored file the run starts at once: no ingest, the first step dispatched.
@@ -120,7 +178,9 @@ describe('sequences and conditions', () => {
     expect(first!.input?.id).toBe(outputFile(made).id);
     expect(second!.input?.id).toBe(outputFile(first!).id);
     expect(third!.input?.id).toBe(outputFile(second!).id);
-    expect([outputFile(first!).width, outputFile(second!).width, outputFile(third!).width]).toEqual([1000, 500, 250]);
+    expect([outputFile(first!).width, outputFile(second!).width, outputFile(third!).width]).toEqual(
+      [1000, 500, 250],
+    );
     expect(outputFile(third!)).toMatchObject({ format: 'png', height: 188 });
   });
 
@@ -134,23 +194,48 @@ describe('sequences and conditions', () => {
           { prop: 'width', operator: '>', value: 1280 },
         ],
         next: [{ kind: 'image', options: { width: 1280 }, ref: 'resized' }],
-        else: [{ kind: 'image', options: { width: 100, format: 'png' }, ref: 'thumb', next: [{ kind: 'summary', ref: 'about' }] }],
+        else: [
+          {
+            kind: 'image',
+            options: { width: 100, format: 'png' },
+            ref: 'thumb',
+            next: [{ kind: 'summary', ref: 'about' }],
+          },
+        ],
       },
     ];
-    const wide = await h.waitForTask(project, (await createRun(project, workflow, { url: `${SOURCES}wide.jpg` })).id);
-    const narrow = await h.waitForTask(project, (await createRun(project, workflow, { url: `${SOURCES}narrow.png` })).id);
+    const wide = await h.waitForTask(
+      project,
+      (await createRun(project, workflow, { url: `${SOURCES}wide.jpg` })).id,
+    );
+    const narrow = await h.waitForTask(
+      project,
+      (await createRun(project, workflow, { url: `${SOURCES}narrow.png` })).id,
+    );
 
     expect(wide.status).toBe('completed');
-    expect(byRef(wide).conditions).toMatchObject({ status: 'completed', conditions: workflow[0]!.conditions });
-    expect(byRef(wide).resized).toMatchObject({ status: 'completed', output: { width: 1280, height: 960 } });
+    expect(byRef(wide).conditions).toMatchObject({
+      status: 'completed',
+      conditions: workflow[0]!.conditions,
+    });
+    expect(byRef(wide).resized).toMatchObject({
+      status: 'completed',
+      output: { width: 1280, height: 960 },
+    });
     expect(byRef(wide).thumb!.status).toBe('skipped');
     expect(byRef(wide).about!.status).toBe('skipped');
 
     expect(narrow.status).toBe('completed');
     expect(byRef(narrow).resized!.status).toBe('skipped');
-    expect(byRef(narrow).thumb).toMatchObject({ status: 'completed', output: { format: 'png', width: 100 } });
+    expect(byRef(narrow).thumb).toMatchObject({
+      status: 'completed',
+      output: { format: 'png', width: 100 },
+    });
     // A data kind: its output is its JSON result.
-    expect(byRef(narrow).about).toMatchObject({ status: 'completed', output: { source: 'properties', provider: 'fake' } });
+    expect(byRef(narrow).about).toMatchObject({
+      status: 'completed',
+      output: { source: 'properties', provider: 'fake' },
+    });
     expect(h.worker.dispatchesOf(byRef(narrow).resized!.id)).toEqual([]);
   });
 });
@@ -168,7 +253,11 @@ describe('failures and retries', () => {
             ref: 'top',
             options: { width: 1000 },
             next: [
-              { kind: 'image', ref: 'doomed', next: [{ kind: 'image', ref: 'below', next: [{ kind: 'summary', ref: 'deep' }] }] },
+              {
+                kind: 'image',
+                ref: 'doomed',
+                next: [{ kind: 'image', ref: 'below', next: [{ kind: 'summary', ref: 'deep' }] }],
+              },
               { kind: 'image', ref: 'beside', options: { width: 10 } },
             ],
           },
@@ -185,7 +274,10 @@ describe('failures and retries', () => {
       beside: 'completed',
       sibling: 'completed',
     });
-    expect(steps.doomed!.error).toEqual({ code: 'input_unreadable', message: 'simulated input_unreadable' });
+    expect(steps.doomed!.error).toEqual({
+      code: 'input_unreadable',
+      message: 'simulated input_unreadable',
+    });
     expect(steps.doomed!.attempts).toBe(1);
     expect(steps.below!.error).toBeNull();
     expect(done).toMatchObject({ status: 'failed', progress: 100 });
@@ -193,34 +285,73 @@ describe('failures and retries', () => {
 
   it('retries a retryable failure as attempt 2, which completes', async () => {
     const project = newId('prj');
-    h.worker.behaviours.set('flaky', { type: 'fail', code: 'provider_unavailable', retryable: true, times: 1 });
-    const done = await h.waitForTask(project, (await createRun(project, [{ kind: 'summary', ref: 'flaky' }])).id);
+    h.worker.behaviours.set('flaky', {
+      type: 'fail',
+      code: 'provider_unavailable',
+      retryable: true,
+      times: 1,
+    });
+    const done = await h.waitForTask(
+      project,
+      (await createRun(project, [{ kind: 'summary', ref: 'flaky' }])).id,
+    );
     const flaky = byRef(done).flaky!;
     expect(done.status).toBe('completed');
-    expect(flaky).toMatchObject({ status: 'completed', attempts: 2, error: null, output: { provider: 'fake' } });
+    expect(flaky).toMatchObject({
+      status: 'completed',
+      attempts: 2,
+      error: null,
+      output: { provider: 'fake' },
+    });
     expect(h.worker.dispatchesOf(flaky.id).map((d) => d.attempt)).toEqual([1, 2]);
   });
 
   it('fails after the last attempt of a retryable failure', async () => {
     const project = newId('prj');
-    h.worker.behaviours.set('hopeless', { type: 'fail', code: 'provider_unavailable', retryable: true });
-    const done = await h.waitForTask(project, (await createRun(project, [{ kind: 'summary', ref: 'hopeless' }])).id);
-    expect(byRef(done).hopeless).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'provider_unavailable' } });
+    h.worker.behaviours.set('hopeless', {
+      type: 'fail',
+      code: 'provider_unavailable',
+      retryable: true,
+    });
+    const done = await h.waitForTask(
+      project,
+      (await createRun(project, [{ kind: 'summary', ref: 'hopeless' }])).id,
+    );
+    expect(byRef(done).hopeless).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: { code: 'provider_unavailable' },
+    });
     expect(done.status).toBe('failed');
   });
 
   it('fails the run with the ingest error when the source cannot be had, skipping every step', async () => {
     const project = newId('prj');
-    h.worker.behaviours.set('broken.jpg', { type: 'fail', code: 'input_unreadable', retryable: false });
-    const done = await h.waitForTask(project, (await createRun(project, [{ kind: 'image', ref: 'never' }], { url: `${SOURCES}broken.jpg` })).id);
-    expect(done).toMatchObject({ status: 'failed', error: { code: 'input_unreadable', message: 'simulated input_unreadable' }, input: null });
+    h.worker.behaviours.set('broken.jpg', {
+      type: 'fail',
+      code: 'input_unreadable',
+      retryable: false,
+    });
+    const done = await h.waitForTask(
+      project,
+      (await createRun(project, [{ kind: 'image', ref: 'never' }], { url: `${SOURCES}broken.jpg` }))
+        .id,
+    );
+    expect(done).toMatchObject({
+      status: 'failed',
+      error: { code: 'input_unreadable', message: 'simulated input_unreadable' },
+      input: null,
+    });
     expect(byRef(done).never!.status).toBe('skipped');
   });
 
   it('gives a task whose worker fell silent a new attempt', async () => {
     const project = newId('prj');
     h.worker.behaviours.set('lost', { type: 'silent', times: 1 });
-    const done = await h.waitForTask(project, (await createRun(project, [{ kind: 'image', ref: 'lost', options: { width: 20 } }])).id);
+    const done = await h.waitForTask(
+      project,
+      (await createRun(project, [{ kind: 'image', ref: 'lost', options: { width: 20 } }])).id,
+    );
     expect(done.status).toBe('completed');
     expect(byRef(done).lost).toMatchObject({ status: 'completed', attempts: 2 });
   });
@@ -228,18 +359,33 @@ describe('failures and retries', () => {
   it('fails a task silent through every attempt with timeout', async () => {
     const project = newId('prj');
     h.worker.behaviours.set('mute', { type: 'silent' });
-    const done = await h.waitForTask(project, (await createRun(project, [{ kind: 'nsfw', ref: 'mute' }])).id);
-    expect(byRef(done).mute).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'timeout' } });
+    const done = await h.waitForTask(
+      project,
+      (await createRun(project, [{ kind: 'nsfw', ref: 'mute' }])).id,
+    );
+    expect(byRef(done).mute).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      error: { code: 'timeout' },
+    });
     expect(done.status).toBe('failed');
   });
 
   it('records one file for a completed event that comes twice', async () => {
     const project = newId('prj');
     h.worker.behaviours.set('twice', { type: 'duplicate' });
-    const done = await h.waitForTask(project, (await createRun(project, [{ kind: 'image', ref: 'twice', options: { width: 30 } }])).id);
+    const done = await h.waitForTask(
+      project,
+      (await createRun(project, [{ kind: 'image', ref: 'twice', options: { width: 30 } }])).id,
+    );
     expect(done.status).toBe('completed');
     const twice = byRef(done).twice!;
-    await until(() => h.worker.published.filter((e) => e.task_id === twice.id && e.type === 'completed').length === 2, 'the second event');
+    await until(
+      () =>
+        h.worker.published.filter((e) => e.task_id === twice.id && e.type === 'completed')
+          .length === 2,
+      'the second event',
+    );
     await h.eventsHandled();
     const files = await filesOf(project);
     expect(files.filter((f) => f.ref === 'twice')).toHaveLength(1);
@@ -261,7 +407,9 @@ describe('failures and retries', () => {
     const done = await h.waitForTask(project, created.id);
     expect(done).toMatchObject({ status: 'completed', attempts: 1, output: { width: 800 } });
     // The same attempt published again, not a new one.
-    const [ingest] = (await h.request(schedulerRpc.listTasks, { project_id: project, query: { kind: 'ingest' } })).data;
+    const [ingest] = (
+      await h.request(schedulerRpc.listTasks, { project_id: project, query: { kind: 'ingest' } })
+    ).data;
     expect(ingest).toMatchObject({ status: 'completed', attempts: 1 });
     expect(h.worker.dispatchesOf(ingest!.id).map((d) => d.attempt)).toEqual([1]);
   });
@@ -276,28 +424,57 @@ describe('cancel', () => {
       { kind: 'image', ref: 'quick', options: { width: 40 } },
       { kind: 'image', ref: 'slow', next: [{ kind: 'image', ref: 'after' }] },
     ]);
-    const running = await h.waitForTask(project, created.id, (t) => byRef(t).slow?.status === 'processing' && byRef(t).quick?.status === 'completed');
+    const running = await h.waitForTask(
+      project,
+      created.id,
+      (t) => byRef(t).slow?.status === 'processing' && byRef(t).quick?.status === 'completed',
+    );
     const slow = byRef(running).slow!;
 
-    const cancelled = await h.request(schedulerRpc.cancelTask, { project_id: project, id: created.id });
-    expect(cancelled).toMatchObject({ id: created.id, status: 'cancelled', error: { code: 'cancelled' } });
-    expect(Object.fromEntries(stepsOf(cancelled).map((s) => [s.ref, s.status]))).toEqual({ quick: 'completed', slow: 'cancelled', after: 'cancelled' });
+    const cancelled = await h.request(schedulerRpc.cancelTask, {
+      project_id: project,
+      id: created.id,
+    });
+    expect(cancelled).toMatchObject({
+      id: created.id,
+      status: 'cancelled',
+      error: { code: 'cancelled' },
+    });
+    expect(Object.fromEntries(stepsOf(cancelled).map((s) => [s.ref, s.status]))).toEqual({
+      quick: 'completed',
+      slow: 'cancelled',
+      after: 'cancelled',
+    });
     await until(() => h.worker.cancelled.includes(slow.id), 'the cancel broadcast');
     expect(h.worker.cancelled).not.toContain(byRef(running).quick!.id);
 
     // A worker that finishes anyway: nothing is recorded, and its bytes are cleaned up.
     const before = (await filesOf(project)).length;
     gate.release();
-    await until(() => h.worker.published.some((e) => e.task_id === slow.id && e.type === 'completed'), 'the late result');
+    await until(
+      () => h.worker.published.some((e) => e.task_id === slow.id && e.type === 'completed'),
+      'the late result',
+    );
     const late = h.worker.published.find((e) => e.task_id === slow.id && e.type === 'completed');
     const key = late?.type === 'completed' ? late.result.file!.storage_key : '';
     expect(key).toBe(`projects/${project}/tasks/${slow.id}/1/slow.jpeg`);
     await until(async () => (await h.storage.stat(key)) === null, 'the late output to be removed');
     expect((await filesOf(project)).length).toBe(before);
-    expect((await h.request(schedulerRpc.getTask, { project_id: project, id: created.id })).status).toBe('cancelled');
+    expect(
+      (await h.request(schedulerRpc.getTask, { project_id: project, id: created.id })).status,
+    ).toBe('cancelled');
 
-    expect((await failure(h.request(schedulerRpc.cancelTask, { project_id: project, id: created.id }))).code).toBe('conflict');
-    expect((await failure(h.request(schedulerRpc.cancelTask, { project_id: project, id: byRef(running).quick!.id }))).code).toBe('conflict');
+    expect(
+      (await failure(h.request(schedulerRpc.cancelTask, { project_id: project, id: created.id })))
+        .code,
+    ).toBe('conflict');
+    expect(
+      (
+        await failure(
+          h.request(schedulerRpc.cancelTask, { project_id: project, id: byRef(running).quick!.id }),
+        )
+      ).code,
+    ).toBe('conflict');
   });
 
   it('cancels one step and its subtree while its sibling goes on', async () => {
@@ -308,11 +485,26 @@ describe('cancel', () => {
     h.worker.behaviours.set('held-b', { type: 'hold', gate: gateB });
     const created = await createRun(project, [
       { kind: 'image', ref: 'held-a', next: [{ kind: 'image', ref: 'under-a' }] },
-      { kind: 'image', ref: 'held-b', next: [{ kind: 'image', ref: 'under-b', options: { width: 8 } }] },
+      {
+        kind: 'image',
+        ref: 'held-b',
+        next: [{ kind: 'image', ref: 'under-b', options: { width: 8 } }],
+      },
     ]);
-    const running = await h.waitForTask(project, created.id, (t) => stepsOf(t).filter((s) => s.status === 'processing').length === 2);
-    const step = await h.request(schedulerRpc.cancelTask, { project_id: project, id: byRef(running)['held-a']!.id });
-    expect(step).toMatchObject({ ref: 'held-a', status: 'cancelled', next: [{ ref: 'under-a', status: 'cancelled' }] });
+    const running = await h.waitForTask(
+      project,
+      created.id,
+      (t) => stepsOf(t).filter((s) => s.status === 'processing').length === 2,
+    );
+    const step = await h.request(schedulerRpc.cancelTask, {
+      project_id: project,
+      id: byRef(running)['held-a']!.id,
+    });
+    expect(step).toMatchObject({
+      ref: 'held-a',
+      status: 'cancelled',
+      next: [{ ref: 'under-a', status: 'cancelled' }],
+    });
     gateB.release();
     gateA.release();
     const done = await h.waitForTask(project, created.id);
@@ -365,18 +557,38 @@ describe('webhooks', () => {
 
     for (const delivery of received) {
       expect(delivery.headers['content-type']).toBe('application/json');
-      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(delivery.headers['mediaflow-signature']))!;
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(
+        String(delivery.headers['mediaflow-signature']),
+      )!;
       expect(createHmac('sha256', secret).update(`${t}.${delivery.body}`).digest('hex')).toBe(v1);
       expect(Math.abs(Number(t) - Date.now() / 1000)).toBeLessThan(60);
     }
     const body = JSON.parse(received[1]!.body);
-    expect(body).toMatchObject({ id: created.id, object: 'task', kind: 'image', status: 'completed', output: { object: 'file', width: 32 } });
+    expect(body).toMatchObject({
+      id: created.id,
+      object: 'task',
+      kind: 'image',
+      status: 'completed',
+      output: { object: 'file', width: 32 },
+    });
     expect(body.output.id).toBe(outputFile(done).id);
     expect(received[1]!.body).not.toContain('storage_key');
     expect(received[1]!.body).not.toContain(project);
 
-    await until(async () => (await h.sql<{ n: number }>('SELECT count(*)::int AS n FROM scheduler.webhook_deliveries WHERE delivered_at IS NOT NULL'))[0]!.n === 1, 'the delivery to be recorded');
-    const [row] = await h.sql<{ attempts: number; last_status: number; next_attempt_at: Date | null }>(
+    await until(
+      async () =>
+        (
+          await h.sql<{ n: number }>(
+            'SELECT count(*)::int AS n FROM scheduler.webhook_deliveries WHERE delivered_at IS NOT NULL',
+          )
+        )[0]!.n === 1,
+      'the delivery to be recorded',
+    );
+    const [row] = await h.sql<{
+      attempts: number;
+      last_status: number;
+      next_attempt_at: Date | null;
+    }>(
       'SELECT attempts, last_status, next_attempt_at FROM scheduler.webhook_deliveries WHERE task_id = $1',
       [created.id],
     );
@@ -405,10 +617,18 @@ describe('webhooks', () => {
       });
       expect((await h.waitForTask(project, created.id)).status).toBe('completed');
       const row = async () =>
-        (await h.sql<{ attempts: number; last_status: number | null; last_error: string | null; delivered_at: Date | null; next_attempt_at: Date | null }>(
-          'SELECT attempts, last_status, last_error, delivered_at, next_attempt_at FROM scheduler.webhook_deliveries WHERE task_id = $1',
-          [created.id],
-        ))[0];
+        (
+          await h.sql<{
+            attempts: number;
+            last_status: number | null;
+            last_error: string | null;
+            delivered_at: Date | null;
+            next_attempt_at: Date | null;
+          }>(
+            'SELECT attempts, last_status, last_error, delivered_at, next_attempt_at FROM scheduler.webhook_deliveries WHERE task_id = $1',
+            [created.id],
+          )
+        )[0];
       await until(async () => ((await row())?.attempts ?? 0) > 0, 'the delivery to be attempted');
       const refused = {
         attempts: 1,
@@ -434,14 +654,26 @@ describe('restart', () => {
     const gate = new Gate();
     h.worker.behaviours.set('across', { type: 'hold', gate });
     const created = await createRun(project, [
-      { kind: 'image', ref: 'across', options: { width: 900 }, next: [{ kind: 'image', ref: 'then', options: { width: 300 } }] },
+      {
+        kind: 'image',
+        ref: 'across',
+        options: { width: 900 },
+        next: [{ kind: 'image', ref: 'then', options: { width: 300 } }],
+      },
     ]);
-    const running = await h.waitForTask(project, created.id, (t) => byRef(t).across?.status === 'processing');
+    const running = await h.waitForTask(
+      project,
+      created.id,
+      (t) => byRef(t).across?.status === 'processing',
+    );
     const across = byRef(running).across!.id;
     // The worker finishes while no scheduler is running: its result waits in the stream.
     await h.restart(async () => {
       gate.release();
-      await until(() => h.worker.published.some((e) => e.task_id === across && e.type === 'completed'), 'the result');
+      await until(
+        () => h.worker.published.some((e) => e.task_id === across && e.type === 'completed'),
+        'the result',
+      );
     });
     const done = await h.waitForTask(project, created.id);
     expect(done.status).toBe('completed');

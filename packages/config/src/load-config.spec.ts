@@ -18,7 +18,12 @@ describe('parseConfig', () => {
   });
 
   it('reads and coerces what is set, treating empty strings as unset', () => {
-    const config = parseConfig(schema, { PORT: '8080', LOG_LEVEL: 'debug', NATS_URL: '', NATS_SUBJECT_PREFIX: 't1' });
+    const config = parseConfig(schema, {
+      PORT: '8080',
+      LOG_LEVEL: 'debug',
+      NATS_URL: '',
+      NATS_SUBJECT_PREFIX: 't1',
+    });
     expect(config.PORT).toBe(8080);
     expect(config.LOG_LEVEL).toBe('debug');
     expect(config.NATS_URL).toBe('nats://127.0.0.1:4222');
@@ -36,7 +41,9 @@ describe('parseConfig', () => {
     const message = (error as Error).message;
     expect(message).not.toContain('\n');
     expect(message).toContain('PORT must be ≤ 65535 (got "70000")');
-    expect(message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://x")');
+    expect(message).toContain(
+      'DATABASE_URL must be a postgres:// or postgresql:// URL (got "mysql://x")',
+    );
     expect(message).toContain('LOG_LEVEL must be one of');
   });
 

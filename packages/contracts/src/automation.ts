@@ -56,7 +56,9 @@ export const CreateAutomationBodySchema = z
   .meta({ id: 'CreateAutomation' });
 export type CreateAutomationBody = z.infer<typeof CreateAutomationBodySchema>;
 
-export const UpdateAutomationBodySchema = CreateAutomationBodySchema.partial().meta({ id: 'UpdateAutomation' });
+export const UpdateAutomationBodySchema = CreateAutomationBodySchema.partial().meta({
+  id: 'UpdateAutomation',
+});
 export type UpdateAutomationBody = z.infer<typeof UpdateAutomationBodySchema>;
 
 export const AutomationListQuerySchema = PageQuerySchema.extend({

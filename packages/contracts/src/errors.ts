@@ -32,7 +32,9 @@ export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
 
 export const ErrorDetailSchema = z.object({
-  path: z.string().describe('JSON path of the offending value, e.g. `workflow[1].next[0].options.width`'),
+  path: z
+    .string()
+    .describe('JSON path of the offending value, e.g. `workflow[1].next[0].options.width`'),
   message: z.string(),
 });
 export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
@@ -69,7 +71,9 @@ export class MediaflowError extends Error {
   }
 
   toBody(): ErrorBody {
-    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
   }
 
   static fromBody(body: ErrorBody): MediaflowError {

@@ -17,10 +17,16 @@ export const FILE_PROPERTIES = {
   has_audio: { type: 'boolean' },
   has_video: { type: 'boolean' },
   orientation: { type: 'string', values: ['landscape', 'portrait', 'square'] },
-} as const satisfies Record<string, { type: 'string' | 'number' | 'boolean'; values?: readonly string[] }>;
+} as const satisfies Record<
+  string,
+  { type: 'string' | 'number' | 'boolean'; values?: readonly string[] }
+>;
 
 export type FileProperty = keyof typeof FILE_PROPERTIES;
-export const FILE_PROPERTY_NAMES = Object.keys(FILE_PROPERTIES) as [FileProperty, ...FileProperty[]];
+export const FILE_PROPERTY_NAMES = Object.keys(FILE_PROPERTIES) as [
+  FileProperty,
+  ...FileProperty[],
+];
 
 export const CONDITION_OPERATORS = [
   '==',
@@ -37,7 +43,10 @@ export const CONDITION_OPERATORS = [
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
 /** Which property types each operator applies to. */
-export const OPERATOR_APPLIES_TO: Record<ConditionOperator, readonly ('string' | 'number' | 'boolean')[]> = {
+export const OPERATOR_APPLIES_TO: Record<
+  ConditionOperator,
+  readonly ('string' | 'number' | 'boolean')[]
+> = {
   '==': ['string', 'number', 'boolean'],
   '!=': ['string', 'number', 'boolean'],
   '>': ['number'],
@@ -55,7 +64,10 @@ const ConditionValueSchema = z.union([
   z.number(),
   z.boolean(),
   // Kept in step with WORKFLOW_LIMITS.maxConditionValues (workflow.ts imports this file).
-  z.array(z.union([z.string(), z.number()])).min(1).max(100),
+  z
+    .array(z.union([z.string(), z.number()]))
+    .min(1)
+    .max(100),
 ]);
 
 export const ConditionSchema = z

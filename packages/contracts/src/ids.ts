@@ -22,5 +22,7 @@ export function newId(prefix: IdPrefix): string {
 }
 
 export function idSchema(prefix: IdPrefix) {
-  return z.string().regex(new RegExp(`^${prefix}_[a-z0-9]{${ID_BODY_LENGTH}}$`), `must be a ${prefix}_ id`);
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}_[a-z0-9]{${ID_BODY_LENGTH}}$`), `must be a ${prefix}_ id`);
 }

@@ -32,7 +32,9 @@ export const ApiKeySchema = z
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 
 /** A key just made: the only time its secret is shown. */
-export const NewApiKeySchema = ApiKeySchema.extend({ secret: z.string() }).meta({ id: 'NewApiKey' });
+export const NewApiKeySchema = ApiKeySchema.extend({ secret: z.string() }).meta({
+  id: 'NewApiKey',
+});
 export type NewApiKey = z.infer<typeof NewApiKeySchema>;
 
 export const CreateApiKeyBodySchema = z

@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import {
-  AutomationListSchema,
-  AutomationSchema,
-  DeletedAutomationSchema,
-} from './automation';
+import { AutomationListSchema, AutomationSchema, DeletedAutomationSchema } from './automation';
 import { ErrorBodySchema } from './errors';
 import { IngestSourceSchema, StoredFileSchema } from './files';
 import { idSchema } from './ids';
@@ -14,7 +10,10 @@ import { TaskRecordSchema, TaskSourceSchema } from './tasks';
  * A request/reply contract on core NATS: the subject, the version of the
  * payload shapes, and the schemas both ends parse with on arrival.
  */
-export interface RpcDefinition<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+export interface RpcDefinition<
+  Req extends z.ZodType = z.ZodType,
+  Res extends z.ZodType = z.ZodType,
+> {
   subject: string;
   version: number;
   request: Req;
@@ -77,7 +76,6 @@ export const registryRpc = {
     response: DeletedAutomationSchema,
   }),
 } as const;
-
 
 const webhook = z.object({ url: z.string(), secret: z.string() }).nullable();
 
@@ -160,9 +158,16 @@ export const schedulerRpc = {
     subject: 'scheduler.files.delete',
     version: 1,
     request: z.object({ project_id: projectId, id: z.string() }),
-    response: z.object({ id: idSchema('file'), object: z.literal('file'), deleted: z.literal(true) }),
+    response: z.object({
+      id: idSchema('file'),
+      object: z.literal('file'),
+      deleted: z.literal(true),
+    }),
   }),
 } as const;
 
 /** Every request/reply contract, for transports that look one up by subject. */
-export const RPC_DEFINITIONS: readonly RpcDefinition[] = [...Object.values(registryRpc), ...Object.values(schedulerRpc)];
+export const RPC_DEFINITIONS: readonly RpcDefinition[] = [
+  ...Object.values(registryRpc),
+  ...Object.values(schedulerRpc),
+];

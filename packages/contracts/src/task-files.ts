@@ -32,7 +32,9 @@ export function publicFile(file: StoredFile): PublicFile {
 }
 
 /** A file output carries where its bytes are; a data result (summary, nsfw, speech) never does. */
-function isStoredFileOutput(output: TaskRecord['output']): output is StoredFile & { files?: StoredFile[] } {
+function isStoredFileOutput(
+  output: TaskRecord['output'],
+): output is StoredFile & { files?: StoredFile[] } {
   return output !== null && typeof (output as { storage_key?: unknown }).storage_key === 'string';
 }
 
@@ -42,16 +44,25 @@ function isStoredFileOutput(output: TaskRecord['output']): output is StoredFile 
  * how the gateway signs a tree for clients and the scheduler reduces one for
  * webhooks. Data results pass as they are; absent branches stay absent.
  */
-export function mapTaskFiles<G extends object>(task: TaskRecord, map: (file: StoredFile) => G): TaskTree<G> {
+export function mapTaskFiles<G extends object>(
+  task: TaskRecord,
+  map: (file: StoredFile) => G,
+): TaskTree<G> {
   const { workflow, next, else: otherwise, ...fields } = task;
   const output = fields.output;
   let mappedOutput: TaskTree<G>['output'] = output as Record<string, unknown> | null;
   if (isStoredFileOutput(output)) {
     const { files, ...file } = output;
-    mappedOutput = files ? { ...map(file), files: files.map(map) } : (map(file) as G & { files?: G[] });
+    mappedOutput = files
+      ? { ...map(file), files: files.map(map) }
+      : (map(file) as G & { files?: G[] });
   }
   // Spread first so that `input` and `output` keep their places in the object.
-  const mapped: TaskTree<G> = { ...fields, input: fields.input ? map(fields.input) : null, output: mappedOutput };
+  const mapped: TaskTree<G> = {
+    ...fields,
+    input: fields.input ? map(fields.input) : null,
+    output: mappedOutput,
+  };
   if (workflow) mapped.workflow = workflow.map((step) => mapTaskFiles(step, map));
   if (next) mapped.next = next.map((step) => mapTaskFiles(step, map));
   if (otherwise) mapped.else = otherwise.map((step) => mapTaskFiles(step, map));

@@ -22,7 +22,8 @@ export const taskEventSubject = (kind: TaskKind): string => `tasks.events.${kind
 export const TASK_CANCEL_SUBJECT = 'tasks.cancel';
 
 /** The JetStream message id of a dispatch: a duplicate publish of the same attempt is dropped. */
-export const dispatchMessageId = (taskId: string, attempt: number): string => `${taskId}.${attempt}`;
+export const dispatchMessageId = (taskId: string, attempt: number): string =>
+  `${taskId}.${attempt}`;
 
 export const TASK_MESSAGE_VERSION = 1;
 
@@ -96,7 +97,10 @@ export const TaskEventSchema = z.discriminatedUnion('type', [
 ]);
 export type TaskEvent = z.infer<typeof TaskEventSchema>;
 
-export const TaskCancelSchema = z.object({ v: z.literal(TASK_MESSAGE_VERSION), task_id: idSchema('task') });
+export const TaskCancelSchema = z.object({
+  v: z.literal(TASK_MESSAGE_VERSION),
+  task_id: idSchema('task'),
+});
 export type TaskCancel = z.infer<typeof TaskCancelSchema>;
 
 /** Task errors worth another attempt; the rest are the input's fault and final. */

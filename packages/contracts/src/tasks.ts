@@ -19,7 +19,12 @@ export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
 /** Statuses a task never leaves. */
-export const FINAL_TASK_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
+export const FINAL_TASK_STATUSES: readonly TaskStatus[] = [
+  'completed',
+  'failed',
+  'skipped',
+  'cancelled',
+];
 
 /** Every kind a task can have: the task kinds, `conditions` steps and `workflow` runs. */
 export const TASK_OBJECT_KINDS = [...TASK_KIND_NAMES, 'conditions', 'workflow'] as const;
@@ -62,7 +67,10 @@ export interface TaskTree<F> {
   else?: TaskTree<F>[];
 }
 
-function taskTreeSchema<F extends z.ZodType>(file: F, id: string): z.ZodType<TaskTree<z.output<F>>> {
+function taskTreeSchema<F extends z.ZodType>(
+  file: F,
+  id: string,
+): z.ZodType<TaskTree<z.output<F>>> {
   const schema: z.ZodType<TaskTree<z.output<F>>> = z
     .object({
       id: idSchema('task'),
@@ -76,7 +84,10 @@ function taskTreeSchema<F extends z.ZodType>(file: F, id: string): z.ZodType<Tas
       status: TaskStatusSchema,
       progress: z.number().min(0).max(100).describe('Percent'),
       output: z
-        .union([z.intersection(file, z.object({ files: z.array(file).optional() })), z.record(z.string(), z.unknown())])
+        .union([
+          z.intersection(file, z.object({ files: z.array(file).optional() })),
+          z.record(z.string(), z.unknown()),
+        ])
         .nullable()
         .describe('A file, or for data kinds a JSON result'),
       error: TaskErrorSchema.nullable(),
@@ -118,13 +129,18 @@ export type TaskListQuery = z.output<typeof TaskListQuerySchema>;
 
 /** Where a run or task takes its source from: a URL to ingest, or a stored file. */
 export const TaskSourceSchema = z.union([
-  z.strictObject({ url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(4096) }),
+  z.strictObject({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(4096),
+  }),
   z.strictObject({ file_id: idSchema('file') }),
 ]);
 export type TaskSource = z.infer<typeof TaskSourceSchema>;
 
 const webhookUrl = () =>
-  z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(4096).describe('Gets a POST when the task ends');
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+    .max(4096)
+    .describe('Gets a POST when the task ends');
 
 /** `POST /automations/:id/run`. */
 export const RunAutomationBodySchema = z

@@ -60,7 +60,10 @@ export const TaskStepSchema: z.ZodType<TaskStep> = z
       .describe("The kind's options (TASKS.md); may also be written flat beside `kind`"),
     ref: RefSchema.optional(),
     get next() {
-      return z.array(WorkflowStepSchema).optional().describe("Steps that run after this one, on its output");
+      return z
+        .array(WorkflowStepSchema)
+        .optional()
+        .describe('Steps that run after this one, on its output');
     },
   })
   .meta({ id: 'TaskStep' }) as z.ZodType<TaskStep>;
@@ -74,7 +77,10 @@ export const ConditionsStepSchema: z.ZodType<ConditionsStep> = z
       return z.array(WorkflowStepSchema).optional();
     },
     get else() {
-      return z.array(WorkflowStepSchema).optional().describe('Runs when the conditions do not hold');
+      return z
+        .array(WorkflowStepSchema)
+        .optional()
+        .describe('Runs when the conditions do not hold');
     },
   })
   .meta({ id: 'ConditionsStep' }) as z.ZodType<ConditionsStep>;

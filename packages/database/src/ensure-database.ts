@@ -9,19 +9,26 @@ import { databaseName, redactUrl, withDatabase } from './database-url';
  */
 export async function ensureDatabase(url: string): Promise<void> {
   const name = databaseName(url);
-  const admin = new Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: 5000 });
+  const admin = new Client({
+    connectionString: withDatabase(url, 'postgres'),
+    connectionTimeoutMillis: 5000,
+  });
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`Cannot reach PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot reach PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
-      await admin.query(`CREATE DATABASE ${quoteIdentifier(name)}`).catch((error: { code?: string }) => {
-        // Another service created it between our look and our create.
-        if (error.code !== '42P04') throw error;
-      });
+      await admin
+        .query(`CREATE DATABASE ${quoteIdentifier(name)}`)
+        .catch((error: { code?: string }) => {
+          // Another service created it between our look and our create.
+          if (error.code !== '42P04') throw error;
+        });
     }
   } finally {
     await admin.end();

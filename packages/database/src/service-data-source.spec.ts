@@ -31,7 +31,12 @@ describe('openServiceDatabase', () => {
   });
 
   const open = () =>
-    openServiceDatabase({ url: db.url, schema: 'things', entities: [], migrations: [CreateThings1700000000000] });
+    openServiceDatabase({
+      url: db.url,
+      schema: 'things',
+      entities: [],
+      migrations: [CreateThings1700000000000],
+    });
 
   it('creates the schema, applies migrations once and records them inside the schema', async () => {
     const first = await open();

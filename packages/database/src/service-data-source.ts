@@ -33,7 +33,10 @@ export function serviceDataSourceOptions(options: ServiceDatabaseOptions): DataS
  * replicas starting together (or a migration Job racing a pod) run them once.
  * Returns the names of the migrations applied now.
  */
-export async function migrateServiceSchema(dataSource: DataSource, schema: string): Promise<string[]> {
+export async function migrateServiceSchema(
+  dataSource: DataSource,
+  schema: string,
+): Promise<string[]> {
   const lock = dataSource.createQueryRunner();
   await lock.connect();
   try {
@@ -43,7 +46,9 @@ export async function migrateServiceSchema(dataSource: DataSource, schema: strin
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [`mediaflow:migrate:${schema}`]).catch(() => undefined);
+    await lock
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`mediaflow:migrate:${schema}`])
+      .catch(() => undefined);
     await lock.release();
   }
 }
@@ -53,8 +58,12 @@ export async function migrateServiceSchema(dataSource: DataSource, schema: strin
  * schema: what every service does at start (also as a TypeORM module's
  * `dataSourceFactory`).
  */
-export async function openMigratedDataSource(options: DataSourceOptions, schema: string): Promise<DataSource> {
-  if (options.type !== 'postgres' || !options.url) throw new Error('openMigratedDataSource needs postgres options with a url');
+export async function openMigratedDataSource(
+  options: DataSourceOptions,
+  schema: string,
+): Promise<DataSource> {
+  if (options.type !== 'postgres' || !options.url)
+    throw new Error('openMigratedDataSource needs postgres options with a url');
   await ensureDatabase(options.url);
   const dataSource = new DataSource(options);
   await dataSource.initialize();

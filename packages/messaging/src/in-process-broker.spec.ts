@@ -22,20 +22,30 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function openBroker(options: Omit<InProcessBrokerOptions, 'dir'> = {}): Promise<InProcessBroker> {
+async function openBroker(
+  options: Omit<InProcessBrokerOptions, 'dir'> = {},
+): Promise<InProcessBroker> {
   const broker = await InProcessBroker.open({ dir, ...options });
   brokers.push(broker);
   return broker;
 }
 
 function transport(broker: InProcessBroker, options: Partial<InProcessTaskTransportOptions> = {}) {
-  return broker.taskTransport({ name: 'test', ackWaitMs: 60_000, eventRetryDelayMs: 50, ...options });
+  return broker.taskTransport({
+    name: 'test',
+    ackWaitMs: 60_000,
+    eventRetryDelayMs: 50,
+    ...options,
+  });
 }
 
 /** Consumes image work until stopped, recording what came and acking unless told not to. */
 async function collectWork(
   broker: InProcessBroker,
-  options: { ack?: (d: TaskDispatch, control: WorkControl) => boolean; transport?: Partial<InProcessTaskTransportOptions> } = {},
+  options: {
+    ack?: (d: TaskDispatch, control: WorkControl) => boolean;
+    transport?: Partial<InProcessTaskTransportOptions>;
+  } = {},
 ) {
   const seen: Array<{ task_id: string; deliveries: number }> = [];
   await transport(broker, options.transport).consumeWork(
@@ -107,11 +117,15 @@ describe('InProcessBroker journal', () => {
     const errors: string[] = [];
     const after = await openBroker();
     const next = taskDispatch('image');
-    const seenAfter = await collectWork(after, { transport: { maxDeliver: 1, onError: (context) => errors.push(context) } });
+    const seenAfter = await collectWork(after, {
+      transport: { maxDeliver: 1, onError: (context) => errors.push(context) },
+    });
     await transport(after).dispatch(next);
     await waitFor(() => seenAfter.length === 1, 'the next dispatch');
     expect(seenAfter).toEqual([{ task_id: next.task_id, deliveries: 1 }]);
-    expect(errors).toEqual(['work on tasks.run.image was delivered 1 times and never acked; giving it up']);
+    expect(errors).toEqual([
+      'work on tasks.run.image was delivered 1 times and never acked; giving it up',
+    ]);
   });
 
   it('remembers dispatch ids across a restart, within the duplicate window', async () => {
@@ -161,7 +175,10 @@ describe('InProcessBroker journal', () => {
 
     const after = await openBroker();
     const seenAfter: string[] = [];
-    await transport(after).consumeEvents('scheduler', async (e) => void seenAfter.push(eventLabel(e)));
+    await transport(after).consumeEvents(
+      'scheduler',
+      async (e) => void seenAfter.push(eventLabel(e)),
+    );
     await transport(after).publishEvent(taskEvent(taskId, 'progress', 30));
     await waitFor(() => seenAfter.length === 2, 'the events after');
     expect(seenAfter).toEqual(['progress 20', 'progress 30']);
@@ -242,8 +259,14 @@ describe('InProcessBroker journal', () => {
     const reopened = await openBroker();
     expect(reopened.stats().events).toBe(1);
     const seen: string[] = [];
-    await transport(reopened).consumeEvents('scheduler', async (e) => void seen.push(eventLabel(e)));
-    await waitFor(() => seen.length === 1 && reopened.stats().events === 0, 'the event read and dropped');
+    await transport(reopened).consumeEvents(
+      'scheduler',
+      async (e) => void seen.push(eventLabel(e)),
+    );
+    await waitFor(
+      () => seen.length === 1 && reopened.stats().events === 0,
+      'the event read and dropped',
+    );
     await reopened.close();
     const last = await openBroker();
     expect(last.stats()).toMatchObject({ events: 0, durableConsumers: 1 });
@@ -252,7 +275,8 @@ describe('InProcessBroker journal', () => {
   it('drops events older than the max age, read or not', async () => {
     const broker = await openBroker({ eventMaxAgeMs: 50 });
     const taskId = newId('task');
-    for (let i = 0; i < 10; i++) await transport(broker).publishEvent(taskEvent(taskId, 'progress', i));
+    for (let i = 0; i < 10; i++)
+      await transport(broker).publishEvent(taskEvent(taskId, 'progress', i));
     expect(broker.stats().events).toBe(10);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await transport(broker).publishEvent(taskEvent(taskId, 'progress', 99));
@@ -265,7 +289,14 @@ describe('InProcessBroker journal', () => {
     for (const d of sent) await transport(before).dispatch(d);
     await before.close();
     // Half of a third dispatch's record: the write the crash interrupted; its caller was never told.
-    const torn = JSON.stringify({ t: 'work', seq: 3, subject: 'tasks.run.image', id: 'x', at: Date.now(), payload: '{}' });
+    const torn = JSON.stringify({
+      t: 'work',
+      seq: 3,
+      subject: 'tasks.run.image',
+      id: 'x',
+      at: Date.now(),
+      payload: '{}',
+    });
     appendFileSync(join(dir, JOURNAL_FILE), torn.slice(0, torn.length / 2));
 
     const after = await openBroker();
@@ -287,12 +318,16 @@ describe('InProcessBroker journal', () => {
     const path = join(dir, JOURNAL_FILE);
     const lines = readFileSync(path, 'utf8').split('\n');
     appendFileSync(path, 'garbage\n' + lines[1] + '\n');
-    await expect(InProcessBroker.open({ dir })).rejects.toThrow(/journal.jsonl line 3 is not a journal record/);
+    await expect(InProcessBroker.open({ dir })).rejects.toThrow(
+      /journal.jsonl line 3 is not a journal record/,
+    );
   });
 
   it('refuses a second broker on the same directory in one process', async () => {
     await openBroker();
-    await expect(InProcessBroker.open({ dir })).rejects.toThrow(/already has .* open in this process/);
+    await expect(InProcessBroker.open({ dir })).rejects.toThrow(
+      /already has .* open in this process/,
+    );
   });
 
   it('hands back, uncounted, work that reached a consumer as it was stopping', async () => {

@@ -5,7 +5,10 @@ import { JOURNAL_VERSION, Journal, type JournalRecord } from './in-process-journ
 import { InProcessMessageBus, type InProcessMessageBusOptions } from './in-process-message-bus';
 import { RpcRouter } from './in-process-rpc-router';
 import type { BrokerStore } from './in-process-store';
-import { InProcessTaskTransport, type InProcessTaskTransportOptions } from './in-process-task-transport';
+import {
+  InProcessTaskTransport,
+  type InProcessTaskTransportOptions,
+} from './in-process-task-transport';
 import { WorkQueues } from './in-process-work-queues';
 import { DUPLICATE_WINDOW_MS, EVENT_MAX_AGE_MS } from './task-stream-config';
 import { taskTransportNames } from './task-transport-names';
@@ -86,7 +89,8 @@ export class InProcessBroker {
     const broker = new InProcessBroker(options);
     if (options.dir !== undefined) {
       const dir = resolve(options.dir);
-      if (openDirs.has(dir)) throw new Error(`An in-process broker already has ${dir} open in this process`);
+      if (openDirs.has(dir))
+        throw new Error(`An in-process broker already has ${dir} open in this process`);
       const journal = Journal.open(dir);
       try {
         broker.replay(journal.replayed);
@@ -106,7 +110,9 @@ export class InProcessBroker {
   /** A service's request/reply, as the NATS bus gives it. */
   messageBus(options: InProcessMessageBusOptions): InProcessMessageBus {
     this.assertOpen();
-    const bus: InProcessMessageBus = new InProcessMessageBus(this.router, options, () => this.views.delete(bus));
+    const bus: InProcessMessageBus = new InProcessMessageBus(this.router, options, () =>
+      this.views.delete(bus),
+    );
     this.views.add(bus);
     return bus;
   }
@@ -134,7 +140,8 @@ export class InProcessBroker {
     const kind = kindOf(subject);
     if (subject === NAMES.cancelSubject) this.cancels.publish(Buffer.from(payload));
     else if (kind !== null) this.work.publish(subject, kind, text, null);
-    else if (tokenAfter(stem(NAMES.eventSubjects), subject) !== null) this.events.publish(subject, text);
+    else if (tokenAfter(stem(NAMES.eventSubjects), subject) !== null)
+      this.events.publish(subject, text);
     else throw new Error(`${subject} is not a task subject`);
   }
 
@@ -175,11 +182,15 @@ export class InProcessBroker {
     if (!this.journal) return;
     this.journal.append(record);
     this.appended++;
-    if (this.appended >= (this.options.compactAfterRecords ?? DEFAULT_COMPACT_AFTER_RECORDS) && !this.compaction) {
+    if (
+      this.appended >= (this.options.compactAfterRecords ?? DEFAULT_COMPACT_AFTER_RECORDS) &&
+      !this.compaction
+    ) {
       // On a later turn: the record is appended before the state it describes changes.
       this.compaction = setImmediate(() => {
         this.compaction = undefined;
-        const kept = this.work.size + this.work.duplicateIds + this.events.size + this.events.durableCount;
+        const kept =
+          this.work.size + this.work.duplicateIds + this.events.size + this.events.durableCount;
         if (this.appended >= 2 * kept) this.compact();
       });
     }
@@ -199,7 +210,12 @@ export class InProcessBroker {
   /** What a compacted journal holds. */
   private snapshot(): JournalRecord[] {
     return [
-      { t: 'journal', v: JOURNAL_VERSION, workSeq: this.work.lastSeq, eventSeq: this.events.lastSeq },
+      {
+        t: 'journal',
+        v: JOURNAL_VERSION,
+        workSeq: this.work.lastSeq,
+        eventSeq: this.events.lastSeq,
+      },
       ...this.work.snapshot(),
       ...this.events.snapshot(),
     ];

@@ -128,12 +128,20 @@ export class EventLog {
         return;
       case 'event':
         this.seq = Math.max(this.seq, record.seq);
-        this.events.push({ seq: record.seq, subject: record.subject, at: record.at, payload: record.payload });
+        this.events.push({
+          seq: record.seq,
+          subject: record.subject,
+          at: record.at,
+          payload: record.payload,
+        });
         return;
       case 'durable': {
         const durable = this.durable(record.name, false);
         durable.passed = record.passed;
-        durable.pending = record.seq === undefined ? undefined : { seq: record.seq, deliveries: record.deliveries ?? 0 };
+        durable.pending =
+          record.seq === undefined
+            ? undefined
+            : { seq: record.seq, deliveries: record.deliveries ?? 0 };
         return;
       }
     }
@@ -245,12 +253,19 @@ export class EventLog {
   /** Drops, from the front, events every durable consumer is past and events older than the max age. */
   private forgetBehind(): void {
     const oldest = this.store.now() - this.maxAgeMs;
-    const behind = this.durables.size === 0 ? 0 : Math.min(...[...this.durables.values()].map((d) => d.passed));
-    while (this.head < this.events.length && (this.events[this.head]!.seq <= behind || this.events[this.head]!.at < oldest)) {
+    const behind =
+      this.durables.size === 0 ? 0 : Math.min(...[...this.durables.values()].map((d) => d.passed));
+    while (
+      this.head < this.events.length &&
+      (this.events[this.head]!.seq <= behind || this.events[this.head]!.at < oldest)
+    ) {
       this.head++;
     }
     // Cut off now and then, so that a consumer catching up on a long backlog does so in linear time.
-    if (this.head === this.events.length || (this.head > 1024 && this.head * 2 > this.events.length)) {
+    if (
+      this.head === this.events.length ||
+      (this.head > 1024 && this.head * 2 > this.events.length)
+    ) {
       this.events = this.events.slice(this.head);
       this.head = 0;
     }
@@ -258,7 +273,13 @@ export class EventLog {
 
   private durableRecord(durable: Durable): JournalRecord {
     return durable.pending
-      ? { t: 'durable', name: durable.name, passed: durable.passed, seq: durable.pending.seq, deliveries: durable.pending.deliveries }
+      ? {
+          t: 'durable',
+          name: durable.name,
+          passed: durable.passed,
+          seq: durable.pending.seq,
+          deliveries: durable.pending.deliveries,
+        }
       : { t: 'durable', name: durable.name, passed: durable.passed };
   }
 

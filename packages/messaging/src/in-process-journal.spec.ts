@@ -1,7 +1,14 @@
 import { readJournal } from './in-process-journal';
 
 describe('readJournal', () => {
-  const work = JSON.stringify({ t: 'work', seq: 1, subject: 'tasks.run.image', id: 'task_a.1', at: 1, payload: '{}' });
+  const work = JSON.stringify({
+    t: 'work',
+    seq: 1,
+    subject: 'tasks.run.image',
+    id: 'task_a.1',
+    at: 1,
+    payload: '{}',
+  });
   const done = JSON.stringify({ t: 'done', seq: 1 });
 
   it('reads one record a line', () => {

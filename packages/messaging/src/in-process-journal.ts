@@ -1,4 +1,13 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -13,7 +22,12 @@ export const JOURNAL_VERSION = 1;
  */
 export const JournalRecordSchema = z.discriminatedUnion('t', [
   /** The first line of a compacted journal: the last sequence numbers handed out. */
-  z.object({ t: z.literal('journal'), v: z.number().int(), workSeq: z.number().int(), eventSeq: z.number().int() }),
+  z.object({
+    t: z.literal('journal'),
+    v: z.number().int(),
+    workSeq: z.number().int(),
+    eventSeq: z.number().int(),
+  }),
   /** A work message stored on `subject`; `id` is its dispatch's message id, for the duplicate window. */
   z.object({
     t: z.literal('work'),
@@ -30,7 +44,13 @@ export const JournalRecordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('done'), seq: z.number().int() }),
   /** A dispatch id still inside the duplicate window whose message is gone (compacted journals only). */
   z.object({ t: z.literal('dedup'), id: z.string(), at: z.number() }),
-  z.object({ t: z.literal('event'), seq: z.number().int(), subject: z.string(), at: z.number(), payload: z.string() }),
+  z.object({
+    t: z.literal('event'),
+    seq: z.number().int(),
+    subject: z.string(),
+    at: z.number(),
+    payload: z.string(),
+  }),
   /**
    * A durable event consumer: every event up to `passed` is behind it; when
    * `seq` is there, that event has been delivered `deliveries` times and not
@@ -136,11 +156,15 @@ export function readJournal(text: string, path = JOURNAL_FILE): JournalRecord[] 
     const last = index === lastLine;
     if (record) {
       if (record.t === 'journal' && record.v > JOURNAL_VERSION) {
-        throw new Error(`${path} was written by a newer Mediaflow (journal format ${record.v}); this one reads ${JOURNAL_VERSION}`);
+        throw new Error(
+          `${path} was written by a newer Mediaflow (journal format ${record.v}); this one reads ${JOURNAL_VERSION}`,
+        );
       }
       records.push(record);
     } else if (!last) {
-      throw new Error(`${path} line ${index + 1} is not a journal record; move the file away to start with empty queues`);
+      throw new Error(
+        `${path} line ${index + 1} is not a journal record; move the file away to start with empty queues`,
+      );
     }
   });
   return records;

@@ -34,7 +34,10 @@ describe('InProcessMessageBus', () => {
 
   it('finishes, on close, the requests whose callers still wait, then serves no more', async () => {
     const broker = await openBroker();
-    const [server, client] = [broker.messageBus({ name: 'server' }), broker.messageBus({ name: 'client' })];
+    const [server, client] = [
+      broker.messageBus({ name: 'server' }),
+      broker.messageBus({ name: 'client' }),
+    ];
     let began = false;
     let finish!: () => void;
     const finishing = new Promise<void>((resolve) => (finish = resolve));
@@ -58,22 +61,30 @@ describe('InProcessMessageBus', () => {
     await closed;
     await expect(reply).resolves.toEqual({ text: 'late', served_by: 'server' });
     expect(order).toEqual(['replied', 'closed']);
-    await expect(client.request(echo, { text: 'x' })).rejects.toMatchObject({ code: 'service_unavailable' });
+    await expect(client.request(echo, { text: 'x' })).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
   });
 
   it('does not wait, on close, for a handler whose caller has given up', async () => {
     const broker = await openBroker();
     const bus = broker.messageBus({ name: 'stuck' });
     await bus.serve(echo, () => new Promise(() => undefined), { queue: 'q' });
-    await expect(bus.request(echo, { text: 'x' }, { timeoutMs: 100 })).rejects.toBeInstanceOf(MediaflowError);
+    await expect(bus.request(echo, { text: 'x' }, { timeoutMs: 100 })).rejects.toBeInstanceOf(
+      MediaflowError,
+    );
     await bus.close();
     await expect(bus.ping()).rejects.toThrow(/closed/);
   });
 
   it('keeps brokers apart: each is one installation', async () => {
     const [mine, theirs] = [await openBroker(), await openBroker()];
-    await theirs.messageBus({ name: 'theirs' }).serve(echo, async ({ text }) => ({ text, served_by: 'theirs' }), { queue: 'q' });
-    await expect(mine.messageBus({ name: 'mine' }).request(echo, { text: 'x' })).rejects.toMatchObject({
+    await theirs
+      .messageBus({ name: 'theirs' })
+      .serve(echo, async ({ text }) => ({ text, served_by: 'theirs' }), { queue: 'q' });
+    await expect(
+      mine.messageBus({ name: 'mine' }).request(echo, { text: 'x' }),
+    ).rejects.toMatchObject({
       code: 'service_unavailable',
     });
   });

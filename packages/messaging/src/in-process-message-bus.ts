@@ -1,4 +1,9 @@
-import { MediaflowError, type RpcDefinition, type RpcRequest, type RpcResponse } from '@mediaflow/contracts';
+import {
+  MediaflowError,
+  type RpcDefinition,
+  type RpcRequest,
+  type RpcResponse,
+} from '@mediaflow/contracts';
 import type { RpcRouter } from './in-process-rpc-router';
 import type { MessageBus, RpcHandler, ServeOptions, Served } from './message-bus';
 import type { NatsMessageBusOptions } from './nats-message-bus';
@@ -32,11 +37,17 @@ export class InProcessMessageBus implements MessageBus {
     options: { timeoutMs?: number } = {},
   ): Promise<RpcResponse<D>> {
     if (this.closed) {
-      throw new MediaflowError('service_unavailable', `The message bus is unavailable: ${this.options.name}'s bus is closed`);
+      throw new MediaflowError(
+        'service_unavailable',
+        `The message bus is unavailable: ${this.options.name}'s bus is closed`,
+      );
     }
     const responders = this.router.route(definition.subject);
     if (responders.length === 0) {
-      throw new MediaflowError('service_unavailable', `No service is answering ${definition.subject}; try again shortly`);
+      throw new MediaflowError(
+        'service_unavailable',
+        `No service is answering ${definition.subject}; try again shortly`,
+      );
     }
     const timeout = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
     const bytes = encodeRequest(definition, data);
@@ -45,13 +56,22 @@ export class InProcessMessageBus implements MessageBus {
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new MediaflowError('service_unavailable', `${definition.subject} did not answer in time; try again shortly`)),
+        () =>
+          reject(
+            new MediaflowError(
+              'service_unavailable',
+              `${definition.subject} did not answer in time; try again shortly`,
+            ),
+          ),
         timeout,
       );
     });
     try {
       // With several queue groups on one subject, the first reply wins, as with NATS.
-      const reply = await Promise.race([Promise.any(responders.map((respond) => respond(bytes, callerGaveUp))), timedOut]);
+      const reply = await Promise.race([
+        Promise.any(responders.map((respond) => respond(bytes, callerGaveUp))),
+        timedOut,
+      ]);
       return parseReply(definition, reply);
     } finally {
       clearTimeout(timer);
@@ -59,16 +79,23 @@ export class InProcessMessageBus implements MessageBus {
     }
   }
 
-  async serve<D extends RpcDefinition>(definition: D, handler: RpcHandler<D>, options: ServeOptions): Promise<Served> {
+  async serve<D extends RpcDefinition>(
+    definition: D,
+    handler: RpcHandler<D>,
+    options: ServeOptions,
+  ): Promise<Served> {
     this.assertOpen();
     /** Handlers under way, each until it answers or its caller stops waiting for it. */
     const underWay = new Set<Promise<void>>();
     const remove = this.router.add(definition.subject, options.queue, (bytes, callerGaveUp) => {
       const reply = this.answer(definition, handler, bytes);
-      const settled = Promise.race([reply.then(
-        () => undefined,
-        () => undefined,
-      ), callerGaveUp]);
+      const settled = Promise.race([
+        reply.then(
+          () => undefined,
+          () => undefined,
+        ),
+        callerGaveUp,
+      ]);
       underWay.add(settled);
       void settled.then(() => underWay.delete(settled));
       return reply;
@@ -101,19 +128,25 @@ export class InProcessMessageBus implements MessageBus {
   }
 
   /** What the NATS bus's subscription callback does with a request, on a later turn as there. */
-  private async answer<D extends RpcDefinition>(definition: D, handler: RpcHandler<D>, bytes: Uint8Array): Promise<Uint8Array> {
+  private async answer<D extends RpcDefinition>(
+    definition: D,
+    handler: RpcHandler<D>,
+    bytes: Uint8Array,
+  ): Promise<Uint8Array> {
     await Promise.resolve();
     try {
       const request = parseRequest(definition, bytes);
       const response = definition.response.parse(await handler(request as never));
       return encodeReply(definition, { data: response });
     } catch (failure) {
-      if (!(failure instanceof MediaflowError)) this.options.onHandlerError?.(definition.subject, failure);
+      if (!(failure instanceof MediaflowError))
+        this.options.onHandlerError?.(definition.subject, failure);
       return encodeReply(definition, { error: toReplyError(failure) });
     }
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error(`The in-process message bus of ${this.options.name} is closed`);
+    if (this.closed)
+      throw new Error(`The in-process message bus of ${this.options.name} is closed`);
   }
 }

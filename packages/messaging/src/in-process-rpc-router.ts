@@ -1,5 +1,8 @@
 /** One server of a subject: takes the encoded request, resolves with the encoded reply. */
-export type RpcResponder = (request: Uint8Array, callerGaveUp: Promise<void>) => Promise<Uint8Array>;
+export type RpcResponder = (
+  request: Uint8Array,
+  callerGaveUp: Promise<void>,
+) => Promise<Uint8Array>;
 
 interface QueueGroup {
   members: RpcResponder[];

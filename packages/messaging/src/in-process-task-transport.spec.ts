@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { InProcessBroker } from './in-process-broker';
 import type { InProcessTaskTransport } from './in-process-task-transport';
 import { taskDispatch, taskEvent } from './testing/task-fixtures';
-import { describeTaskTransportContract, type TaskTransportInstallation } from './testing/task-transport.contract';
+import {
+  describeTaskTransportContract,
+  type TaskTransportInstallation,
+} from './testing/task-transport.contract';
 import { waitFor } from './testing/wait-for';
 
 // As long as the JetStream suite's: a heartbeat every quarter of it must outlast a stalled event loop on a loaded machine.
@@ -20,7 +23,12 @@ function installation(journaled: boolean): () => Promise<TaskTransportInstallati
     return {
       ackWaitMs: ACK_WAIT_MS,
       open: async (options) =>
-        broker.taskTransport({ name: `service-${++services}`, ackWaitMs: ACK_WAIT_MS, eventRetryDelayMs: 100, ...options }),
+        broker.taskTransport({
+          name: `service-${++services}`,
+          ackWaitMs: ACK_WAIT_MS,
+          eventRetryDelayMs: 100,
+          ...options,
+        }),
       publishRaw: async (subject, payload) => broker.publishRaw(subject, payload),
       subject: (subject) => subject,
       storedWork: async () => broker.stats().work,
@@ -43,18 +51,25 @@ describe('InProcessTaskTransport', () => {
   afterEach(async () => {
     await broker.close();
   });
-  const open = (options: Partial<Parameters<InProcessBroker['taskTransport']>[0]> = {}): InProcessTaskTransport =>
-    broker.taskTransport({ name: 'test', ackWaitMs: 200, ...options });
+  const open = (
+    options: Partial<Parameters<InProcessBroker['taskTransport']>[0]> = {},
+  ): InProcessTaskTransport => broker.taskTransport({ name: 'test', ackWaitMs: 200, ...options });
 
   it('gives up, and says so, a message never acked in maxDeliver deliveries', async () => {
     const errors: string[] = [];
     const transport = open({ maxDeliver: 3, onError: (context) => errors.push(context) });
     const deliveries: number[] = [];
-    await transport.consumeWork(['image'], async (_d, control) => void deliveries.push(control.deliveries), { concurrency: 1 });
+    await transport.consumeWork(
+      ['image'],
+      async (_d, control) => void deliveries.push(control.deliveries),
+      { concurrency: 1 },
+    );
     await transport.dispatch(taskDispatch('image'));
     await waitFor(() => broker.stats().work === 0, 'the message to be given up');
     expect(deliveries).toEqual([1, 2, 3]);
-    expect(errors).toEqual(['work on tasks.run.image was delivered 3 times and never acked; giving it up']);
+    expect(errors).toEqual([
+      'work on tasks.run.image was delivered 3 times and never acked; giving it up',
+    ]);
   });
 
   it('counts every delivery once: after a throw, a nak and an ack wait that ran out', async () => {
@@ -124,8 +139,12 @@ describe('InProcessTaskTransport', () => {
   });
 
   it('refuses a raw publish on a subject that is not a task subject', () => {
-    expect(() => broker.publishRaw('tasks.other.image', Buffer.from('{}'))).toThrow(/not a task subject/);
-    expect(() => broker.publishRaw('tasks.run.image.extra', Buffer.from('{}'))).toThrow(/not a task subject/);
+    expect(() => broker.publishRaw('tasks.other.image', Buffer.from('{}'))).toThrow(
+      /not a task subject/,
+    );
+    expect(() => broker.publishRaw('tasks.run.image.extra', Buffer.from('{}'))).toThrow(
+      /not a task subject/,
+    );
   });
 
   it('keeps no event in memory once every durable consumer is past it', async () => {
@@ -133,7 +152,8 @@ describe('InProcessTaskTransport', () => {
     let handled = 0;
     await transport.consumeEvents('scheduler', async () => void handled++);
     await transport.consumeEvents('audit', async () => void handled++);
-    for (let i = 0; i < 200; i++) await transport.publishEvent(taskEvent('task_0123456789abcdef', 'progress', i % 100));
+    for (let i = 0; i < 200; i++)
+      await transport.publishEvent(taskEvent('task_0123456789abcdef', 'progress', i % 100));
     await waitFor(() => handled === 400, 'both consumers past every event');
     expect(broker.stats()).toMatchObject({ events: 0, durableConsumers: 2 });
   });

@@ -24,7 +24,10 @@ import { WorkSlots } from './work-slots';
  * pulls, which in-process are not polled): the same limits, with the same
  * defaults and meaning.
  */
-export type InProcessTaskTransportOptions = Omit<JetStreamTaskTransportOptions, 'url' | 'subjectPrefix' | 'pullExpiresMs'>;
+export type InProcessTaskTransportOptions = Omit<
+  JetStreamTaskTransportOptions,
+  'url' | 'subjectPrefix' | 'pullExpiresMs'
+>;
 
 /** @internal What a transport shares with the others of its broker. */
 export interface InProcessTaskParts {
@@ -81,7 +84,10 @@ export class InProcessTaskTransport implements TaskTransport {
   async publishEvent(event: TaskEvent): Promise<void> {
     this.assertOpen();
     const message = TaskEventSchema.parse(event);
-    this.parts.events.publish(this.names.eventSubject(message.kind), text(encodeTaskMessage(message)));
+    this.parts.events.publish(
+      this.names.eventSubject(message.kind),
+      text(encodeTaskMessage(message)),
+    );
   }
 
   async consumeWork(
@@ -141,7 +147,10 @@ export class InProcessTaskTransport implements TaskTransport {
     });
   }
 
-  async consumeEvents(durable: string, handler: (event: TaskEvent) => Promise<void>): Promise<Stoppable> {
+  async consumeEvents(
+    durable: string,
+    handler: (event: TaskEvent) => Promise<void>,
+  ): Promise<Stoppable> {
     this.assertOpen();
     // The same names as JetStream durable consumers accept.
     this.names.eventConsumer(durable);
@@ -242,7 +251,10 @@ export class InProcessTaskTransport implements TaskTransport {
     }
   }
 
-  private async handleEvent(delivery: EventDelivery, handler: (event: TaskEvent) => Promise<void>): Promise<void> {
+  private async handleEvent(
+    delivery: EventDelivery,
+    handler: (event: TaskEvent) => Promise<void>,
+  ): Promise<void> {
     const event = decodeTaskMessage(TaskEventSchema, delivery.payload);
     if (!event.ok) {
       delivery.term();
@@ -259,7 +271,12 @@ export class InProcessTaskTransport implements TaskTransport {
           : `event handler for ${delivery.subject}`,
         error,
       );
-      delivery.nak(eventRetryDelayMs(this.options.eventRetryDelayMs ?? TASK_TRANSPORT_DEFAULTS.eventRetryDelayMs, deliveries));
+      delivery.nak(
+        eventRetryDelayMs(
+          this.options.eventRetryDelayMs ?? TASK_TRANSPORT_DEFAULTS.eventRetryDelayMs,
+          deliveries,
+        ),
+      );
       return;
     }
     delivery.ack();
@@ -278,7 +295,8 @@ export class InProcessTaskTransport implements TaskTransport {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error(`The in-process task transport of ${this.options.name} is closed`);
+    if (this.closed)
+      throw new Error(`The in-process task transport of ${this.options.name} is closed`);
   }
 }
 

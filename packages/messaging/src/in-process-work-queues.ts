@@ -160,7 +160,15 @@ export class WorkQueues {
     // The map holds them in the order they were stored.
     const work: JournalRecord[] = [...this.messages.values()].map((m) => {
       if (m.id !== null) kept.add(m.id);
-      return { t: 'work', seq: m.seq, subject: m.subject, id: m.id, at: m.at, payload: m.payload, deliveries: m.deliveries };
+      return {
+        t: 'work',
+        seq: m.seq,
+        subject: m.subject,
+        id: m.id,
+        at: m.at,
+        payload: m.payload,
+        deliveries: m.deliveries,
+      };
     });
     const ids: JournalRecord[] = [...this.seen]
       .filter(([id]) => !kept.has(id))
@@ -180,7 +188,14 @@ export class WorkQueues {
   }
 
   private keep(
-    record: { seq: number; subject: string; id: string | null; at: number; payload: string; deliveries?: number },
+    record: {
+      seq: number;
+      subject: string;
+      id: string | null;
+      at: number;
+      payload: string;
+      deliveries?: number;
+    },
     kind: string,
     ready = true,
   ): void {

@@ -1,6 +1,9 @@
 export * from './in-process-broker';
 export { InProcessMessageBus, type InProcessMessageBusOptions } from './in-process-message-bus';
-export { InProcessTaskTransport, type InProcessTaskTransportOptions } from './in-process-task-transport';
+export {
+  InProcessTaskTransport,
+  type InProcessTaskTransportOptions,
+} from './in-process-task-transport';
 export * from './jetstream-task-transport';
 export * from './message-bus';
 export * from './messaging-server';

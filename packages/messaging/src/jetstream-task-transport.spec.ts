@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
-import { JetStreamTaskTransport, type JetStreamTaskTransportOptions } from './jetstream-task-transport';
+import {
+  JetStreamTaskTransport,
+  type JetStreamTaskTransportOptions,
+} from './jetstream-task-transport';
 import { describeTaskTransportContract } from './testing/task-transport.contract';
 
 // Against the real NATS with JetStream. Every test has its own prefix, so its
@@ -27,7 +30,10 @@ async function deleteStreams(prefix: string): Promise<void> {
 }
 
 /** A transport of the installation under `prefix`, set up, with the tests' short limits. */
-async function openTransport(prefix: string, extra: Partial<JetStreamTaskTransportOptions> = {}): Promise<JetStreamTaskTransport> {
+async function openTransport(
+  prefix: string,
+  extra: Partial<JetStreamTaskTransportOptions> = {},
+): Promise<JetStreamTaskTransport> {
   const transport = await JetStreamTaskTransport.connect({
     url,
     name: 'transport-test',
@@ -79,10 +85,18 @@ describe('JetStreamTaskTransport', () => {
       await transport.setup();
       const jsm = await admin.jetstreamManager();
       const work = await jsm.streams.info(`${prefix}_TASKS`);
-      expect(work.config).toMatchObject({ subjects: [`${prefix}.tasks.run.>`], retention: 'workqueue', storage: 'file' });
+      expect(work.config).toMatchObject({
+        subjects: [`${prefix}.tasks.run.>`],
+        retention: 'workqueue',
+        storage: 'file',
+      });
       expect(work.config.duplicate_window).toBeGreaterThanOrEqual(120e9);
       const events = await jsm.streams.info(`${prefix}_TASK_EVENTS`);
-      expect(events.config).toMatchObject({ subjects: [`${prefix}.tasks.events.>`], retention: 'limits', max_age: 86_400e9 });
+      expect(events.config).toMatchObject({
+        subjects: [`${prefix}.tasks.events.>`],
+        retention: 'limits',
+        max_age: 86_400e9,
+      });
     } finally {
       await transport.close();
       await deleteStreams(prefix);
@@ -90,8 +104,8 @@ describe('JetStreamTaskTransport', () => {
   });
 
   it('fails with a clear message when NATS is not there', async () => {
-    await expect(JetStreamTaskTransport.connect({ url: 'nats://127.0.0.1:1', name: 'x' })).rejects.toThrow(
-      /Cannot reach NATS at nats:\/\/127.0.0.1:1/,
-    );
+    await expect(
+      JetStreamTaskTransport.connect({ url: 'nats://127.0.0.1:1', name: 'x' }),
+    ).rejects.toThrow(/Cannot reach NATS at nats:\/\/127.0.0.1:1/);
   });
 });

@@ -96,9 +96,12 @@ export class JetStreamTaskTransport implements TaskTransport {
       return new JetStreamTaskTransport(connection, await connection.jetstreamManager(), options);
     } catch (error) {
       await connection.close();
-      throw new Error(`NATS at ${options.url} has no JetStream (start nats-server with -js): ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new Error(
+        `NATS at ${options.url} has no JetStream (start nats-server with -js): ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -131,7 +134,10 @@ export class JetStreamTaskTransport implements TaskTransport {
         kind,
         consumer: await this.ensureConsumer(
           this.names.workStream,
-          workConsumerConfig(this.names, kind, { ackWaitMs: this.ackWaitMs, maxDeliver: this.maxDeliver }),
+          workConsumerConfig(this.names, kind, {
+            ackWaitMs: this.ackWaitMs,
+            maxDeliver: this.maxDeliver,
+          }),
         ),
       })),
     );
@@ -171,7 +177,10 @@ export class JetStreamTaskTransport implements TaskTransport {
     });
   }
 
-  async consumeEvents(durable: string, handler: (event: TaskEvent) => Promise<void>): Promise<Stoppable> {
+  async consumeEvents(
+    durable: string,
+    handler: (event: TaskEvent) => Promise<void>,
+  ): Promise<Stoppable> {
     const consumer = await this.ensureConsumer(
       this.names.eventStream,
       eventConsumerConfig(this.names, durable, {
@@ -214,7 +223,10 @@ export class JetStreamTaskTransport implements TaskTransport {
   }
 
   async cancel(cancel: TaskCancel): Promise<void> {
-    this.connection.publish(this.names.cancelSubject, encodeTaskMessage(TaskCancelSchema.parse(cancel)));
+    this.connection.publish(
+      this.names.cancelSubject,
+      encodeTaskMessage(TaskCancelSchema.parse(cancel)),
+    );
     await this.connection.flush();
   }
 
@@ -281,7 +293,10 @@ export class JetStreamTaskTransport implements TaskTransport {
     }
   }
 
-  private async handleEvent(message: JsMsg, handler: (event: TaskEvent) => Promise<void>): Promise<void> {
+  private async handleEvent(
+    message: JsMsg,
+    handler: (event: TaskEvent) => Promise<void>,
+  ): Promise<void> {
     const event = decodeTaskMessage(TaskEventSchema, message.data);
     if (!event.ok) {
       this.reply(message, 'term', () => message.term());

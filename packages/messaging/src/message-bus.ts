@@ -21,8 +21,16 @@ export interface Served {
  */
 export interface MessageBus {
   /** Sends a request and waits for the parsed reply; a failure reply throws its MediaflowError. */
-  request<D extends RpcDefinition>(definition: D, data: RpcRequest<D>, options?: { timeoutMs?: number }): Promise<RpcResponse<D>>;
-  serve<D extends RpcDefinition>(definition: D, handler: RpcHandler<D>, options: ServeOptions): Promise<Served>;
+  request<D extends RpcDefinition>(
+    definition: D,
+    data: RpcRequest<D>,
+    options?: { timeoutMs?: number },
+  ): Promise<RpcResponse<D>>;
+  serve<D extends RpcDefinition>(
+    definition: D,
+    handler: RpcHandler<D>,
+    options: ServeOptions,
+  ): Promise<Served>;
   /** Resolves when the broker answers a round trip; for readiness probes. */
   ping(): Promise<void>;
   /** Finishes in-flight work, then disconnects. */

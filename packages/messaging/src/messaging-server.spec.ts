@@ -62,12 +62,20 @@ describe('MessagingServer (a NestJS transport over the bus)', () => {
   });
 
   it('serves @MessagePattern handlers on their contract subjects', async () => {
-    await expect(caller.request(greet, { name: 'ada' })).resolves.toEqual({ greeting: 'hello ada' });
+    await expect(caller.request(greet, { name: 'ada' })).resolves.toEqual({
+      greeting: 'hello ada',
+    });
   });
 
-  it.each(['not_found', 'conflict'] as const)('passes a thrown MediaflowError (%s) through to the caller', async (code) => {
-    await expect(caller.request(fail, { code })).rejects.toMatchObject({ code, message: `failed with ${code}` });
-  });
+  it.each(['not_found', 'conflict'] as const)(
+    'passes a thrown MediaflowError (%s) through to the caller',
+    async (code) => {
+      await expect(caller.request(fail, { code })).rejects.toMatchObject({
+        code,
+        message: `failed with ${code}`,
+      });
+    },
+  );
 
   it('refuses to start a handler whose subject has no contract', async () => {
     @Controller()

@@ -31,7 +31,8 @@ export class MessagingServer extends Server implements CustomTransportStrategy {
     try {
       for (const [pattern, handler] of this.messageHandlers) {
         const definition = this.definitions.get(pattern);
-        if (!definition) throw new Error(`@MessagePattern('${pattern}') has no contract in @mediaflow/contracts`);
+        if (!definition)
+          throw new Error(`@MessagePattern('${pattern}') has no contract in @mediaflow/contracts`);
         const served = await this.bus.serve(
           definition,
           async (request) => lastValueFrom(this.transformToObservable(await handler(request))),

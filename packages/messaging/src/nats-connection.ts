@@ -14,6 +14,8 @@ export async function connectNats(options: { url: string; name: string }): Promi
       timeout: 5000,
     });
   } catch (error) {
-    throw new Error(`Cannot reach NATS at ${options.url}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot reach NATS at ${options.url}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

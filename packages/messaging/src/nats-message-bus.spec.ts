@@ -8,8 +8,17 @@ import { describeMessageBusContract } from './testing/message-bus.contract';
 // test is its own installation: a random subject prefix.
 const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-async function connect(prefix: string, options: Partial<NatsMessageBusOptions> = {}): Promise<NatsMessageBus> {
-  return NatsMessageBus.connect({ url, name: 'test', subjectPrefix: prefix, requestTimeoutMs: 5_000, ...options });
+async function connect(
+  prefix: string,
+  options: Partial<NatsMessageBusOptions> = {},
+): Promise<NatsMessageBus> {
+  return NatsMessageBus.connect({
+    url,
+    name: 'test',
+    subjectPrefix: prefix,
+    requestTimeoutMs: 5_000,
+    ...options,
+  });
 }
 
 describeMessageBusContract('NatsMessageBus', async () => {
@@ -49,12 +58,14 @@ describe('NatsMessageBus', () => {
     const theirs = await connect(`${prefix}x`);
     buses.push(mine, theirs);
     await theirs.serve(echo, async ({ text }) => ({ text, served_by: 'theirs' }), { queue: 'q' });
-    await expect(mine.request(echo, { text: 'x' })).rejects.toMatchObject({ code: 'service_unavailable' });
+    await expect(mine.request(echo, { text: 'x' })).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
   });
 
   it('fails fast with a clear message when NATS is not there', async () => {
-    await expect(NatsMessageBus.connect({ url: 'nats://127.0.0.1:1', name: 'test' })).rejects.toThrow(
-      /Cannot reach NATS at nats:\/\/127.0.0.1:1/,
-    );
+    await expect(
+      NatsMessageBus.connect({ url: 'nats://127.0.0.1:1', name: 'test' }),
+    ).rejects.toThrow(/Cannot reach NATS at nats:\/\/127.0.0.1:1/);
   });
 });

@@ -1,4 +1,9 @@
-import { MediaflowError, type RpcDefinition, type RpcRequest, type RpcResponse } from '@mediaflow/contracts';
+import {
+  MediaflowError,
+  type RpcDefinition,
+  type RpcRequest,
+  type RpcResponse,
+} from '@mediaflow/contracts';
 import { ErrorCode, type NatsConnection, type Subscription } from 'nats';
 import type { MessageBus, RpcHandler, ServeOptions, Served } from './message-bus';
 import { encodeReply, encodeRequest, parseReply, parseRequest, toReplyError } from './rpc-codec';
@@ -27,7 +32,9 @@ export class NatsMessageBus implements MessageBus {
   }
 
   subject(definition: RpcDefinition): string {
-    return this.options.subjectPrefix ? `${this.options.subjectPrefix}.${definition.subject}` : definition.subject;
+    return this.options.subjectPrefix
+      ? `${this.options.subjectPrefix}.${definition.subject}`
+      : definition.subject;
   }
 
   async request<D extends RpcDefinition>(
@@ -38,14 +45,22 @@ export class NatsMessageBus implements MessageBus {
     const timeout = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
     let reply;
     try {
-      reply = await this.connection.request(this.subject(definition), encodeRequest(definition, data), { timeout });
+      reply = await this.connection.request(
+        this.subject(definition),
+        encodeRequest(definition, data),
+        { timeout },
+      );
     } catch (error) {
       throw unavailable(definition, error);
     }
     return parseReply(definition, reply.data);
   }
 
-  async serve<D extends RpcDefinition>(definition: D, handler: RpcHandler<D>, options: ServeOptions): Promise<Served> {
+  async serve<D extends RpcDefinition>(
+    definition: D,
+    handler: RpcHandler<D>,
+    options: ServeOptions,
+  ): Promise<Served> {
     const subscription: Subscription = this.connection.subscribe(this.subject(definition), {
       queue: options.queue,
       callback: (error, message) => {
@@ -57,7 +72,8 @@ export class NatsMessageBus implements MessageBus {
             const response = definition.response.parse(await handler(request as never));
             reply = encodeReply(definition, { data: response });
           } catch (failure) {
-            if (!(failure instanceof MediaflowError)) this.options.onHandlerError?.(definition.subject, failure);
+            if (!(failure instanceof MediaflowError))
+              this.options.onHandlerError?.(definition.subject, failure);
             reply = encodeReply(definition, { error: toReplyError(failure) });
           }
           message.respond(reply);
@@ -87,10 +103,19 @@ export class NatsMessageBus implements MessageBus {
 function unavailable(definition: RpcDefinition, error: unknown): MediaflowError {
   const code = (error as { code?: string }).code;
   if (code === ErrorCode.NoResponders) {
-    return new MediaflowError('service_unavailable', `No service is answering ${definition.subject}; try again shortly`);
+    return new MediaflowError(
+      'service_unavailable',
+      `No service is answering ${definition.subject}; try again shortly`,
+    );
   }
   if (code === ErrorCode.Timeout) {
-    return new MediaflowError('service_unavailable', `${definition.subject} did not answer in time; try again shortly`);
+    return new MediaflowError(
+      'service_unavailable',
+      `${definition.subject} did not answer in time; try again shortly`,
+    );
   }
-  return new MediaflowError('service_unavailable', `The message bus is unavailable: ${(error as Error).message}`);
+  return new MediaflowError(
+    'service_unavailable',
+    `The message bus is unavailable: ${(error as Error).message}`,
+  );
 }

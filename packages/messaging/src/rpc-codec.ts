@@ -29,7 +29,8 @@ export function parseRequest(definition: RpcDefinition, bytes: Uint8Array): unkn
     throw new MediaflowError('validation_failed', `${definition.subject}: the request is not JSON`);
   }
   const parsed = RpcRequestEnvelopeSchema.safeParse(envelope);
-  if (!parsed.success) throw new MediaflowError('validation_failed', `${definition.subject}: not a request envelope`);
+  if (!parsed.success)
+    throw new MediaflowError('validation_failed', `${definition.subject}: not a request envelope`);
   if (parsed.data.v !== definition.version) {
     throw new MediaflowError(
       'validation_failed',
@@ -47,7 +48,10 @@ export function parseRequest(definition: RpcDefinition, bytes: Uint8Array): unkn
   return request.data;
 }
 
-export function encodeReply(definition: RpcDefinition, reply: { data: unknown } | { error: MediaflowError }): Uint8Array {
+export function encodeReply(
+  definition: RpcDefinition,
+  reply: { data: unknown } | { error: MediaflowError },
+): Uint8Array {
   const envelope: RpcReplyEnvelope =
     'error' in reply
       ? { v: definition.version, ok: false, error: reply.error.toBody() }
@@ -56,12 +60,23 @@ export function encodeReply(definition: RpcDefinition, reply: { data: unknown } 
 }
 
 /** Reads a reply: the parsed response, or the MediaflowError the other side answered with. */
-export function parseReply<D extends RpcDefinition>(definition: D, bytes: Uint8Array): z.output<D['response']> {
+export function parseReply<D extends RpcDefinition>(
+  definition: D,
+  bytes: Uint8Array,
+): z.output<D['response']> {
   const envelope = RpcReplyEnvelopeSchema.safeParse(safeDecode(bytes));
-  if (!envelope.success) throw new MediaflowError('internal', `${definition.subject}: the reply is not a reply envelope`);
+  if (!envelope.success)
+    throw new MediaflowError(
+      'internal',
+      `${definition.subject}: the reply is not a reply envelope`,
+    );
   if (!envelope.data.ok) throw MediaflowError.fromBody(envelope.data.error);
   const response = definition.response.safeParse(envelope.data.data);
-  if (!response.success) throw new MediaflowError('internal', `${definition.subject}: the reply does not match its contract`);
+  if (!response.success)
+    throw new MediaflowError(
+      'internal',
+      `${definition.subject}: the reply does not match its contract`,
+    );
   return response.data as z.output<D['response']>;
 }
 

@@ -10,7 +10,10 @@ export function encodeTaskMessage(value: unknown): Uint8Array {
  * Reads a task message with its contract schema, as an HTTP body would be
  * read: anything that is not JSON or does not match says why, path by path.
  */
-export function decodeTaskMessage<S extends z.ZodType>(schema: S, bytes: Uint8Array): DecodedTaskMessage<z.output<S>> {
+export function decodeTaskMessage<S extends z.ZodType>(
+  schema: S,
+  bytes: Uint8Array,
+): DecodedTaskMessage<z.output<S>> {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -19,6 +22,8 @@ export function decodeTaskMessage<S extends z.ZodType>(schema: S, bytes: Uint8Ar
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`);
+  const issues = parsed.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(message)'}: ${issue.message}`,
+  );
   return { ok: false, reason: issues.join('; ') };
 }

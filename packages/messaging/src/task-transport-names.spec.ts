@@ -29,7 +29,9 @@ describe('taskTransportNames', () => {
   it('refuses names that would break a subject token or a stream name', () => {
     expect(() => taskTransportNames('a.b')).toThrow(/letters, digits, _ or -/);
     expect(() => taskTransportNames('a b')).toThrow(/letters, digits, _ or -/);
-    expect(() => taskTransportNames('p').eventConsumer('sched.uler')).toThrow(/durable name "sched.uler"/);
+    expect(() => taskTransportNames('p').eventConsumer('sched.uler')).toThrow(
+      /durable name "sched.uler"/,
+    );
     expect(() => taskTransportNames('p').eventConsumer('*')).toThrow(/durable name/);
   });
 });

@@ -47,7 +47,8 @@ export function taskTransportNames(prefix?: string): TaskTransportNames {
     eventSubject: (kind) => subject(taskEventSubject(kind)),
     workConsumer: (kind) => name(`work_${kind}`),
     eventConsumer: (durable) => {
-      if (!NAME_TOKEN.test(durable)) throw new Error(`The durable name "${durable}" must be letters, digits, _ or -`);
+      if (!NAME_TOKEN.test(durable))
+        throw new Error(`The durable name "${durable}" must be letters, digits, _ or -`);
       return name(`events_${durable}`);
     },
   };

@@ -9,7 +9,8 @@ export class WorkSlots {
   private readonly waiters: Array<(granted: boolean) => void> = [];
 
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new Error(`concurrency must be a whole number ≥ 1 (got ${size})`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new Error(`concurrency must be a whole number ≥ 1 (got ${size})`);
     this.free = size;
   }
 

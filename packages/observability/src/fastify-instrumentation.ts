@@ -17,7 +17,9 @@ export function timeHttpRequests(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     // The route pattern, not the URL, keeps the label set small; requests no route matched share one label.
     const route = request.routeOptions.url ?? 'unmatched';
-    httpRequestDuration.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+    httpRequestDuration
+      .labels(request.method, route, String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
     done();
   });
 }

@@ -17,10 +17,14 @@ export function structuredLogging(service: string, level: string): DynamicModule
       base: { service: processServiceName(service) },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? crypto.randomUUID(),
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       autoLogging: {
         // Under Fastify the middleware sees a rewritten `url`; `originalUrl` keeps the path.
-        ignore: (req) => QUIET_PATHS.has(((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!),
+        ignore: (req) =>
+          QUIET_PATHS.has(
+            ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0]!,
+          ),
       },
     },
   });

@@ -12,7 +12,10 @@ export interface ReadinessReport {
 }
 
 /** Runs every check at once, each bounded in time so a hung dependency still gets an answer. */
-export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutMs = 2000): Promise<ReadinessReport> {
+export async function checkReadiness(
+  checks: readonly ReadinessCheck[],
+  timeoutMs = 2000,
+): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       let timer: NodeJS.Timeout | undefined;

@@ -1,6 +1,13 @@
 import type { NatsEnv } from '@mediaflow/config';
 import { MESSAGE_BUS, NatsMessageBus, type MessageBus } from '@mediaflow/messaging';
-import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 
 /** Connects a service to NATS; handler failures that are bugs are logged with their stack. */
 export function connectServiceBus(config: NatsEnv, service: string): Promise<MessageBus> {
@@ -31,7 +38,10 @@ export class ServiceBusModule {
   static forRoot(bus: MessageBus, options: { closeOnShutdown: boolean }): DynamicModule {
     return {
       module: ServiceBusModule,
-      providers: [{ provide: MESSAGE_BUS, useValue: bus }, ...(options.closeOnShutdown ? [BusShutdown] : [])],
+      providers: [
+        { provide: MESSAGE_BUS, useValue: bus },
+        ...(options.closeOnShutdown ? [BusShutdown] : []),
+      ],
       exports: [MESSAGE_BUS],
     };
   }

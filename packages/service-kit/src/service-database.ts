@@ -1,4 +1,8 @@
-import { openMigratedDataSource, serviceDataSourceOptions, type ServiceDatabaseOptions } from '@mediaflow/database';
+import {
+  openMigratedDataSource,
+  serviceDataSourceOptions,
+  type ServiceDatabaseOptions,
+} from '@mediaflow/database';
 import type { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 
@@ -14,6 +18,7 @@ export function serviceDatabaseModule(options: ServiceDatabaseOptions): DynamicM
       // Fail at once with the real reason (no retry loop logging stacks); an orchestrator restarts the process.
       toRetry: () => false,
     }),
-    dataSourceFactory: (dataSourceOptions) => openMigratedDataSource(dataSourceOptions!, options.schema),
+    dataSourceFactory: (dataSourceOptions) =>
+      openMigratedDataSource(dataSourceOptions!, options.schema),
   });
 }

@@ -50,8 +50,17 @@ class KitModule {
       module: KitModule,
       imports: [
         ServiceBusModule.forRoot(bus, { closeOnShutdown: ownsBus }),
-        serviceDatabaseModule({ url: databaseUrl, schema: 'kit', entities: [], migrations: [CreateWidgets1700000000000] }),
-        ObservabilityModule.forRoot({ service: 'kit', logLevel: 'silent', readiness: busAndDatabaseReadiness }),
+        serviceDatabaseModule({
+          url: databaseUrl,
+          schema: 'kit',
+          entities: [],
+          migrations: [CreateWidgets1700000000000],
+        }),
+        ObservabilityModule.forRoot({
+          service: 'kit',
+          logLevel: 'silent',
+          readiness: busAndDatabaseReadiness,
+        }),
       ],
       controllers: [DoubleHandler],
     };
@@ -87,28 +96,43 @@ describe('startService', () => {
       rpcDefinitions: [double],
       shutdownHooks: false,
     });
-    const caller = await NatsMessageBus.connect({ url: NATS_URL, name: 'caller', subjectPrefix: prefix });
+    const caller = await NatsMessageBus.connect({
+      url: NATS_URL,
+      name: 'caller',
+      subjectPrefix: prefix,
+    });
     try {
       await expect(caller.request(double, { n: 21 })).resolves.toEqual({ n: 42 });
-      await expect(caller.request(double, { n: -1 })).rejects.toMatchObject({ code: 'validation_failed' });
+      await expect(caller.request(double, { n: -1 })).rejects.toMatchObject({
+        code: 'validation_failed',
+      });
 
       expect(service.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const ready = await fetch(`${service.url}/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', checks: { nats: 'ok', database: 'ok' } });
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { nats: 'ok', database: 'ok' },
+      });
       expect((await fetch(`${service.url}/health`)).status).toBe(200);
 
-      expect(await (await fetch(`${service.url}/metrics`)).text()).toContain('mediaflow_process_cpu_seconds_total');
+      expect(await (await fetch(`${service.url}/metrics`)).text()).toContain(
+        'mediaflow_process_cpu_seconds_total',
+      );
       const client = new Client({ connectionString: db.url });
       await client.connect();
-      const migrated = await client.query(`SELECT to_regclass('kit.widgets') IS NOT NULL AS present`);
+      const migrated = await client.query(
+        `SELECT to_regclass('kit.widgets') IS NOT NULL AS present`,
+      );
       await client.end();
       expect(migrated.rows).toEqual([{ present: true }]);
     } finally {
       await service.close();
     }
     // Stopped: nobody answers any more.
-    await expect(caller.request(double, { n: 1 }, { timeoutMs: 500 })).rejects.toMatchObject({ code: 'service_unavailable' });
+    await expect(caller.request(double, { n: 1 }, { timeoutMs: 500 })).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
     await caller.close();
   });
 

@@ -3,7 +3,11 @@ import type { NatsEnv, ServiceEnv } from '@mediaflow/config';
 import type { RpcDefinition } from '@mediaflow/contracts';
 import { MessagingServer, type MessageBus } from '@mediaflow/messaging';
 import { REQUEST_ID_OPTIONS } from '@mediaflow/observability';
-import { Logger as NestLogger, type DynamicModule, type NestApplicationOptions } from '@nestjs/common';
+import {
+  Logger as NestLogger,
+  type DynamicModule,
+  type NestApplicationOptions,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -76,11 +80,17 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     if (options.rpcQueue) {
       // RPC handler classes bind RpcErrorPassthroughFilter themselves (see messaging-server.ts).
       app.connectMicroservice<MicroserviceOptions>(
-        { strategy: new MessagingServer(bus, { queue: options.rpcQueue, definitions: options.rpcDefinitions }) },
+        {
+          strategy: new MessagingServer(bus, {
+            queue: options.rpcQueue,
+            definitions: options.rpcDefinitions,
+          }),
+        },
         { inheritAppConfig: true },
       );
     }
-    if (options.shutdownHooks ?? true) app.enableShutdownHooks(['SIGINT', 'SIGTERM'], { useProcessExit: true });
+    if (options.shutdownHooks ?? true)
+      app.enableShutdownHooks(['SIGINT', 'SIGTERM'], { useProcessExit: true });
     if (options.rpcQueue) await app.startAllMicroservices();
     await app.listen(config.PORT, config.HOST);
   } catch (error) {
@@ -103,7 +113,9 @@ function reachable(url: string): string {
 export function runService(service: string, start: () => Promise<unknown>): void {
   start().catch((error: unknown) => {
     // What fails at start is almost always a dependency or a setting: one line, not a stack.
-    process.stderr.write(`${service}: cannot start: ${(error as Error)?.message ?? String(error)}\n`);
+    process.stderr.write(
+      `${service}: cannot start: ${(error as Error)?.message ?? String(error)}\n`,
+    );
     process.exit(1);
   });
 }

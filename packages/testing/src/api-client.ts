@@ -15,7 +15,12 @@ export interface ApiRequest {
 }
 
 /** One call to the gateway, answering the status and the parsed JSON body. */
-export async function api<T = any>(baseUrl: string, method: string, path: string, request: ApiRequest = {}): Promise<ApiResponse<T>> {
+export async function api<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  request: ApiRequest = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...request.headers };
   if (request.key) headers.authorization = `Bearer ${request.key}`;
   let body: string | Uint8Array | Blob | FormData | undefined;
@@ -41,7 +46,9 @@ export function client(baseUrl: string, key: string | null) {
 }
 
 /** Downloads a URL (a signed file URL needs no key), answering its status and bytes. */
-export async function downloadBytes(url: string): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+export async function downloadBytes(
+  url: string,
+): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
   const res = await fetch(url);
   return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
 }

@@ -15,11 +15,21 @@ export interface AppProcess {
 }
 
 /** Starts `apps/<name>/dist/main.js` as its own process and waits until `/ready` answers 200. */
-export async function startApp(name: string, env: Record<string, string>, port?: number): Promise<AppProcess> {
+export async function startApp(
+  name: string,
+  env: Record<string, string>,
+  port?: number,
+): Promise<AppProcess> {
   const listenPort = port ?? (await freePort());
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...env, PORT: String(listenPort), HOST: '127.0.0.1', LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(listenPort),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -44,7 +54,8 @@ export async function startApp(name: string, env: Record<string, string>, port?:
 async function waitUntilReady(app: AppProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (app.child.exitCode !== null) throw new Error(`${app.name} exited with ${app.child.exitCode}:\n${app.output()}`);
+    if (app.child.exitCode !== null)
+      throw new Error(`${app.name} exited with ${app.child.exitCode}:\n${app.output()}`);
     try {
       const res = await fetch(`http://127.0.0.1:${app.port}/ready`);
       if (res.status === 200) return;

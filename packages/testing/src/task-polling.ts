@@ -6,12 +6,18 @@ type Api = ReturnType<typeof client>;
 const FINAL = ['completed', 'failed', 'cancelled', 'skipped'];
 
 /** Polls a task until it is final (or `until` holds), failing with its last state on timeout. */
-export async function waitForTask(api: Api, id: string, until?: (task: any) => boolean, timeoutMs = 90_000): Promise<any> {
+export async function waitForTask(
+  api: Api,
+  id: string,
+  until?: (task: any) => boolean,
+  timeoutMs = 90_000,
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   let last: any;
   while (Date.now() < deadline) {
     const res = await api('GET', `/tasks/${id}`);
-    if (res.status !== 200) throw new Error(`GET /tasks/${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`GET /tasks/${id} answered ${res.status}: ${JSON.stringify(res.body)}`);
     last = res.body;
     if (until ? until(last) : FINAL.includes(last.status)) return last;
     await new Promise((r) => setTimeout(r, 250));

@@ -14,7 +14,17 @@ describe('ProgressThrottle', () => {
       [100, 7_000], // nothing beyond 100
       [Number.NaN, 9_000],
     ];
-    expect(reports.map(([p, at]) => throttle.offer(p, at))).toEqual([0, null, 12, null, null, 40, 100, null, null]);
+    expect(reports.map(([p, at]) => throttle.offer(p, at))).toEqual([
+      0,
+      null,
+      12,
+      null,
+      null,
+      40,
+      100,
+      null,
+      null,
+    ]);
   });
 
   it('clamps below zero', () => {

@@ -57,13 +57,18 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
   }
 }
 
-const final = (taskId: string) => events.find((e) => e.task_id === taskId && (e.type === 'completed' || e.type === 'failed'));
+const final = (taskId: string) =>
+  events.find((e) => e.task_id === taskId && (e.type === 'completed' || e.type === 'failed'));
 
 beforeAll(async () => {
   admin = await connect({ servers: NATS_URL });
   root = mkdtempSync(path.join(tmpdir(), 'worker-kit-start-'));
   await mkdir(path.join(root, 'scratch'));
-  scheduler = await JetStreamTaskTransport.connect({ url: NATS_URL, name: 'scheduler', subjectPrefix: prefix });
+  scheduler = await JetStreamTaskTransport.connect({
+    url: NATS_URL,
+    name: 'scheduler',
+    subjectPrefix: prefix,
+  });
   await scheduler.setup();
   following = await scheduler.followEvents((e) => events.push(e));
 });
@@ -133,7 +138,9 @@ describe('startWorker', () => {
       expect(await storage.stat(key)).toEqual({ size: 10 });
 
       const metrics = await (await fetch(`${worker.url}/metrics`)).text();
-      expect(metrics).toMatch(/mediaflow_tasks_total\{[^}]*kind="image",outcome="completed"[^}]*\} 1/);
+      expect(metrics).toMatch(
+        /mediaflow_tasks_total\{[^}]*kind="image",outcome="completed"[^}]*\} 1/,
+      );
       expect(metrics).toMatch(/mediaflow_task_duration_seconds_count\{[^}]*kind="image"[^}]*\} 1/);
 
       // A rolling deploy: the worker is told to stop while a task is under way.
@@ -165,8 +172,8 @@ describe('startWorker', () => {
   });
 
   it('refuses to start without handlers', async () => {
-    await expect(startWorker({ service: 'empty', config: config(), handlers: {}, shutdownHooks: false })).rejects.toThrow(
-      /empty has no task handlers/,
-    );
+    await expect(
+      startWorker({ service: 'empty', config: config(), handlers: {}, shutdownHooks: false }),
+    ).rejects.toThrow(/empty has no task handlers/);
   });
 });

@@ -1,8 +1,18 @@
 import 'reflect-metadata';
 import { storageSettings } from '@mediaflow/config';
 import type { TaskKind } from '@mediaflow/contracts';
-import { JetStreamTaskTransport, MESSAGE_BUS, type MessageBus, type Stoppable, type TaskTransport } from '@mediaflow/messaging';
-import { ObservabilityModule, READINESS_CHECKS, type ReadinessCheck } from '@mediaflow/observability';
+import {
+  JetStreamTaskTransport,
+  MESSAGE_BUS,
+  type MessageBus,
+  type Stoppable,
+  type TaskTransport,
+} from '@mediaflow/messaging';
+import {
+  ObservabilityModule,
+  READINESS_CHECKS,
+  type ReadinessCheck,
+} from '@mediaflow/observability';
 import { ServiceBusModule, startService, type RunningService } from '@mediaflow/service-kit';
 import { createStorage, type Storage } from '@mediaflow/storage';
 import {
@@ -83,12 +93,22 @@ const natsReadiness: Provider = {
 
 @Module({})
 class WorkerModule {
-  static forRoot(options: { service: string; logLevel: string; bus: MessageBus; ownsBus: boolean; loop: WorkLoop }): DynamicModule {
+  static forRoot(options: {
+    service: string;
+    logLevel: string;
+    bus: MessageBus;
+    ownsBus: boolean;
+    loop: WorkLoop;
+  }): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
         ServiceBusModule.forRoot(options.bus, { closeOnShutdown: options.ownsBus }),
-        ObservabilityModule.forRoot({ service: options.service, logLevel: options.logLevel, readiness: natsReadiness }),
+        ObservabilityModule.forRoot({
+          service: options.service,
+          logLevel: options.logLevel,
+          readiness: natsReadiness,
+        }),
       ],
       providers: [{ provide: WORK_LOOP, useValue: options.loop }, TaskWorkLoop],
     };
@@ -112,9 +132,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       name: service,
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
       ackWaitMs: config.MEDIAFLOW_TASK_ACK_WAIT_MS,
-      onInvalid: (subject, reason) => new Logger('TaskTransport').warn(`dropped an invalid message on ${subject}: ${reason}`),
+      onInvalid: (subject, reason) =>
+        new Logger('TaskTransport').warn(`dropped an invalid message on ${subject}: ${reason}`),
       onError: (context, error) =>
-        new Logger('TaskTransport').error(`${context} failed`, (error as Error)?.stack ?? String(error)),
+        new Logger('TaskTransport').error(
+          `${context} failed`,
+          (error as Error)?.stack ?? String(error),
+        ),
     }));
   let released: Promise<void> | undefined;
   const release = () => (released ??= ownsTransport ? transport.close() : Promise.resolve());
@@ -130,13 +154,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       scratchDir: config.TMPDIR,
       onOutcome: recordTaskOutcome,
     });
-    const loop: WorkLoop = { runner, transport, kinds, concurrency: config.MEDIAFLOW_WORKER_CONCURRENCY, release };
+    const loop: WorkLoop = {
+      runner,
+      transport,
+      kinds,
+      concurrency: config.MEDIAFLOW_WORKER_CONCURRENCY,
+      release,
+    };
     return await startService({
       service,
       config,
       bus: options.bus,
       shutdownHooks: options.shutdownHooks,
-      module: (bus, ownsBus) => WorkerModule.forRoot({ service, logLevel: config.LOG_LEVEL, bus, ownsBus, loop }),
+      module: (bus, ownsBus) =>
+        WorkerModule.forRoot({ service, logLevel: config.LOG_LEVEL, bus, ownsBus, loop }),
     });
   } catch (error) {
     await release();

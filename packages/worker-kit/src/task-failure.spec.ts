@@ -20,8 +20,14 @@ describe('taskFailure', () => {
   });
 
   it('reports anything else as a retryable internal error without its text', () => {
-    const failure = taskFailure(new TypeError("Cannot read properties of undefined (reading 'secret')"));
-    expect(failure).toMatchObject({ error: { code: 'internal' }, retryable: true, unexpected: true });
+    const failure = taskFailure(
+      new TypeError("Cannot read properties of undefined (reading 'secret')"),
+    );
+    expect(failure).toMatchObject({
+      error: { code: 'internal' },
+      retryable: true,
+      unexpected: true,
+    });
     expect(failure.error.message).not.toMatch(/secret|undefined/);
     expect(taskFailure('a string').error.code).toBe('internal');
   });

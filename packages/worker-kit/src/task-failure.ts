@@ -13,10 +13,17 @@ const RETRYABLE: ReadonlySet<string> = new Set(RETRYABLE_TASK_ERRORS);
 /** What a failed attempt reports, from whatever its handler threw. */
 export function taskFailure(thrown: unknown): TaskFailure {
   if (thrown instanceof MediaflowError) {
-    return { error: { code: thrown.code, message: thrown.message }, retryable: RETRYABLE.has(thrown.code), unexpected: false };
+    return {
+      error: { code: thrown.code, message: thrown.message },
+      retryable: RETRYABLE.has(thrown.code),
+      unexpected: false,
+    };
   }
   return {
-    error: { code: 'internal', message: 'The worker failed unexpectedly; the task will be tried again' },
+    error: {
+      code: 'internal',
+      message: 'The worker failed unexpectedly; the task will be tried again',
+    },
     retryable: true,
     unexpected: true,
   };

@@ -17,7 +17,13 @@ import { JetStreamTaskTransport, type Stoppable } from '@mediaflow/messaging';
 import { LocalStorage } from '@mediaflow/storage';
 import { connect, type NatsConnection } from 'nats';
 import type { TaskContext, TaskHandler } from './task-handler';
-import { TaskRunner, type RunnerLogger, type TaskHandlers, type TaskOutcome, type TaskRunnerOptions } from './task-runner';
+import {
+  TaskRunner,
+  type RunnerLogger,
+  type TaskHandlers,
+  type TaskOutcome,
+  type TaskRunnerOptions,
+} from './task-runner';
 
 // The runner on the real JetStream transport and a real LocalStorage; only the handlers are fakes.
 const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -67,8 +73,18 @@ beforeEach(async () => {
   storage = new LocalStorage(path.join(root, prefix, 'files'));
   scratchDir = path.join(root, prefix, 'scratch');
   await mkdir(scratchDir, { recursive: true });
-  worker = await JetStreamTaskTransport.connect({ url, name: 'worker', subjectPrefix: prefix, ackWaitMs: ACK_WAIT_MS });
-  scheduler = await JetStreamTaskTransport.connect({ url, name: 'scheduler', subjectPrefix: prefix, ackWaitMs: ACK_WAIT_MS });
+  worker = await JetStreamTaskTransport.connect({
+    url,
+    name: 'worker',
+    subjectPrefix: prefix,
+    ackWaitMs: ACK_WAIT_MS,
+  });
+  scheduler = await JetStreamTaskTransport.connect({
+    url,
+    name: 'scheduler',
+    subjectPrefix: prefix,
+    ackWaitMs: ACK_WAIT_MS,
+  });
   await scheduler.setup();
   events = [];
   outcomes = [];
@@ -85,7 +101,8 @@ afterEach(async () => {
 afterAll(async () => {
   const jsm = await admin.jetstreamManager();
   for await (const stream of jsm.streams.list()) {
-    if (stream.config.name.startsWith(`${filePrefix}n`)) await jsm.streams.delete(stream.config.name);
+    if (stream.config.name.startsWith(`${filePrefix}n`))
+      await jsm.streams.delete(stream.config.name);
   }
   await admin.close();
   rmSync(root, { recursive: true, force: true });
@@ -105,7 +122,9 @@ async function startRunner(handlers: TaskHandlers, options: Partial<TaskRunnerOp
     ...options,
   });
   await runner.start();
-  const consumer = await worker.consumeWork(Object.keys(handlers) as TaskKind[], runner.run, { concurrency: 2 });
+  const consumer = await worker.consumeWork(Object.keys(handlers) as TaskKind[], runner.run, {
+    concurrency: 2,
+  });
   stoppables.push({ stop: async () => (await consumer.stop(), await runner.stop()) });
   return { runner, consumer };
 }
@@ -128,7 +147,11 @@ async function storedInput(content: string, projectId: string): Promise<StoredFi
   };
 }
 
-function dispatch(kind: TaskKind, input: StoredFile | null, overrides: Partial<TaskDispatch> = {}): TaskDispatch {
+function dispatch(
+  kind: TaskKind,
+  input: StoredFile | null,
+  overrides: Partial<TaskDispatch> = {},
+): TaskDispatch {
   return {
     v: 1,
     task_id: newId('task'),
@@ -152,7 +175,8 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
 }
 
 const eventsOf = (taskId: string) => events.filter((e) => e.task_id === taskId);
-const finalOf = (taskId: string) => eventsOf(taskId).find((e) => e.type === 'completed' || e.type === 'failed');
+const finalOf = (taskId: string) =>
+  eventsOf(taskId).find((e) => e.type === 'completed' || e.type === 'failed');
 const waitForFinal = async (taskId: string, timeoutMs?: number) => {
   await waitFor(() => finalOf(taskId) !== undefined, timeoutMs);
   return finalOf(taskId)!;
@@ -179,7 +203,9 @@ describe('TaskRunner', () => {
         await writeFile(path.join(workDir, 'sprite.txt'), 'a linked file');
         return {
           file: { path: path.join(workDir, 'out.txt'), filename: 'out.txt', properties: TEXT },
-          linkedFiles: [{ path: path.join(workDir, 'sprite.txt'), filename: 'sprite.txt', properties: TEXT }],
+          linkedFiles: [
+            { path: path.join(workDir, 'sprite.txt'), filename: 'sprite.txt', properties: TEXT },
+          ],
           data: { words: 4 },
         };
       },
@@ -191,7 +217,8 @@ describe('TaskRunner', () => {
     const final = await waitForFinal(task.task_id);
     expect(eventsOf(task.task_id).map((e) => e.type)).toEqual(['started', 'completed']);
     expect(seen).toEqual([{ input: 'the input', workDir: expect.stringContaining(scratchDir) }]);
-    if (final.type !== 'completed') throw new Error(`expected completed, got ${JSON.stringify(final)}`);
+    if (final.type !== 'completed')
+      throw new Error(`expected completed, got ${JSON.stringify(final)}`);
     const { file, linked_files, data } = final.result;
     expect(file).toEqual({
       ...TEXT,
@@ -201,11 +228,18 @@ describe('TaskRunner', () => {
       storage_key: `projects/${task.project_id}/tasks/${task.task_id}/1/out.txt`,
     });
     expect(await storage.stat(file!.storage_key)).toEqual({ size: 19 });
-    expect(linked_files).toEqual([expect.objectContaining({ filename: 'sprite.txt', storage_key: expect.stringMatching(/\/1\/sprite\.txt$/) })]);
+    expect(linked_files).toEqual([
+      expect.objectContaining({
+        filename: 'sprite.txt',
+        storage_key: expect.stringMatching(/\/1\/sprite\.txt$/),
+      }),
+    ]);
     expect(await storage.stat(linked_files![0]!.storage_key)).toEqual({ size: 13 });
     expect(linked_files![0]!.id).not.toBe(file!.id);
     expect(data).toEqual({ words: 4 });
-    expect(outcomes).toEqual([{ kind: 'summary', outcome: 'completed', seconds: expect.any(Number) }]);
+    expect(outcomes).toEqual([
+      { kind: 'summary', outcome: 'completed', seconds: expect.any(Number) },
+    ]);
     expect(await readdir(scratchDir)).toEqual([]);
     await expectAcked();
   });
@@ -235,7 +269,11 @@ describe('TaskRunner', () => {
     });
     const task = dispatch('speech', await storedInput('audio', newId('prj')));
     await scheduler.dispatch(task);
-    expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'failed', error: { code: 'provider_unavailable' }, retryable: true });
+    expect(await waitForFinal(task.task_id)).toMatchObject({
+      type: 'failed',
+      error: { code: 'provider_unavailable' },
+      retryable: true,
+    });
   });
 
   it('reports any other error as a retryable internal error, logging the stack but never leaking it', async () => {
@@ -271,7 +309,9 @@ describe('TaskRunner', () => {
     const task = dispatch('video', null);
     await scheduler.dispatch(task);
     await waitForFinal(task.task_id);
-    const progress = eventsOf(task.task_id).filter((e) => e.type === 'progress') as Array<Extract<TaskEvent, { type: 'progress' }>>;
+    const progress = eventsOf(task.task_id).filter((e) => e.type === 'progress') as Array<
+      Extract<TaskEvent, { type: 'progress' }>
+    >;
     expect(progress.length).toBeGreaterThanOrEqual(2);
     expect(progress.length).toBeLessThanOrEqual(3);
     expect(progress[0]!.progress).toBe(0);
@@ -301,7 +341,11 @@ describe('TaskRunner', () => {
     await waitFor(() => eventsOf(task.task_id).some((e) => e.type === 'started') && workDir !== '');
     await scheduler.cancel({ v: 1, task_id: task.task_id });
 
-    expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'failed', error: { code: 'cancelled' }, retryable: false });
+    expect(await waitForFinal(task.task_id)).toMatchObject({
+      type: 'failed',
+      error: { code: 'cancelled' },
+      retryable: false,
+    });
     expect(reason).toMatchObject({ code: 'cancelled' });
     expect(await readdir(scratchDir)).toEqual([]);
     expect(outcomes.map((o) => o.outcome)).toEqual(['cancelled']);
@@ -315,13 +359,21 @@ describe('TaskRunner', () => {
     await scheduler.cancel({ v: 1, task_id: task.task_id });
     await sleep(100);
     await scheduler.dispatch(task);
-    expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'failed', error: { code: 'cancelled' } });
+    expect(await waitForFinal(task.task_id)).toMatchObject({
+      type: 'failed',
+      error: { code: 'cancelled' },
+    });
     expect(handler).not.toHaveBeenCalled();
   });
 
   it('aborts a handler that runs past the task timeout, as a retryable timeout', async () => {
     await startRunner(
-      { audio: ({ signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('killed')))) },
+      {
+        audio: ({ signal }) =>
+          new Promise((_, reject) =>
+            signal.addEventListener('abort', () => reject(new Error('killed'))),
+          ),
+      },
       { timeoutMs: 300 },
     );
     const task = dispatch('audio', null);
@@ -335,10 +387,16 @@ describe('TaskRunner', () => {
   });
 
   it('moves on from a handler that ignores its abort, after the grace period', async () => {
-    await startRunner({ audio: () => new Promise(() => undefined) }, { timeoutMs: 200, abortGraceMs: 200 });
+    await startRunner(
+      { audio: () => new Promise(() => undefined) },
+      { timeoutMs: 200, abortGraceMs: 200 },
+    );
     const task = dispatch('audio', null);
     await scheduler.dispatch(task);
-    expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'failed', error: { code: 'timeout' } });
+    expect(await waitForFinal(task.task_id)).toMatchObject({
+      type: 'failed',
+      error: { code: 'timeout' },
+    });
     expect(await readdir(scratchDir)).toEqual([]);
   });
 
@@ -349,7 +407,11 @@ describe('TaskRunner', () => {
     await storage.delete(input.storage_key);
     const task = dispatch('image', input);
     await scheduler.dispatch(task);
-    expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'failed', error: { code: 'input_unreadable' }, retryable: false });
+    expect(await waitForFinal(task.task_id)).toMatchObject({
+      type: 'failed',
+      error: { code: 'input_unreadable' },
+      retryable: false,
+    });
     expect(handler).not.toHaveBeenCalled();
   });
 
@@ -362,35 +424,65 @@ describe('TaskRunner', () => {
       },
     });
     const staged = await storedInput('the uploaded bytes', newId('prj'));
-    const task = dispatch('ingest', null, { project_id: staged.project_id, source_key: staged.storage_key, source_filename: 'clip.mp4' });
+    const task = dispatch('ingest', null, {
+      project_id: staged.project_id,
+      source_key: staged.storage_key,
+      source_filename: 'clip.mp4',
+    });
     await scheduler.dispatch(task);
     expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'completed' });
     expect(seen).toEqual(['the uploaded bytes']);
 
     await storage.delete(staged.storage_key);
-    const again = dispatch('ingest', null, { project_id: staged.project_id, source_key: staged.storage_key });
+    const again = dispatch('ingest', null, {
+      project_id: staged.project_id,
+      source_key: staged.storage_key,
+    });
     await scheduler.dispatch(again);
-    expect(await waitForFinal(again.task_id)).toMatchObject({ type: 'failed', error: { code: 'input_unreadable' }, retryable: false });
+    expect(await waitForFinal(again.task_id)).toMatchObject({
+      type: 'failed',
+      error: { code: 'input_unreadable' },
+      retryable: false,
+    });
     expect(seen).toHaveLength(1);
   });
 
   it('reports a work directory it cannot make as a retryable internal failure', async () => {
     const handler = jest.fn<ReturnType<TaskHandler>, [TaskContext]>(async () => ({ data: {} }));
-    await startRunner({ image: handler }, { scratchDir: path.join(scratchDir, 'missing', 'deeper') });
+    await startRunner(
+      { image: handler },
+      { scratchDir: path.join(scratchDir, 'missing', 'deeper') },
+    );
     const task = dispatch('image', null);
     await scheduler.dispatch(task);
-    expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'failed', error: { code: 'internal' }, retryable: true });
+    expect(await waitForFinal(task.task_id)).toMatchObject({
+      type: 'failed',
+      error: { code: 'internal' },
+      retryable: true,
+    });
     expect(handler).not.toHaveBeenCalled();
     await expectAcked();
   });
 
   it('fails a kind it has no handler for, for good', async () => {
-    const runner = new TaskRunner({ transport: worker, storage, handlers: {}, ackWaitMs: ACK_WAIT_MS, timeoutMs: 60_000, scratchDir, logger });
+    const runner = new TaskRunner({
+      transport: worker,
+      storage,
+      handlers: {},
+      ackWaitMs: ACK_WAIT_MS,
+      timeoutMs: 60_000,
+      scratchDir,
+      logger,
+    });
     const consumer = await worker.consumeWork(['nsfw'], runner.run, { concurrency: 1 });
     stoppables.push(consumer);
     const task = dispatch('nsfw', null);
     await scheduler.dispatch(task);
-    expect(await waitForFinal(task.task_id)).toMatchObject({ type: 'failed', error: { code: 'internal' }, retryable: false });
+    expect(await waitForFinal(task.task_id)).toMatchObject({
+      type: 'failed',
+      error: { code: 'internal' },
+      retryable: false,
+    });
     await expectAcked();
   });
 
@@ -408,7 +500,11 @@ describe('TaskRunner', () => {
     expect(await waitForFinal(task.task_id, ACK_WAIT_MS * 5)).toMatchObject({ type: 'completed' });
     await sleep(500);
     expect(calls).toBe(1);
-    expect(eventsOf(task.task_id).map((e) => e.type).filter((type) => type !== 'progress')).toEqual(['started', 'completed']);
+    expect(
+      eventsOf(task.task_id)
+        .map((e) => e.type)
+        .filter((type) => type !== 'progress'),
+    ).toEqual(['started', 'completed']);
   });
 
   it('says a silent handler is still alive with progress events the scheduler hears', async () => {
@@ -446,7 +542,10 @@ describe('TaskRunner', () => {
     const jsm = await admin.jetstreamManager();
     expect((await jsm.streams.info(`${prefix}_TASK_EVENTS`)).state.messages).toBe(2);
     await waitFor(() => finalOf(task.task_id) !== undefined);
-    expect(finalOf(task.task_id)).toMatchObject({ type: 'completed', result: { data: { done: true } } });
+    expect(finalOf(task.task_id)).toMatchObject({
+      type: 'completed',
+      result: { data: { done: true } },
+    });
     await expectAcked();
   });
 });

@@ -62,7 +62,11 @@ export interface TaskRunnerOptions {
 const REMEMBERED_CANCELS = 1_000;
 
 /** An event as a handler's outcome decides it; the runner adds the task's fields and the time. */
-type EventBody = TaskEvent extends infer E ? (E extends TaskEvent ? Omit<E, 'v' | 'task_id' | 'attempt' | 'kind' | 'at'> : never) : never;
+type EventBody = TaskEvent extends infer E
+  ? E extends TaskEvent
+    ? Omit<E, 'v' | 'task_id' | 'attempt' | 'kind' | 'at'>
+    : never
+  : never;
 type FinalEvent = Extract<EventBody, { type: 'completed' | 'failed' }>;
 
 /**
@@ -111,18 +115,29 @@ export class TaskRunner {
     }
 
     if (control.deliveries > 1) {
-      this.logger.warn(`task ${task.task_id} (${task.kind}, attempt ${task.attempt}): delivery ${control.deliveries}, the last worker stopped without finishing it`);
+      this.logger.warn(
+        `task ${task.task_id} (${task.kind}, attempt ${task.attempt}): delivery ${control.deliveries}, the last worker stopped without finishing it`,
+      );
     }
     const abort = new AbortController();
     this.track(task.task_id, abort);
     if (this.cancelled.has(task.task_id)) abort.abort(cancelledError());
     const progress = this.progressReporter(task);
-    const heartbeat = setInterval(() => {
-      control.working();
-      progress.keepAlive();
-    }, Math.max(100, Math.floor(this.options.ackWaitMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        control.working();
+        progress.keepAlive();
+      },
+      Math.max(100, Math.floor(this.options.ackWaitMs / 3)),
+    );
     const timeout = setTimeout(
-      () => abort.abort(new MediaflowError('timeout', `The task ran longer than ${formatDuration(this.options.timeoutMs)}`)),
+      () =>
+        abort.abort(
+          new MediaflowError(
+            'timeout',
+            `The task ran longer than ${formatDuration(this.options.timeoutMs)}`,
+          ),
+        ),
       this.options.timeoutMs,
     );
     let workDir: string | undefined;
@@ -153,7 +168,8 @@ export class TaskRunner {
 
   private cancel({ task_id }: TaskCancel): void {
     this.cancelled.add(task_id);
-    if (this.cancelled.size > REMEMBERED_CANCELS) this.cancelled.delete(this.cancelled.values().next().value!);
+    if (this.cancelled.size > REMEMBERED_CANCELS)
+      this.cancelled.delete(this.cancelled.values().next().value!);
     for (const abort of this.running.get(task_id) ?? []) abort.abort(cancelledError());
   }
 
@@ -201,17 +217,28 @@ export class TaskRunner {
 
   /** Stores the files a handler made under this attempt's keys; a redelivered attempt overwrites them. */
   private async store(task: TaskDispatch, result: HandlerResult): Promise<TaskResult> {
-    const key = (file: HandlerFile) => outputKey(task.project_id, task.task_id, task.attempt, file.filename);
-    const keys = [result.file, ...(result.linkedFiles ?? [])].filter((f): f is HandlerFile => !!f).map(key);
-    if (new Set(keys).size !== keys.length) throw new Error(`A ${task.kind} handler made files that share a key: ${keys.join(', ')}`);
+    const key = (file: HandlerFile) =>
+      outputKey(task.project_id, task.task_id, task.attempt, file.filename);
+    const keys = [result.file, ...(result.linkedFiles ?? [])]
+      .filter((f): f is HandlerFile => !!f)
+      .map(key);
+    if (new Set(keys).size !== keys.length)
+      throw new Error(`A ${task.kind} handler made files that share a key: ${keys.join(', ')}`);
     const put = async (file: HandlerFile): Promise<ProducedFile> => {
       const storageKey = key(file);
       const { size } = await this.options.storage.putFile(storageKey, file.path);
-      return { ...file.properties, filesize: size, id: newId('file'), filename: file.filename, storage_key: storageKey };
+      return {
+        ...file.properties,
+        filesize: size,
+        id: newId('file'),
+        filename: file.filename,
+        storage_key: storageKey,
+      };
     };
     const produced: TaskResult = {};
     if (result.file) produced.file = await put(result.file);
-    if (result.linkedFiles?.length) produced.linked_files = await Promise.all(result.linkedFiles.map(put));
+    if (result.linkedFiles?.length)
+      produced.linked_files = await Promise.all(result.linkedFiles.map(put));
     if (result.data) produced.data = result.data;
     return produced;
   }
@@ -219,9 +246,14 @@ export class TaskRunner {
   private failed(task: TaskDispatch, thrown: unknown): FinalEvent {
     const failure = taskFailure(thrown);
     if (failure.unexpected) {
-      this.logger.error(`task ${task.task_id} (${task.kind}, attempt ${task.attempt}) failed unexpectedly`, stackOf(thrown));
+      this.logger.error(
+        `task ${task.task_id} (${task.kind}, attempt ${task.attempt}) failed unexpectedly`,
+        stackOf(thrown),
+      );
     } else {
-      this.logger.warn(`task ${task.task_id} (${task.kind}, attempt ${task.attempt}) failed: ${failure.error.code}: ${failure.error.message}`);
+      this.logger.warn(
+        `task ${task.task_id} (${task.kind}, attempt ${task.attempt}) failed: ${failure.error.code}: ${failure.error.message}`,
+      );
     }
     return { type: 'failed', error: failure.error, retryable: failure.retryable };
   }
@@ -240,7 +272,11 @@ export class TaskRunner {
       lastSentAt = Date.now();
       sending = sending
         .then(() => this.publish(task, { type: 'progress', progress: value }))
-        .catch((error: unknown) => this.logger.warn(`task ${task.task_id}: progress not published: ${(error as Error).message}`));
+        .catch((error: unknown) =>
+          this.logger.warn(
+            `task ${task.task_id}: progress not published: ${(error as Error).message}`,
+          ),
+        );
     };
     return {
       report: (percent: number) => {
@@ -263,12 +299,22 @@ export class TaskRunner {
   }
 
   private publish(task: TaskDispatch, event: EventBody): Promise<void> {
-    const base = { v: TASK_MESSAGE_VERSION, task_id: task.task_id, attempt: task.attempt, kind: task.kind, at: Date.now() };
+    const base = {
+      v: TASK_MESSAGE_VERSION,
+      task_id: task.task_id,
+      attempt: task.attempt,
+      kind: task.kind,
+      at: Date.now(),
+    };
     return this.options.transport.publishEvent({ ...base, ...event } as TaskEvent);
   }
 
   private report(task: TaskDispatch, outcome: TaskOutcomeName, began: number): void {
-    this.options.onOutcome?.({ kind: task.kind, outcome, seconds: (performance.now() - began) / 1000 });
+    this.options.onOutcome?.({
+      kind: task.kind,
+      outcome,
+      seconds: (performance.now() - began) / 1000,
+    });
   }
 
   private track(taskId: string, abort: AbortController): void {

@@ -26,9 +26,23 @@ import { WebVTTParser } from 'webvtt-parser';
 const SPOKEN = 'The weather today is sunny and warm. Tomorrow there will be rain in the north.';
 
 const SEEDS = {
-  upload: [{ kind: 'summary' }, { kind: 'image', options: { width: 320, format: 'png' } }, { kind: 'subtitles' }],
-  social: [{ kind: 'nsfw' }, { kind: 'summary' }, { kind: 'image', options: { width: 160, format: 'webp' } }],
-  shortVideo: [{ kind: 'video', options: { width: 1280, format: 'mp4', quality: 'high' }, next: [{ kind: 'thumbnails' }] }],
+  upload: [
+    { kind: 'summary' },
+    { kind: 'image', options: { width: 320, format: 'png' } },
+    { kind: 'subtitles' },
+  ],
+  social: [
+    { kind: 'nsfw' },
+    { kind: 'summary' },
+    { kind: 'image', options: { width: 160, format: 'webp' } },
+  ],
+  shortVideo: [
+    {
+      kind: 'video',
+      options: { width: 1280, format: 'mp4', quality: 'high' },
+      next: [{ kind: 'thumbnails' }],
+    },
+  ],
 };
 
 describe('the all-in-one process', () => {
@@ -47,7 +61,8 @@ describe('the all-in-one process', () => {
     MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1',
   });
   const start = async () => (app = await startApp('all-in-one', env(), port));
-  const api = () => client(`http://127.0.0.1:${port}`, readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim());
+  const api = () =>
+    client(`http://127.0.0.1:${port}`, readFileSync(path.join(dataDir, 'api-key'), 'utf8').trim());
 
   beforeAll(async () => {
     await createSpeechMedia(fixtures.path('talk.mp4'), SPOKEN);
@@ -78,22 +93,33 @@ describe('the all-in-one process', () => {
     expect(await ready.json()).toEqual({ status: 'ready', checks: { nats: 'ok', database: 'ok' } });
     expect((await api()('GET', '/automations')).status).toBe(200);
     // One process, one name on its metrics (and logs), whichever app speaks.
-    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('service="all-in-one"');
+    expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain(
+      'service="all-in-one"',
+    );
   });
 
   it('finishes every seed run accepted before a crash and a graceful restart', async () => {
     const runs: Record<keyof typeof SEEDS, string> = { upload: '', social: '', shortVideo: '' };
     const inputs = { upload: 'talk.mp4', social: 'photo.jpg', shortVideo: 'upload.mp4' };
     for (const seed of Object.keys(SEEDS) as (keyof typeof SEEDS)[]) {
-      const created = await api()('POST', '/automations', { body: { name: seed, workflow: SEEDS[seed] } });
+      const created = await api()('POST', '/automations', {
+        body: { name: seed, workflow: SEEDS[seed] },
+      });
       expect(created.status).toBe(201);
-      const started = await api()('POST', `/automations/${created.body.id}/run`, { body: { url: files.url(inputs[seed]) } });
+      const started = await api()('POST', `/automations/${created.body.id}/run`, {
+        body: { url: files.url(inputs[seed]) },
+      });
       expect(started.status).toBe(201);
       runs[seed] = started.body.id;
     }
 
     // A crash mid-run: the transcode is under way, nothing gets to close.
-    await waitForTask(api(), runs.shortVideo, (run) => stepsOf(run)[0]?.status === 'processing', 120_000);
+    await waitForTask(
+      api(),
+      runs.shortVideo,
+      (run) => stepsOf(run)[0]?.status === 'processing',
+      120_000,
+    );
     expect(await app!.stop('SIGKILL')).toBeNull();
     await start();
     expect(app!.output()).toContain('Database:  embedded PostgreSQL');
@@ -107,14 +133,23 @@ describe('the all-in-one process', () => {
     const upload = await waitForTask(api(), runs.upload, undefined, 240_000);
     const social = await waitForTask(api(), runs.social, undefined, 240_000);
     const shortVideo = await waitForTask(api(), runs.shortVideo, undefined, 240_000);
-    for (const run of [upload, social, shortVideo]) expect(run).toMatchObject({ status: 'completed', progress: 100 });
+    for (const run of [upload, social, shortVideo])
+      expect(run).toMatchObject({ status: 'completed', progress: 100 });
 
     const [summary, png, subtitles] = stepsOf(upload);
     expect(summary.output).toMatchObject({ source: 'transcript' });
     expect(await downloadImage(png.output.url)).toMatchObject({ format: 'png', width: 320 });
-    const vtt = new WebVTTParser().parse(await (await fetch(subtitles.output.url)).text(), 'subtitles');
+    const vtt = new WebVTTParser().parse(
+      await (await fetch(subtitles.output.url)).text(),
+      'subtitles',
+    );
     expect(vtt.errors).toEqual([]);
-    expect(vtt.cues.map((c) => c.text).join(' ').toLowerCase()).toMatch(/weather|sunny|rain|tomorrow/);
+    expect(
+      vtt.cues
+        .map((c) => c.text)
+        .join(' ')
+        .toLowerCase(),
+    ).toMatch(/weather|sunny|rain|tomorrow/);
 
     const [nsfw, socialSummary, webp] = stepsOf(social);
     expect(nsfw.output).toMatchObject({ nsfw: false });
@@ -127,7 +162,10 @@ describe('the all-in-one process', () => {
     const transcoded = await fetch(video.output.url);
     expect(transcoded.status).toBe(200);
     expect((await transcoded.arrayBuffer()).byteLength).toBe(video.output.filesize);
-    const track = new WebVTTParser().parse(await (await fetch(thumbnails.output.url)).text(), 'metadata');
+    const track = new WebVTTParser().parse(
+      await (await fetch(thumbnails.output.url)).text(),
+      'metadata',
+    );
     expect(track.errors).toEqual([]);
     expect(track.cues.length).toBeGreaterThan(0);
   }, 600_000);

@@ -8,9 +8,17 @@ const SEED_WORKFLOWS = {
     { kind: 'image', options: { width: 320, format: 'png' } },
     { kind: 'subtitles' },
   ],
-  'social media': [{ kind: 'nsfw' }, { kind: 'summary' }, { kind: 'image', options: { width: 160, format: 'webp' } }],
+  'social media': [
+    { kind: 'nsfw' },
+    { kind: 'summary' },
+    { kind: 'image', options: { width: 160, format: 'webp' } },
+  ],
   'short video': [
-    { kind: 'video', options: { width: 1280, format: 'mp4', quality: 'high' }, next: [{ kind: 'thumbnails' }] },
+    {
+      kind: 'video',
+      options: { width: 1280, format: 'mp4', quality: 'high' },
+      next: [{ kind: 'thumbnails' }],
+    },
   ],
   messaging: [
     {
@@ -27,7 +35,8 @@ const SEED_WORKFLOWS = {
 /** A chain of `image` steps `depth` deep. */
 function chain(depth: number): unknown[] {
   let steps: unknown[] = [];
-  for (let i = 0; i < depth; i++) steps = [{ kind: 'image', options: { width: 64 }, ...(steps.length ? { next: steps } : {}) }];
+  for (let i = 0; i < depth; i++)
+    steps = [{ kind: 'image', options: { width: 64 }, ...(steps.length ? { next: steps } : {}) }];
   return steps;
 }
 
@@ -48,7 +57,11 @@ describe('automations over HTTP', () => {
       body: {
         name: 'Process uploads',
         description: 'Generate summary, thumbnail, and subtitles for all uploads',
-        workflow: [{ kind: 'summary' }, { kind: 'image', width: 320, format: 'png' }, { kind: 'subtitles' }],
+        workflow: [
+          { kind: 'summary' },
+          { kind: 'image', width: 320, format: 'png' },
+          { kind: 'subtitles' },
+        ],
       },
     });
     expect(created.status).toBe(201);
@@ -59,7 +72,11 @@ describe('automations over HTTP', () => {
       description: 'Generate summary, thumbnail, and subtitles for all uploads',
       status: 'active',
       // flat ittybit-style options are stored under `options`
-      workflow: [{ kind: 'summary' }, { kind: 'image', options: { width: 320, format: 'png' } }, { kind: 'subtitles' }],
+      workflow: [
+        { kind: 'summary' },
+        { kind: 'image', options: { width: 320, format: 'png' } },
+        { kind: 'subtitles' },
+      ],
     });
     expect(automation.id).toMatch(/^auto_[a-z0-9]{16}$/);
     expect(Number.isInteger(automation.created_at)).toBe(true);
@@ -70,16 +87,27 @@ describe('automations over HTTP', () => {
     expect(fetched.status).toBe(200);
     expect(fetched.body).toEqual(automation);
 
-    const renamed = await admin('PATCH', `/automations/${automation.id}`, { body: { name: 'Uploads v2' } });
+    const renamed = await admin('PATCH', `/automations/${automation.id}`, {
+      body: { name: 'Uploads v2' },
+    });
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ id: automation.id, name: 'Uploads v2', workflow: automation.workflow, status: 'active' });
+    expect(renamed.body).toMatchObject({
+      id: automation.id,
+      name: 'Uploads v2',
+      workflow: automation.workflow,
+      status: 'active',
+    });
     expect(renamed.body.updated_at).toBeGreaterThanOrEqual(automation.updated_at);
 
     const rewired = await admin('PATCH', `/automations/${automation.id}`, {
       body: { workflow: [{ kind: 'video', width: 640 }], description: null },
     });
     expect(rewired.status).toBe(200);
-    expect(rewired.body).toMatchObject({ name: 'Uploads v2', description: null, workflow: [{ kind: 'video', options: { width: 640 } }] });
+    expect(rewired.body).toMatchObject({
+      name: 'Uploads v2',
+      description: null,
+      workflow: [{ kind: 'video', options: { width: 640 } }],
+    });
 
     const deleted = await admin('DELETE', `/automations/${automation.id}`);
     expect(deleted.status).toBe(200);
@@ -89,14 +117,19 @@ describe('automations over HTTP', () => {
     expect(gone.status).toBe(404);
     expect(gone.body.error.code).toBe('not_found');
     expect((await admin('DELETE', `/automations/${automation.id}`)).status).toBe(404);
-    expect((await admin('PATCH', `/automations/${automation.id}`, { body: { name: 'x' } })).status).toBe(404);
+    expect(
+      (await admin('PATCH', `/automations/${automation.id}`, { body: { name: 'x' } })).status,
+    ).toBe(404);
   });
 
-  it.each(Object.entries(SEED_WORKFLOWS))('accepts the seed workflow "%s" verbatim', async (name, workflow) => {
-    const res = await admin('POST', '/automations', { body: { name, workflow } });
-    expect(res.status).toBe(201);
-    expect(res.body.workflow).toEqual(workflow);
-  });
+  it.each(Object.entries(SEED_WORKFLOWS))(
+    'accepts the seed workflow "%s" verbatim',
+    async (name, workflow) => {
+      const res = await admin('POST', '/automations', { body: { name, workflow } });
+      expect(res.status).toBe(201);
+      expect(res.body.workflow).toEqual(workflow);
+    },
+  );
 
   describe('lists', () => {
     let project: ReturnType<typeof client>;
@@ -107,7 +140,11 @@ describe('automations over HTTP', () => {
       project = client(system.baseUrl, made.body.api_key.secret);
       for (let i = 0; i < 25; i++) {
         const res = await project('POST', '/automations', {
-          body: { name: `a${i}`, workflow: [{ kind: 'summary' }], status: i % 5 === 0 ? 'paused' : 'active' },
+          body: {
+            name: `a${i}`,
+            workflow: [{ kind: 'summary' }],
+            status: i % 5 === 0 ? 'paused' : 'active',
+          },
         });
         expect(res.status).toBe(201);
         ids.push(res.body.id);
@@ -115,7 +152,9 @@ describe('automations over HTTP', () => {
     });
 
     it('pages newest first with the list envelope', async () => {
-      const pages = await Promise.all([1, 2, 3, 4].map((page) => project('GET', `/automations?limit=10&page=${page}`)));
+      const pages = await Promise.all(
+        [1, 2, 3, 4].map((page) => project('GET', `/automations?limit=10&page=${page}`)),
+      );
       expect(pages.map((p) => p.status)).toEqual([200, 200, 200, 200]);
       expect(pages.map((p) => p.body.data.length)).toEqual([10, 10, 5, 0]);
       for (const [i, page] of pages.entries()) {
@@ -140,29 +179,44 @@ describe('automations over HTTP', () => {
       expect(active.body.meta.total).toBe(20);
     });
 
-    it.each(['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'page=0', 'page=-1', 'status=archived'])(
-      'answers 400 for ?%s',
-      async (query) => {
-        const res = await project('GET', `/automations?${query}`);
-        expect(res.status).toBe(400);
-        expect(res.body.error.code).toBe('validation_failed');
-      },
-    );
+    it.each([
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'limit=1.5',
+      'page=0',
+      'page=-1',
+      'status=archived',
+    ])('answers 400 for ?%s', async (query) => {
+      const res = await project('GET', `/automations?${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    });
   });
 
   it('pauses and resumes an automation', async () => {
-    const created = await admin('POST', '/automations', { body: { name: 'p', workflow: [{ kind: 'nsfw' }], status: 'paused' } });
+    const created = await admin('POST', '/automations', {
+      body: { name: 'p', workflow: [{ kind: 'nsfw' }], status: 'paused' },
+    });
     expect(created.body.status).toBe('paused');
-    const resumed = await admin('PATCH', `/automations/${created.body.id}`, { body: { status: 'active' } });
+    const resumed = await admin('PATCH', `/automations/${created.body.id}`, {
+      body: { status: 'active' },
+    });
     expect(resumed.body.status).toBe('active');
-    const bad = await admin('PATCH', `/automations/${created.body.id}`, { body: { status: 'sleeping' } });
+    const bad = await admin('PATCH', `/automations/${created.body.id}`, {
+      body: { status: 'sleeping' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details).toEqual([expect.objectContaining({ path: 'status' })]);
   });
 
   describe('keys and projects', () => {
     it('answers 401 without a key, with a malformed header and with a wrong key', async () => {
-      const attempts: Record<string, string>[] = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer mf_nope' }];
+      const attempts: Record<string, string>[] = [
+        {},
+        { authorization: 'Basic abc' },
+        { authorization: 'Bearer mf_nope' },
+      ];
       for (const headers of attempts) {
         const res = await api(system.baseUrl, 'GET', '/automations', { headers });
         expect(res.status).toBe(401);
@@ -171,7 +225,9 @@ describe('automations over HTTP', () => {
     });
 
     it("hides another project's automations behind 404", async () => {
-      const mine = await admin('POST', '/automations', { body: { name: 'secret', workflow: [{ kind: 'summary' }] } });
+      const mine = await admin('POST', '/automations', {
+        body: { name: 'secret', workflow: [{ kind: 'summary' }] },
+      });
       const made = await admin('POST', '/projects', { body: { name: 'Other team' } });
       expect(made.status).toBe(201);
       expect(made.body.project).toMatchObject({ object: 'project', name: 'Other team' });
@@ -179,7 +235,11 @@ describe('automations over HTTP', () => {
       expect(made.body.api_key).toMatchObject({ object: 'api_key' });
       const other = client(system.baseUrl, made.body.api_key.secret);
 
-      for (const [method, body] of [['GET'], ['PATCH', { name: 'mine now' }], ['DELETE']] as const) {
+      for (const [method, body] of [
+        ['GET'],
+        ['PATCH', { name: 'mine now' }],
+        ['DELETE'],
+      ] as const) {
         const res = await other(method, `/automations/${mine.body.id}`, { body });
         expect(res.status).toBe(404);
         expect(res.body.error.code).toBe('not_found');
@@ -223,7 +283,11 @@ describe('automations over HTTP', () => {
   describe('bad input', () => {
     it('answers 413 to a 2 MB body', async () => {
       const res = await admin('POST', '/automations', {
-        body: { name: 'big', workflow: [{ kind: 'summary' }], description: 'x'.repeat(2 * 1024 * 1024) },
+        body: {
+          name: 'big',
+          workflow: [{ kind: 'summary' }],
+          description: 'x'.repeat(2 * 1024 * 1024),
+        },
       });
       expect(res.status).toBe(413);
       expect(res.body.error.code).toBe('payload_too_large');
@@ -244,7 +308,11 @@ describe('automations over HTTP', () => {
             { kind: 'teleport' },
             { kind: 'subtitles', ref: 'subs', next: [{ kind: 'video' }] },
             { kind: 'image', width: 0, ref: 'subs' },
-            { kind: 'conditions', conditions: [{ prop: 'width', operator: 'contains', value: 'x' }], next: [{ kind: 'summary' }] },
+            {
+              kind: 'conditions',
+              conditions: [{ prop: 'width', operator: 'contains', value: 'x' }],
+              next: [{ kind: 'summary' }],
+            },
           ],
         },
       });
@@ -261,15 +329,23 @@ describe('automations over HTTP', () => {
           'workflow[4].conditions[0].operator',
         ]),
       );
-      expect(res.body.error.details.find((d: { path: string }) => d.path === 'workflow[0].options.width').message).toBe('must be ≤ 7680');
+      expect(
+        res.body.error.details.find((d: { path: string }) => d.path === 'workflow[0].options.width')
+          .message,
+      ).toBe('must be ≤ 7680');
       // nothing was saved
       const list = await admin('GET', '/automations?limit=100');
       expect(list.body.data.map((a: { name: string }) => a.name)).not.toContain('broken');
     });
 
     it('accepts a workflow 8 deep and refuses one 9 deep', async () => {
-      expect((await admin('POST', '/automations', { body: { name: 'deep8', workflow: chain(8) } })).status).toBe(201);
-      const nine = await admin('POST', '/automations', { body: { name: 'deep9', workflow: chain(9) } });
+      expect(
+        (await admin('POST', '/automations', { body: { name: 'deep8', workflow: chain(8) } }))
+          .status,
+      ).toBe(201);
+      const nine = await admin('POST', '/automations', {
+        body: { name: 'deep9', workflow: chain(9) },
+      });
       expect(nine.status).toBe(400);
       expect(nine.body.error.details).toHaveLength(1);
       expect(nine.body.error.details[0].path).toBe(`workflow[0]${'.next[0]'.repeat(8)}`);
@@ -283,15 +359,26 @@ describe('automations over HTTP', () => {
   });
 
   describe('service endpoints', () => {
-    it.each(['/health', '/ready', '/metrics', '/openapi.json', '/docs'])('serves %s without a key', async (path) => {
-      const res = await api(system.baseUrl, 'GET', path);
-      expect(res.status).toBe(200);
-    });
+    it.each(['/health', '/ready', '/metrics', '/openapi.json', '/docs'])(
+      'serves %s without a key',
+      async (path) => {
+        const res = await api(system.baseUrl, 'GET', path);
+        expect(res.status).toBe(200);
+      },
+    );
 
     it('documents the automations routes in OpenAPI', async () => {
       const res = await api(system.baseUrl, 'GET', '/openapi.json');
       expect(res.body.openapi).toMatch(/^3\.1/);
-      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/automations', '/automations/{id}', '/projects', '/api-keys', '/api-keys/{id}']));
+      expect(Object.keys(res.body.paths)).toEqual(
+        expect.arrayContaining([
+          '/automations',
+          '/automations/{id}',
+          '/projects',
+          '/api-keys',
+          '/api-keys/{id}',
+        ]),
+      );
     });
   });
 

@@ -1,4 +1,12 @@
-import { ALL_APPS, client, Fixtures, FixtureServer, stepsOf, System, waitForTask } from '@mediaflow/testing';
+import {
+  ALL_APPS,
+  client,
+  Fixtures,
+  FixtureServer,
+  stepsOf,
+  System,
+  waitForTask,
+} from '@mediaflow/testing';
 
 // Processes die; runs do not. A short ack wait makes JetStream redeliver
 // quickly what a killed worker held.
@@ -33,10 +41,14 @@ describe('crashes', () => {
   ];
 
   it('finishes what a killed image worker held, with exactly one output per step', async () => {
-    const created = await api('POST', '/tasks', { body: { kind: 'workflow', url: files.url('big.jpg'), workflow: SLOW_STEPS } });
+    const created = await api('POST', '/tasks', {
+      body: { kind: 'workflow', url: files.url('big.jpg'), workflow: SLOW_STEPS },
+    });
     expect(created.status).toBe(201);
     // Wait until a step is in the worker's hands, then kill it without a chance to clean up.
-    await waitForTask(api, created.body.id, (task) => stepsOf(task).some((s) => s.status === 'processing'));
+    await waitForTask(api, created.body.id, (task) =>
+      stepsOf(task).some((s) => s.status === 'processing'),
+    );
     await system.app('worker-image').stop('SIGKILL');
     await system.startApp('worker-image');
 
@@ -46,13 +58,25 @@ describe('crashes', () => {
     expect(steps.map((s) => s.status)).toEqual(['completed', 'completed']);
     expect(steps.some((s) => s.attempts >= 1)).toBe(true);
     const outputs = await api('GET', '/files?kind=image&limit=100');
-    const made = outputs.body.data.filter((f: { task_id: string }) => steps.some((s) => s.id === f.task_id));
+    const made = outputs.body.data.filter((f: { task_id: string }) =>
+      steps.some((s) => s.id === f.task_id),
+    );
     expect(made).toHaveLength(2);
   });
 
   it('completes a run across a scheduler restart', async () => {
     const created = await api('POST', '/tasks', {
-      body: { kind: 'workflow', url: files.url('big.jpg'), workflow: [{ kind: 'image', options: { width: 800 }, next: [{ kind: 'image', options: { width: 400 } }] }] },
+      body: {
+        kind: 'workflow',
+        url: files.url('big.jpg'),
+        workflow: [
+          {
+            kind: 'image',
+            options: { width: 800 },
+            next: [{ kind: 'image', options: { width: 400 } }],
+          },
+        ],
+      },
     });
     expect(created.status).toBe(201);
     await system.app('scheduler').stop('SIGTERM');

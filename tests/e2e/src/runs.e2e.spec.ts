@@ -1,7 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ALL_APPS, client, downloadImage, Fixtures, FixtureServer, stepsOf, System, waitForTask } from '@mediaflow/testing';
+import {
+  ALL_APPS,
+  client,
+  downloadImage,
+  Fixtures,
+  FixtureServer,
+  stepsOf,
+  System,
+  waitForTask,
+} from '@mediaflow/testing';
 
 // Every app a separate process on the real NATS and PostgreSQL; sources
 // served from 127.0.0.1, which the allow-list lets ingest fetch.
@@ -37,7 +46,12 @@ describe('running automations', () => {
     return res.body.id;
   }
 
-  async function run(automationId: string, url: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>) {
+  async function run(
+    automationId: string,
+    url: string,
+    extra: Record<string, unknown> = {},
+    headers?: Record<string, string>,
+  ) {
     return api('POST', `/automations/${automationId}/run`, { body: { url, ...extra }, headers });
   }
 
@@ -65,7 +79,13 @@ describe('running automations', () => {
     expect(small).toMatchObject({ format: 'jpeg', width: 320, height: 240 });
     expect(tiny).toMatchObject({ format: 'webp', width: 160, height: 120 });
     expect(square).toMatchObject({ format: 'png', width: 64, height: 64 });
-    expect(steps[0].output).toMatchObject({ kind: 'image', width: 320, height: 240, format: 'jpeg', ref: 'small' });
+    expect(steps[0].output).toMatchObject({
+      kind: 'image',
+      width: 320,
+      height: 240,
+      format: 'jpeg',
+      ref: 'small',
+    });
   });
 
   it('passes each output down a next chain three deep', async () => {
@@ -73,7 +93,13 @@ describe('running automations', () => {
       {
         kind: 'image',
         options: { width: 1000 },
-        next: [{ kind: 'image', options: { width: 500 }, next: [{ kind: 'image', options: { width: 250, format: 'png' } }] }],
+        next: [
+          {
+            kind: 'image',
+            options: { width: 500 },
+            next: [{ kind: 'image', options: { width: 250, format: 'png' } }],
+          },
+        ],
       },
     ]);
     const done = await waitForTask(api, (await run(id, files.url('big.jpg'))).body.id);
@@ -83,7 +109,11 @@ describe('running automations', () => {
     expect(third.parent_id).toBe(second.id);
     expect(second.input.id).toBe(first.output.id);
     expect(third.input.id).toBe(second.output.id);
-    expect(await downloadImage(third.output.url)).toMatchObject({ format: 'png', width: 250, height: 188 });
+    expect(await downloadImage(third.output.url)).toMatchObject({
+      format: 'png',
+      width: 250,
+      height: 188,
+    });
   });
 
   it('takes next for a wide input and else for a narrow one', async () => {
@@ -106,12 +136,19 @@ describe('running automations', () => {
     expect(byRef(wide).conditions.status).toBe('completed');
     expect(byRef(wide).resized.status).toBe('completed');
     expect(byRef(wide).thumb.status).toBe('skipped');
-    expect(await downloadImage(byRef(wide).resized.output.url)).toMatchObject({ width: 1280, height: 960 });
+    expect(await downloadImage(byRef(wide).resized.output.url)).toMatchObject({
+      width: 1280,
+      height: 960,
+    });
 
     expect(narrow.status).toBe('completed');
     expect(byRef(narrow).resized.status).toBe('skipped');
     expect(byRef(narrow).thumb.status).toBe('completed');
-    expect(await downloadImage(byRef(narrow).thumb.output.url)).toMatchObject({ format: 'png', width: 100, hasAlpha: true });
+    expect(await downloadImage(byRef(narrow).thumb.output.url)).toMatchObject({
+      format: 'png',
+      width: 100,
+      hasAlpha: true,
+    });
   });
 
   it('grabs a frame from a video', async () => {
@@ -119,7 +156,11 @@ describe('running automations', () => {
     const done = await waitForTask(api, (await run(id, files.url('clip.mp4'))).body.id);
     expect(done.status).toBe('completed');
     expect(done.input).toMatchObject({ kind: 'video', width: 1280, height: 720, has_audio: true });
-    expect(await downloadImage(stepsOf(done)[0].output.url)).toMatchObject({ format: 'jpeg', width: 640, height: 360 });
+    expect(await downloadImage(stepsOf(done)[0].output.url)).toMatchObject({
+      format: 'jpeg',
+      width: 640,
+      height: 360,
+    });
   });
 
   describe('bad input fails the run with a clear code and disturbs nothing else', () => {
@@ -129,8 +170,16 @@ describe('running automations', () => {
       ['a truncated JPEG', () => files.url('truncated.jpg'), 'input_unreadable'],
       ['zero bytes', () => files.url('empty.jpg'), 'input_unreadable'],
       ['a 30000×30000 PNG bomb', () => files.url('bomb.png'), 'input_too_large'],
-      ['127.0.0.2, left off the allow list', () => files.url('big.jpg').replace('127.0.0.1', '127.0.0.2'), 'input_forbidden'],
-      ['[::1], left off the allow list', () => files.url('big.jpg').replace('127.0.0.1', '[::1]'), 'input_forbidden'],
+      [
+        '127.0.0.2, left off the allow list',
+        () => files.url('big.jpg').replace('127.0.0.1', '127.0.0.2'),
+        'input_forbidden',
+      ],
+      [
+        '[::1], left off the allow list',
+        () => files.url('big.jpg').replace('127.0.0.1', '[::1]'),
+        'input_forbidden',
+      ],
       [
         'a redirect from an allowed host to 127.0.0.2',
         () => files.redirectTo(files.url('big.jpg').replace('127.0.0.1', '127.0.0.2')),
@@ -162,7 +211,9 @@ describe('running automations', () => {
   });
 
   it('cancels a run and its steps', async () => {
-    const id = await automation([{ kind: 'image', options: { width: 3000, format: 'avif' }, next: [{ kind: 'image' }] }]);
+    const id = await automation([
+      { kind: 'image', options: { width: 3000, format: 'avif' }, next: [{ kind: 'image' }] },
+    ]);
     const started = await run(id, files.url('big.jpg'));
     const cancelled = await api('POST', `/tasks/${started.body.id}/cancel`);
     expect(cancelled.status).toBe(200);
@@ -198,19 +249,32 @@ describe('running automations', () => {
     try {
       const port = (receiver.address() as AddressInfo).port;
       const created = await api('POST', '/tasks', {
-        body: { kind: 'image', url: files.url('alpha.png'), options: { width: 32 }, webhook_url: `http://127.0.0.1:${port}/hook` },
+        body: {
+          kind: 'image',
+          url: files.url('alpha.png'),
+          options: { width: 32 },
+          webhook_url: `http://127.0.0.1:${port}/hook`,
+        },
       });
       expect(created.status).toBe(201);
       expect(created.body.kind).toBe('image');
       await waitForTask(api, created.body.id);
       const deadline = Date.now() + 30_000;
-      while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (received.length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect(received).toHaveLength(1);
 
       const secret = (await api('GET', '/webhook-secret')).body.secret;
-      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(received[0]!.headers['mediaflow-signature']))!;
-      expect(createHmac('sha256', secret).update(`${t}.${received[0]!.body}`).digest('hex')).toBe(v1);
-      expect(JSON.parse(received[0]!.body)).toMatchObject({ id: created.body.id, status: 'completed' });
+      const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(
+        String(received[0]!.headers['mediaflow-signature']),
+      )!;
+      expect(createHmac('sha256', secret).update(`${t}.${received[0]!.body}`).digest('hex')).toBe(
+        v1,
+      );
+      expect(JSON.parse(received[0]!.body)).toMatchObject({
+        id: created.body.id,
+        status: 'completed',
+      });
     } finally {
       receiver.close();
     }

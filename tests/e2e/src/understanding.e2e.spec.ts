@@ -1,5 +1,14 @@
 import { createSpeechMedia } from '@mediaflow/speech';
-import { ALL_APPS, client, downloadImage, Fixtures, FixtureServer, stepsOf, System, waitForTask } from '@mediaflow/testing';
+import {
+  ALL_APPS,
+  client,
+  downloadImage,
+  Fixtures,
+  FixtureServer,
+  stepsOf,
+  System,
+  waitForTask,
+} from '@mediaflow/testing';
 import { WebVTTParser } from 'webvtt-parser';
 
 // The seed's content-understanding cases, verbatim from API.md, every app a
@@ -39,19 +48,31 @@ describe('the upload and social-media automations', () => {
 
   it('upload processing: a summary, a 320-wide PNG and subtitles, in parallel', async () => {
     const done = await runAutomation(
-      [{ kind: 'summary' }, { kind: 'image', options: { width: 320, format: 'png' } }, { kind: 'subtitles' }],
+      [
+        { kind: 'summary' },
+        { kind: 'image', options: { width: 320, format: 'png' } },
+        { kind: 'subtitles' },
+      ],
       files.url('talk.mp4'),
     );
     expect(done).toMatchObject({ status: 'completed', progress: 100 });
     const [summary, image, subtitles] = stepsOf(done);
     expect([summary.kind, image.kind, subtitles.kind]).toEqual(['summary', 'image', 'subtitles']);
-    for (const step of [summary, image, subtitles]) expect(step).toMatchObject({ status: 'completed', parent_id: done.id });
+    for (const step of [summary, image, subtitles])
+      expect(step).toMatchObject({ status: 'completed', parent_id: done.id });
 
-    expect(summary.output).toMatchObject({ source: 'transcript', provider: expect.stringContaining('local') });
+    expect(summary.output).toMatchObject({
+      source: 'transcript',
+      provider: expect.stringContaining('local'),
+    });
     expect(summary.output.summary.split(/\s+/).length).toBeLessThanOrEqual(60);
     expect(summary.output.summary.toLowerCase()).toMatch(/weather|sunny|rain|tomorrow/);
 
-    expect(await downloadImage(image.output.url)).toMatchObject({ format: 'png', width: 320, height: 240 });
+    expect(await downloadImage(image.output.url)).toMatchObject({
+      format: 'png',
+      width: 320,
+      height: 240,
+    });
 
     expect(subtitles.output).toMatchObject({ kind: 'track', format: 'vtt', language: 'en' });
     const vtt = await (await fetch(subtitles.output.url)).text();
@@ -67,19 +88,34 @@ describe('the upload and social-media automations', () => {
       expect(cue.endTime).toBeLessThanOrEqual(duration + 0.001);
       previousEnd = cue.endTime;
     }
-    expect(parsed.cues.map((c) => c.text).join(' ').toLowerCase()).toMatch(/weather|sunny|rain|tomorrow/);
+    expect(
+      parsed.cues
+        .map((c) => c.text)
+        .join(' ')
+        .toLowerCase(),
+    ).toMatch(/weather|sunny|rain|tomorrow/);
   }, 300_000);
 
   it('social media: nsfw, a summary and a 160-wide WebP, in parallel', async () => {
     const done = await runAutomation(
-      [{ kind: 'nsfw' }, { kind: 'summary' }, { kind: 'image', options: { width: 160, format: 'webp' } }],
+      [
+        { kind: 'nsfw' },
+        { kind: 'summary' },
+        { kind: 'image', options: { width: 160, format: 'webp' } },
+      ],
       files.url('photo.jpg'),
     );
     expect(done).toMatchObject({ status: 'completed', progress: 100 });
     const [nsfw, summary, image] = stepsOf(done);
     expect(nsfw.output).toMatchObject({ nsfw: false, frames: [] });
     expect(nsfw.output.confidence).toBeGreaterThan(0.5);
-    expect(Object.keys(nsfw.output.scores).sort()).toEqual(['drawing', 'hentai', 'neutral', 'porn', 'sexy']);
+    expect(Object.keys(nsfw.output.scores).sort()).toEqual([
+      'drawing',
+      'hentai',
+      'neutral',
+      'porn',
+      'sexy',
+    ]);
     expect(summary.output).toMatchObject({ source: 'properties' });
     expect(summary.output.summary).toContain('1200×800');
     expect(await downloadImage(image.output.url)).toMatchObject({ format: 'webp', width: 160 });

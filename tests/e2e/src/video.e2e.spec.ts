@@ -1,6 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { probeMedia } from '@mediaflow/media';
-import { ALL_APPS, client, Fixtures, FixtureServer, stepsOf, System, waitForTask } from '@mediaflow/testing';
+import {
+  ALL_APPS,
+  client,
+  Fixtures,
+  FixtureServer,
+  stepsOf,
+  System,
+  waitForTask,
+} from '@mediaflow/testing';
 import { WebVTTParser } from 'webvtt-parser';
 
 // The seed's short-video case, every app a separate process on the real NATS
@@ -28,16 +36,26 @@ describe('the short-video automation', () => {
   });
 
   /** The bytes behind a signed URL, with no API key. */
-  async function download(url: string, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+  async function download(
+    url: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
     const res = await fetch(url, { headers });
-    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+    return {
+      status: res.status,
+      bytes: Buffer.from(await res.arrayBuffer()),
+      headers: res.headers,
+    };
   }
 
   async function probeDownload(url: string, name: string) {
     const { status, bytes } = await download(url);
     expect(status).toBe(200);
     writeFileSync(fixtures.path(name), bytes);
-    return { bytes, properties: await probeMedia(fixtures.path(name), { maxInputPixels: 100_000_000 }) };
+    return {
+      bytes,
+      properties: await probeMedia(fixtures.path(name), { maxInputPixels: 100_000_000 }),
+    };
   }
 
   it('transcodes, makes thumbnails of the transcode and extracts the audio, all downloadable', async () => {
@@ -45,13 +63,20 @@ describe('the short-video automation', () => {
       body: {
         name: 'short video',
         workflow: [
-          { kind: 'video', ref: 'web', options: { width: 1280, format: 'mp4', quality: 'high' }, next: [{ kind: 'thumbnails', ref: 'scrub' }] },
+          {
+            kind: 'video',
+            ref: 'web',
+            options: { width: 1280, format: 'mp4', quality: 'high' },
+            next: [{ kind: 'thumbnails', ref: 'scrub' }],
+          },
           { kind: 'audio', ref: 'sound' },
         ],
       },
     });
     expect(created.status).toBe(201);
-    const started = await api('POST', `/automations/${created.body.id}/run`, { body: { url: files.url('upload.mp4') } });
+    const started = await api('POST', `/automations/${created.body.id}/run`, {
+      body: { url: files.url('upload.mp4') },
+    });
     expect(started.status).toBe(201);
 
     const done = await waitForTask(api, started.body.id, undefined, 180_000);
@@ -64,12 +89,28 @@ describe('the short-video automation', () => {
     expect(scrub.input.id).toBe(web.output.id);
 
     const video = await probeDownload(web.output.url, 'web.mp4');
-    expect(video.properties).toMatchObject({ kind: 'video', format: 'mp4', width: 1280, height: 720, has_audio: true });
+    expect(video.properties).toMatchObject({
+      kind: 'video',
+      format: 'mp4',
+      width: 1280,
+      height: 720,
+      has_audio: true,
+    });
     expect(video.properties.duration).toBeCloseTo(6, 0);
-    expect(web.output).toMatchObject({ kind: 'video', width: 1280, height: 720, filesize: video.bytes.length });
+    expect(web.output).toMatchObject({
+      kind: 'video',
+      width: 1280,
+      height: 720,
+      filesize: video.bytes.length,
+    });
 
     const audio = await probeDownload(sound.output.url, 'sound.mp3');
-    expect(audio.properties).toMatchObject({ kind: 'audio', format: 'mp3', has_audio: true, has_video: false });
+    expect(audio.properties).toMatchObject({
+      kind: 'audio',
+      format: 'mp3',
+      has_audio: true,
+      has_video: false,
+    });
 
     // The track and its sprite: every cue's region lies inside the sprite.
     expect(scrub.output).toMatchObject({ kind: 'track', format: 'vtt' });
@@ -137,6 +178,11 @@ describe('the short-video automation', () => {
     expect([...during].sort((a, b) => a - b)).toEqual(during);
 
     const task = await api('GET', `/tasks/${res.body.id}`);
-    expect(task.body).toMatchObject({ kind: 'video', status: 'completed', progress: 100, output: { kind: 'video', width: 1280 } });
+    expect(task.body).toMatchObject({
+      kind: 'video',
+      status: 'completed',
+      progress: 100,
+      output: { kind: 'video', width: 1280 },
+    });
   }, 240_000);
 });

@@ -28,7 +28,10 @@ export class Sql {
     params: readonly unknown[],
     page: { page: number; limit: number },
   ): Promise<{ rows: T[]; total: number }> {
-    const [counted] = await this.rows<{ total: number }>(`SELECT count(*)::int AS total FROM ${table} WHERE ${filter}`, params);
+    const [counted] = await this.rows<{ total: number }>(
+      `SELECT count(*)::int AS total FROM ${table} WHERE ${filter}`,
+      params,
+    );
     const rows = await this.rows<T>(
       `SELECT * FROM ${table} WHERE ${filter}
        ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,

@@ -21,6 +21,8 @@ export function indexFiles(rows: readonly FileRow[]): FileIndex {
     linked: (task) =>
       (byTask.get(task.id) ?? [])
         .filter((row) => row.id !== task.output_file_id)
-        .sort((a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id)),
+        .sort(
+          (a, b) => a.created_at.getTime() - b.created_at.getTime() || a.id.localeCompare(b.id),
+        ),
   };
 }

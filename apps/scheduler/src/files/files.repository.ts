@@ -63,7 +63,9 @@ export class FilesRepository {
   }
 
   byIds(ids: readonly string[]): Promise<FileRow[]> {
-    return this.sql.rows<FileRow>('SELECT * FROM scheduler.files WHERE id = ANY($1::text[])', [[...ids]]);
+    return this.sql.rows<FileRow>('SELECT * FROM scheduler.files WHERE id = ANY($1::text[])', [
+      [...ids],
+    ]);
   }
 
   findInProject(projectId: string, id: string): Promise<FileRow | undefined> {

@@ -42,9 +42,11 @@ export class FilesService {
    */
   ingest(projectId: string, source: IngestSource, filename: string | null): Promise<TaskRecord> {
     if ('staged_key' in source && !isUploadKeyOf(projectId, source.staged_key)) {
-      throw new MediaflowError('validation_failed', 'The staged upload is not one of this project\'s upload keys', [
-        { path: 'source.staged_key', message: 'must be an upload key of the project' },
-      ]);
+      throw new MediaflowError(
+        'validation_failed',
+        "The staged upload is not one of this project's upload keys",
+        [{ path: 'source.staged_key', message: 'must be an upload key of the project' }],
+      );
     }
     return this.runs.createIngest({ projectId, source, filename });
   }
@@ -59,9 +61,15 @@ export class FilesService {
   async list(projectId: string, rawQuery: Record<string, unknown>): Promise<List<StoredFile>> {
     const parsed = FileListQuerySchema.safeParse(rawQuery);
     if (!parsed.success) {
-      throw new MediaflowError('validation_failed', 'The list query is invalid', zodIssuesToDetails(parsed.error.issues));
+      throw new MediaflowError(
+        'validation_failed',
+        'The list query is invalid',
+        zodIssuesToDetails(parsed.error.issues),
+      );
     }
-    const { rows, total } = await this.store.read((repos) => repos.files.list(projectId, parsed.data));
+    const { rows, total } = await this.store.read((repos) =>
+      repos.files.list(projectId, parsed.data),
+    );
     return toList(rows.map(toStoredFile), parsed.data, total);
   }
 
@@ -72,7 +80,8 @@ export class FilesService {
   async delete(projectId: string, id: string): Promise<DeletedFile> {
     const file = await this.get(projectId, id);
     await this.storage.delete(file.storage_key);
-    if (!(await this.store.read((repos) => repos.files.markDeleted(projectId, id)))) throw notFound(id);
+    if (!(await this.store.read((repos) => repos.files.markDeleted(projectId, id))))
+      throw notFound(id);
     return { id, object: 'file', deleted: true };
   }
 }

@@ -16,13 +16,52 @@ describe('fileProperties', () => {
   it('gives what conditions test, leaving out what the file lacks', () => {
     expect(
       fileProperties(
-        fileRow({ id: 'file_aaaaaaaaaaaaaaaa', kind: 'audio', mimetype: 'audio/mpeg', format: 'mp3', width: null, height: null, duration: 12.5, has_audio: true }),
+        fileRow({
+          id: 'file_aaaaaaaaaaaaaaaa',
+          kind: 'audio',
+          mimetype: 'audio/mpeg',
+          format: 'mp3',
+          width: null,
+          height: null,
+          duration: 12.5,
+          has_audio: true,
+        }),
       ),
-    ).toEqual({ kind: 'audio', mimetype: 'audio/mpeg', format: 'mp3', duration: 12.5, filesize: 1843221, has_audio: true, has_video: false });
+    ).toEqual({
+      kind: 'audio',
+      mimetype: 'audio/mpeg',
+      format: 'mp3',
+      duration: 12.5,
+      filesize: 1843221,
+      has_audio: true,
+      has_video: false,
+    });
     expect(
       fileProperties(
-        fileRow({ id: 'file_aaaaaaaaaaaaaaaa', kind: 'video', mimetype: 'video/mp4', format: 'mp4', width: 1280, height: 720, duration: 10, fps: 30, has_audio: true, has_video: true }),
+        fileRow({
+          id: 'file_aaaaaaaaaaaaaaaa',
+          kind: 'video',
+          mimetype: 'video/mp4',
+          format: 'mp4',
+          width: 1280,
+          height: 720,
+          duration: 10,
+          fps: 30,
+          has_audio: true,
+          has_video: true,
+        }),
       ),
-    ).toEqual({ kind: 'video', mimetype: 'video/mp4', format: 'mp4', width: 1280, height: 720, duration: 10, fps: 30, filesize: 1843221, has_audio: true, has_video: true });
+    ).toEqual({
+      kind: 'video',
+      mimetype: 'video/mp4',
+      format: 'mp4',
+      width: 1280,
+      height: 720,
+      duration: 10,
+      fps: 30,
+      filesize: 1843221,
+      has_audio: true,
+      has_video: true,
+    });
   });
 });

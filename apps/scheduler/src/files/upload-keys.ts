@@ -11,7 +11,8 @@ const fileId = idSchema(ID_PREFIX.file);
  */
 export function isUploadKeyOf(projectId: string, key: string): boolean {
   const [root, project, files, id, name, ...rest] = key.split('/');
-  if (root !== 'projects' || project !== projectId || files !== 'files' || rest.length > 0) return false;
+  if (root !== 'projects' || project !== projectId || files !== 'files' || rest.length > 0)
+    return false;
   if (!id || !name || !fileId.safeParse(id).success) return false;
   try {
     return uploadKey(projectId, id, name) === key;

@@ -1,5 +1,11 @@
 import type { TaskDispatch } from '@mediaflow/contracts';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { SchedulerConfig } from '../config';
 import { SchedulerStore } from '../database/scheduler-store';
 import { DispatchPublisher } from '../runs/dispatch-publisher';
@@ -38,7 +44,10 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runRound(), this.config.MEDIAFLOW_RECONCILE_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.runRound(),
+      this.config.MEDIAFLOW_RECONCILE_INTERVAL_MS,
+    );
     // A restarted scheduler catches up at once rather than an interval later.
     void this.runRound();
   }
@@ -52,7 +61,9 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   /** One round, unless one is still under way (a slow webhook, say). Resolves when it is over. */
   runRound(): Promise<void> {
     this.round ??= this.reconcile()
-      .catch((error: unknown) => this.logger.error(`reconciling failed: ${(error as Error).message}`))
+      .catch((error: unknown) =>
+        this.logger.error(`reconciling failed: ${(error as Error).message}`),
+      )
       .finally(() => {
         this.round = undefined;
       });
@@ -78,14 +89,17 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async publishLost(): Promise<void> {
-    const rows = await this.store.read((repos) => repos.tasks.unpublished(UNPUBLISHED_GRACE_MS, BATCH));
+    const rows = await this.store.read((repos) =>
+      repos.tasks.unpublished(UNPUBLISHED_GRACE_MS, BATCH),
+    );
     // The same attempt again: if the first publish did land, the broker drops this one.
     await this.publisher.publish(await this.withInputs(rows));
   }
 
   private async dispatchDueRetries(): Promise<void> {
     const due = await this.store.read((repos) => repos.tasks.dueRetries(BATCH));
-    for (const task of due) await this.each(task, () => this.runs.dispatchDueRetry(task.id, task.attempt));
+    for (const task of due)
+      await this.each(task, () => this.runs.dispatchDueRetry(task.id, task.attempt));
   }
 
   private async handleSilent(): Promise<void> {
@@ -113,7 +127,11 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   private async withInputs(rows: readonly TaskRow[]): Promise<TaskDispatch[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.input_file_id).filter((id): id is string => id !== null);
-    const files = new Map((await this.store.read((repos) => repos.files.byIds(ids))).map((file) => [file.id, file]));
-    return rows.map((row) => buildTaskDispatch(row, row.input_file_id ? files.get(row.input_file_id) : undefined));
+    const files = new Map(
+      (await this.store.read((repos) => repos.files.byIds(ids))).map((file) => [file.id, file]),
+    );
+    return rows.map((row) =>
+      buildTaskDispatch(row, row.input_file_id ? files.get(row.input_file_id) : undefined),
+    );
   }
 }

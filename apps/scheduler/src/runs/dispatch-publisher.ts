@@ -39,11 +39,15 @@ export class DispatchPublisher {
     try {
       await this.transport.dispatch(dispatch);
     } catch (error) {
-      this.logger.warn(`${what} not published, left to the reconciler: ${(error as Error).message}`);
+      this.logger.warn(
+        `${what} not published, left to the reconciler: ${(error as Error).message}`,
+      );
       return;
     }
     try {
-      await this.store.read((repos) => repos.tasks.markPublished(dispatch.task_id, dispatch.attempt));
+      await this.store.read((repos) =>
+        repos.tasks.markPublished(dispatch.task_id, dispatch.attempt),
+      );
     } catch (error) {
       // Published all the same; the reconciler's second publish is dropped as a duplicate.
       this.logger.warn(`${what} published but not marked so: ${(error as Error).message}`);

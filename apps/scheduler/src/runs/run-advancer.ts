@@ -1,4 +1,9 @@
-import { FINAL_TASK_STATUSES, type TaskDispatch, type TaskError, type TaskStatus } from '@mediaflow/contracts';
+import {
+  FINAL_TASK_STATUSES,
+  type TaskDispatch,
+  type TaskError,
+  type TaskStatus,
+} from '@mediaflow/contracts';
 import type { Advance, RunStep } from '@mediaflow/workflow';
 import type { Repositories } from '../database/scheduler-store';
 import { buildTaskTree } from '../tasks/task-tree';
@@ -50,7 +55,11 @@ export async function applyAdvance(
       continue;
     }
     const error =
-      step.status === 'cancelled' ? CANCELLED_ERROR : step.status === 'failed' ? options.failures?.get(step.id) : undefined;
+      step.status === 'cancelled'
+        ? CANCELLED_ERROR
+        : step.status === 'failed'
+          ? options.failures?.get(step.id)
+          : undefined;
     const changed = await repos.tasks.updateStep(step.id, from, {
       status: step.status,
       input_file_id: step.input?.id ?? null,
@@ -65,17 +74,32 @@ export async function applyAdvance(
   const after = await loadRun(repos, run.root.id);
   const { root } = after;
   if (!wasFinal && isFinal(root.status) && root.webhook_url) {
-    await repos.deliveries.insert(root.id, root.webhook_url, toWebhookBody(buildTaskTree(root.id, after.rows, after.files)));
+    await repos.deliveries.insert(
+      root.id,
+      root.webhook_url,
+      toWebhookBody(buildTaskTree(root.id, after.rows, after.files)),
+    );
   }
   return { dispatches, run: after };
 }
 
-async function updateRoot(repos: Repositories, run: LoadedRun, steps: readonly RunStep[], options: AdvanceOptions): Promise<void> {
+async function updateRoot(
+  repos: Repositories,
+  run: LoadedRun,
+  steps: readonly RunStep[],
+  options: AdvanceOptions,
+): Promise<void> {
   const { root } = run;
   if (root.kind === 'workflow') {
     const summary = summariseWorkflowRun(run, steps);
     const status = options.end?.status ?? summary.status;
-    if (status === root.status && summary.progress === root.progress && !options.end && !options.runInput) return;
+    if (
+      status === root.status &&
+      summary.progress === root.progress &&
+      !options.end &&
+      !options.runInput
+    )
+      return;
     await repos.tasks.updateRun(root.id, {
       status,
       progress: summary.progress,
@@ -86,7 +110,11 @@ async function updateRoot(repos: Repositories, run: LoadedRun, steps: readonly R
   }
   // A single task is its own only step, moved above with the rest; only its source or a cancel ends it from outside.
   if (options.end) {
-    await repos.tasks.updateRun(root.id, { status: options.end.status, progress: root.progress, error: options.end.error });
+    await repos.tasks.updateRun(root.id, {
+      status: options.end.status,
+      progress: root.progress,
+      error: options.end.error,
+    });
   }
 }
 

@@ -22,7 +22,9 @@ export function cancelSubtree(steps: readonly RunStep[], id: string): Advance {
     }
   }
   return {
-    steps: steps.map((step) => (below.has(step.id) && !isFinal(step.status) ? { ...step, status: 'cancelled' } : step)),
+    steps: steps.map((step) =>
+      below.has(step.id) && !isFinal(step.status) ? { ...step, status: 'cancelled' } : step,
+    ),
     ready: [],
   };
 }
@@ -39,8 +41,12 @@ export function skipUnfinished(steps: readonly RunStep[]): Advance {
  * A workflow run's status and progress. While its source is still being
  * ingested the run is under way, whatever its (all waiting) steps say.
  */
-export function summariseWorkflowRun(run: Pick<RunRows, 'ingest'>, steps: readonly RunStep[]): RunSummary {
+export function summariseWorkflowRun(
+  run: Pick<RunRows, 'ingest'>,
+  steps: readonly RunStep[],
+): RunSummary {
   const summary = summariseRun(steps);
-  if (run.ingest && !isFinal(run.ingest.status)) return { status: 'processing', progress: summary.progress };
+  if (run.ingest && !isFinal(run.ingest.status))
+    return { status: 'processing', progress: summary.progress };
   return summary;
 }

@@ -13,7 +13,9 @@ export interface LoadedRun extends RunRows {
 
 export async function loadRun(repos: Repositories, runId: string): Promise<LoadedRun> {
   const rows = await repos.tasks.runRows(runId);
-  const fileIds = rows.flatMap((row) => [row.input_file_id, row.output_file_id]).filter((id): id is string => id !== null);
+  const fileIds = rows
+    .flatMap((row) => [row.input_file_id, row.output_file_id])
+    .filter((id): id is string => id !== null);
   const files = await repos.files.ofTasks(
     rows.map((row) => row.id),
     fileIds,

@@ -59,8 +59,18 @@ describe('planRunRows', () => {
       ['nsfw', root, null, 1, 'waiting'],
     ]);
     expect(plan.steps[0]!.conditions).toEqual([{ prop: 'kind', value: 'image' }]);
-    expect(plan.steps[1]).toMatchObject({ ref: 'big', options: { width: 1280 }, run_id: root, project_id: PROJECT, automation_id: 'auto_aaaaaaaaaaaaaaaa' });
-    expect(plan.steps.every((s) => s.webhook_url === null && s.webhook_secret === null && s.source_url === null)).toBe(true);
+    expect(plan.steps[1]).toMatchObject({
+      ref: 'big',
+      options: { width: 1280 },
+      run_id: root,
+      project_id: PROJECT,
+      automation_id: 'auto_aaaaaaaaaaaaaaaa',
+    });
+    expect(
+      plan.steps.every(
+        (s) => s.webhook_url === null && s.webhook_secret === null && s.source_url === null,
+      ),
+    ).toBe(true);
     expect(plan.ingest).toMatchObject({
       kind: 'ingest',
       ref: 'source',
@@ -102,7 +112,11 @@ describe('planRunRows', () => {
 
 describe('planIngestRow', () => {
   it('plans a standalone ingest of a URL: a root of its own, waiting, with no ref, automation or webhook', () => {
-    const row = planIngestRow({ projectId: PROJECT, source: { url: 'https://example.com/a.jpg' }, filename: 'b.jpg' }, 'task_0000000000000009', 3);
+    const row = planIngestRow(
+      { projectId: PROJECT, source: { url: 'https://example.com/a.jpg' }, filename: 'b.jpg' },
+      'task_0000000000000009',
+      3,
+    );
     expect(row).toMatchObject({
       id: 'task_0000000000000009',
       run_id: 'task_0000000000000009',
@@ -123,7 +137,17 @@ describe('planIngestRow', () => {
 
   it('plans a standalone ingest of a staged upload: its key instead of a URL', () => {
     const key = `projects/${PROJECT}/files/file_aaaaaaaaaaaaaaaa/upload`;
-    const row = planIngestRow({ projectId: PROJECT, source: { staged_key: key }, filename: null }, 'task_0000000000000009', 1);
-    expect(row).toMatchObject({ kind: 'ingest', source_url: null, source_key: key, source_filename: null, max_attempts: 1 });
+    const row = planIngestRow(
+      { projectId: PROJECT, source: { staged_key: key }, filename: null },
+      'task_0000000000000009',
+      1,
+    );
+    expect(row).toMatchObject({
+      kind: 'ingest',
+      source_url: null,
+      source_key: key,
+      source_filename: null,
+      max_attempts: 1,
+    });
   });
 });

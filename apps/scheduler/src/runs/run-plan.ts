@@ -30,7 +30,11 @@ export interface PlannedRun {
  * step. Every row carries the project and the automation, so that listing
  * and filtering never need the tree.
  */
-export function planRunRows(request: RunRequest, newTaskId: () => string, maxAttempts: number): PlannedRun {
+export function planRunRows(
+  request: RunRequest,
+  newTaskId: () => string,
+  maxAttempts: number,
+): PlannedRun {
   const rootId = newTaskId();
   const sourceUrl = 'url' in request.source ? request.source.url : null;
   const common = {

@@ -62,7 +62,10 @@ export interface StepChange {
 }
 
 /** The steps an advance changed, in the run's order, each with the status it changes from. */
-export function stepChanges(before: readonly RunStep[], after: { steps: readonly RunStep[]; ready: readonly string[] }): StepChange[] {
+export function stepChanges(
+  before: readonly RunStep[],
+  after: { steps: readonly RunStep[]; ready: readonly string[] },
+): StepChange[] {
   const previous = new Map(before.map((step) => [step.id, step]));
   const ready = new Set(after.ready);
   const changes: StepChange[] = [];

@@ -59,11 +59,17 @@ export class RunsService {
   async create(request: RunRequest): Promise<TaskRecord> {
     const { decided, record } = await this.store.transaction(async (repos) => {
       const source =
-        'file_id' in request.source ? await repos.files.findInProject(request.projectId, request.source.file_id) : undefined;
+        'file_id' in request.source
+          ? await repos.files.findInProject(request.projectId, request.source.file_id)
+          : undefined;
       if ('file_id' in request.source && !source) {
         throw new MediaflowError('not_found', `No file ${request.source.file_id} in this project`);
       }
-      const plan = planRunRows(request, () => newId(ID_PREFIX.task), this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS);
+      const plan = planRunRows(
+        request,
+        () => newId(ID_PREFIX.task),
+        this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS,
+      );
       await repos.tasks.insert([plan.root, ...plan.steps, ...(plan.ingest ? [plan.ingest] : [])]);
       const run = await this.locked(repos, plan.root.id);
 
@@ -71,12 +77,18 @@ export class RunsService {
       let now: LoadedRun;
       if (run.ingest) {
         const ingest = await repos.tasks.dispatchReady(run.ingest.id, 'waiting', null);
-        if (!ingest) throw new Error(`ingest ${run.ingest.id} of a new run could not be dispatched`);
+        if (!ingest)
+          throw new Error(`ingest ${run.ingest.id} of a new run could not be dispatched`);
         decided = { dispatches: [buildTaskDispatch(ingest, undefined)] };
         now = await loadRun(repos, run.root.id);
       } else {
         const before = toRunSteps(run, run.files);
-        const applied = await applyAdvance(repos, run, before, startRun(before, toStepFile(source!)));
+        const applied = await applyAdvance(
+          repos,
+          run,
+          before,
+          startRun(before, toStepFile(source!)),
+        );
         decided = { dispatches: applied.dispatches };
         now = applied.run;
       }
@@ -92,13 +104,20 @@ export class RunsService {
    */
   async createIngest(request: IngestRequest): Promise<TaskRecord> {
     const { decided, record } = await this.store.transaction(async (repos) => {
-      const row = planIngestRow(request, newId(ID_PREFIX.task), this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS);
+      const row = planIngestRow(
+        request,
+        newId(ID_PREFIX.task),
+        this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS,
+      );
       await repos.tasks.insert([row]);
       await this.locked(repos, row.id);
       const ingest = await repos.tasks.dispatchReady(row.id, 'waiting', null);
       if (!ingest) throw new Error(`ingest ${row.id} could not be dispatched`);
       const now = await loadRun(repos, row.id);
-      return { decided: { dispatches: [buildTaskDispatch(ingest, undefined)] }, record: buildTaskTree(row.id, now.rows, now.files) };
+      return {
+        decided: { dispatches: [buildTaskDispatch(ingest, undefined)] },
+        record: buildTaskTree(row.id, now.rows, now.files),
+      };
     });
     await this.announce(decided);
     return record;
@@ -132,8 +151,21 @@ export class RunsService {
         return NOTHING;
       }
       const { task } = found;
-      await repos.files.insert(producedFiles(result).map((file) => ({ ...file, project_id: task.project_id, task_id: task.id, ref: task.ref })));
-      if ((await repos.tasks.recordResult(taskId, attempt, task.kind === 'ingest' ? null : (result.data ?? null))) === 0) {
+      await repos.files.insert(
+        producedFiles(result).map((file) => ({
+          ...file,
+          project_id: task.project_id,
+          task_id: task.id,
+          ref: task.ref,
+        })),
+      );
+      if (
+        (await repos.tasks.recordResult(
+          taskId,
+          attempt,
+          task.kind === 'ingest' ? null : (result.data ?? null),
+        )) === 0
+      ) {
         throw new Error(`task ${taskId} changed under the run's lock`);
       }
       const run = await loadRun(repos, task.run_id);
@@ -141,13 +173,27 @@ export class RunsService {
       const output = result.file ? run.files.get(result.file.id) : undefined;
 
       if (task.kind !== 'ingest') {
-        return applyAdvance(repos, run, before, completeStep(before, taskId, output ? toStepFile(output) : null));
+        return applyAdvance(
+          repos,
+          run,
+          before,
+          completeStep(before, taskId, output ? toStepFile(output) : null),
+        );
       }
       if (!output) {
-        return this.sourceFailed(repos, run, task, { code: 'internal', message: 'The ingest finished without a file' });
+        return this.sourceFailed(repos, run, task, {
+          code: 'internal',
+          message: 'The ingest finished without a file',
+        });
       }
-      await repos.tasks.updateStep(task.id, task.status, { status: 'completed', input_file_id: null, output_file_id: output.id });
-      const applied = await applyAdvance(repos, run, before, startRun(before, toStepFile(output)), { runInput: output.id });
+      await repos.tasks.updateStep(task.id, task.status, {
+        status: 'completed',
+        input_file_id: null,
+        output_file_id: output.id,
+      });
+      const applied = await applyAdvance(repos, run, before, startRun(before, toStepFile(output)), {
+        runInput: output.id,
+      });
       return { ...applied, staged: stagedOf(task) };
     });
     await this.announce(decided);
@@ -179,8 +225,13 @@ export class RunsService {
 
   /** A task silent for `stallMs` with attempts left: its next attempt. */
   async redispatchSilent(taskId: string, attempt: number, stallMs: number): Promise<void> {
-    await this.dispatchAgain(taskId, (repos) => repos.tasks.redispatchStalled(taskId, attempt, stallMs), (row) =>
-      this.logger.warn(`${row.kind} task ${row.id} silent for ${stallMs} ms: attempt ${row.attempt} dispatched`),
+    await this.dispatchAgain(
+      taskId,
+      (repos) => repos.tasks.redispatchStalled(taskId, attempt, stallMs),
+      (row) =>
+        this.logger.warn(
+          `${row.kind} task ${row.id} silent for ${stallMs} ms: attempt ${row.attempt} dispatched`,
+        ),
     );
   }
 
@@ -188,7 +239,8 @@ export class RunsService {
   async timeOut(taskId: string, attempt: number, stallMs: number): Promise<void> {
     const decided = await this.store.transaction(async (repos) => {
       const found = await this.awaiting(repos, taskId, attempt);
-      if (!found?.waiting || !(await repos.tasks.isSilent(taskId, attempt, stallMs))) return NOTHING;
+      if (!found?.waiting || !(await repos.tasks.isSilent(taskId, attempt, stallMs)))
+        return NOTHING;
       const seconds = Math.round(stallMs / 1000);
       return this.failForGood(repos, found.run, found.task, {
         code: 'timeout',
@@ -209,9 +261,14 @@ export class RunsService {
       const run = await this.locked(repos, target.run_id);
       const task = run.rows.find((row) => row.id === taskId)!;
       if (isFinal(task.status)) {
-        throw new MediaflowError('conflict', `Task ${taskId} has already ended (${task.status}) and cannot be cancelled`);
+        throw new MediaflowError(
+          'conflict',
+          `Task ${taskId} has already ended (${task.status}) and cannot be cancelled`,
+        );
       }
-      const running = run.rows.filter((row) => row.status === 'pending' || row.status === 'processing').map((row) => row.id);
+      const running = run.rows
+        .filter((row) => row.status === 'pending' || row.status === 'processing')
+        .map((row) => row.id);
       const before = toRunSteps(run, run.files);
       let advance: Advance;
       let options: AdvanceOptions = {};
@@ -233,9 +290,15 @@ export class RunsService {
       }
       const applied = await applyAdvance(repos, run, before, advance, options);
       const now = applied.run;
-      const cancelled = new Set(now.rows.filter((row) => row.status === 'cancelled').map((row) => row.id));
+      const cancelled = new Set(
+        now.rows.filter((row) => row.status === 'cancelled').map((row) => row.id),
+      );
       return {
-        decided: { dispatches: applied.dispatches, cancels: running.filter((id) => cancelled.has(id)), staged },
+        decided: {
+          dispatches: applied.dispatches,
+          cancels: running.filter((id) => cancelled.has(id)),
+          staged,
+        },
         record: buildTaskTree(taskId, now.rows, now.files),
       };
     });
@@ -263,19 +326,39 @@ export class RunsService {
     return task ? lockRun(repos, task.run_id) : undefined;
   }
 
-  private async failForGood(repos: Repositories, run: LoadedRun, task: TaskRow, error: TaskError): Promise<Decided> {
+  private async failForGood(
+    repos: Repositories,
+    run: LoadedRun,
+    task: TaskRow,
+    error: TaskError,
+  ): Promise<Decided> {
     if (task.kind === 'ingest') return this.sourceFailed(repos, run, task, error);
     const before = toRunSteps(run, run.files);
-    return applyAdvance(repos, run, before, failStep(before, task.id), { failures: new Map([[task.id, error]]) });
+    return applyAdvance(repos, run, before, failStep(before, task.id), {
+      failures: new Map([[task.id, error]]),
+    });
   }
 
   /** Without its source no step can run: they are skipped, and the run fails with the ingest's error. */
-  private async sourceFailed(repos: Repositories, run: LoadedRun, ingest: TaskRow, error: TaskError): Promise<Decided> {
-    await repos.tasks.updateStep(ingest.id, ingest.status, { status: 'failed', input_file_id: null, output_file_id: null, error });
+  private async sourceFailed(
+    repos: Repositories,
+    run: LoadedRun,
+    ingest: TaskRow,
+    error: TaskError,
+  ): Promise<Decided> {
+    await repos.tasks.updateStep(ingest.id, ingest.status, {
+      status: 'failed',
+      input_file_id: null,
+      output_file_id: null,
+      error,
+    });
     const before = toRunSteps(run, run.files);
     // A single task is its own step: it is the run that fails, not a step that is skipped.
-    const advance = run.root.kind === 'workflow' ? skipUnfinished(before) : { steps: before, ready: [] };
-    const applied = await applyAdvance(repos, run, before, advance, { end: { status: 'failed', error } });
+    const advance =
+      run.root.kind === 'workflow' ? skipUnfinished(before) : { steps: before, ready: [] };
+    const applied = await applyAdvance(repos, run, before, advance, {
+      end: { status: 'failed', error },
+    });
     return { ...applied, staged: stagedOf(ingest) };
   }
 
@@ -293,7 +376,9 @@ export class RunsService {
     const task = run?.rows.find((row) => row.id === taskId);
     if (!run || !task) return undefined;
     const waiting =
-      task.attempt === attempt && (task.status === 'pending' || task.status === 'processing') && task.next_attempt_at === null;
+      task.attempt === attempt &&
+      (task.status === 'pending' || task.status === 'processing') &&
+      task.next_attempt_at === null;
     return { task, run, waiting };
   }
 
@@ -339,11 +424,14 @@ export class RunsService {
         ),
       );
       for (const file of produced) {
-        if (kept.has(file.id) || kept.has(file.storage_key) || !file.storage_key.startsWith(prefix)) continue;
+        if (kept.has(file.id) || kept.has(file.storage_key) || !file.storage_key.startsWith(prefix))
+          continue;
         await this.storage.delete(file.storage_key);
       }
     } catch (error) {
-      this.logger.warn(`outputs of ${task.id} attempt ${event.attempt} not cleaned up: ${(error as Error).message}`);
+      this.logger.warn(
+        `outputs of ${task.id} attempt ${event.attempt} not cleaned up: ${(error as Error).message}`,
+      );
     }
   }
 }

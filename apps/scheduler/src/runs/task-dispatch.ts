@@ -21,9 +21,17 @@ export function buildTaskDispatch(row: TaskRow, input: FileRow | undefined): Tas
     ref: row.ref,
   } as const;
   if (row.kind === 'ingest') {
-    if (!row.source_url === !row.source_key) throw new Error(`ingest task ${row.id} needs either a source URL or a staged upload`);
-    return { ...base, input: null, source_url: row.source_url, source_key: row.source_key, source_filename: row.source_filename };
+    if (!row.source_url === !row.source_key)
+      throw new Error(`ingest task ${row.id} needs either a source URL or a staged upload`);
+    return {
+      ...base,
+      input: null,
+      source_url: row.source_url,
+      source_key: row.source_key,
+      source_filename: row.source_filename,
+    };
   }
-  if (!input || input.id !== row.input_file_id) throw new Error(`task ${row.id} is dispatched without its input file`);
+  if (!input || input.id !== row.input_file_id)
+    throw new Error(`task ${row.id} is dispatched without its input file`);
   return { ...base, input: toStoredFile(input), source_url: null };
 }

@@ -1,6 +1,11 @@
 import type { TaskEvent } from '@mediaflow/contracts';
 import { TASK_TRANSPORT, type Stoppable, type TaskTransport } from '@mediaflow/messaging';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { RunsService } from './runs.service';
 
 /** The scheduler's durable consumer of TASK_EVENTS, shared by its replicas. */
@@ -21,7 +26,9 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.transport.consumeEvents(EVENTS_DURABLE, (event) => this.handle(event));
+    this.consumer = await this.transport.consumeEvents(EVENTS_DURABLE, (event) =>
+      this.handle(event),
+    );
   }
 
   /** Before the database closes: the event under way finishes (and is acked) first. */

@@ -1,4 +1,10 @@
-import type { Condition, TaskError, TaskObjectKind, TaskStatus, Workflow } from '@mediaflow/contracts';
+import type {
+  Condition,
+  TaskError,
+  TaskObjectKind,
+  TaskStatus,
+  Workflow,
+} from '@mediaflow/contracts';
 
 /**
  * A row of `scheduler.tasks`, as `SELECT *` returns it. One table holds every

@@ -9,8 +9,26 @@ const file = (name: string) => `file_${name.padEnd(16, '0')}`;
 
 // A run of: conditions (next: image a, else: image b), summary, thumbnails; its source ingested.
 const rows = [
-  taskRow({ id: id('thumbs'), run_id: RUN, parent_id: RUN, position: 2, kind: 'thumbnails', status: 'completed', input_file_id: file('source'), output_file_id: file('track'), attempt: 1 }),
-  taskRow({ id: id('b'), run_id: RUN, parent_id: id('cond'), branch: 'else', kind: 'image', status: 'skipped', ref: 'thumb' }),
+  taskRow({
+    id: id('thumbs'),
+    run_id: RUN,
+    parent_id: RUN,
+    position: 2,
+    kind: 'thumbnails',
+    status: 'completed',
+    input_file_id: file('source'),
+    output_file_id: file('track'),
+    attempt: 1,
+  }),
+  taskRow({
+    id: id('b'),
+    run_id: RUN,
+    parent_id: id('cond'),
+    branch: 'else',
+    kind: 'image',
+    status: 'skipped',
+    ref: 'thumb',
+  }),
   taskRow({
     id: RUN,
     run_id: RUN,
@@ -26,7 +44,16 @@ const rows = [
     finished_at: LATER,
     updated_at: LATER,
   }),
-  taskRow({ id: id('ingest'), run_id: RUN, parent_id: RUN, kind: 'ingest', ref: 'source', status: 'completed', output_file_id: file('source'), attempt: 1 }),
+  taskRow({
+    id: id('ingest'),
+    run_id: RUN,
+    parent_id: RUN,
+    kind: 'ingest',
+    ref: 'source',
+    status: 'completed',
+    output_file_id: file('source'),
+    attempt: 1,
+  }),
   taskRow({
     id: id('a'),
     run_id: RUN,
@@ -43,7 +70,17 @@ const rows = [
     started_at: CREATED,
     finished_at: LATER,
   }),
-  taskRow({ id: id('summary'), run_id: RUN, parent_id: RUN, position: 1, kind: 'summary', status: 'completed', input_file_id: file('source'), output_data: { summary: 'A test card.', source: 'properties' }, attempt: 1 }),
+  taskRow({
+    id: id('summary'),
+    run_id: RUN,
+    parent_id: RUN,
+    position: 1,
+    kind: 'summary',
+    status: 'completed',
+    input_file_id: file('source'),
+    output_data: { summary: 'A test card.', source: 'properties' },
+    attempt: 1,
+  }),
   taskRow({
     id: id('cond'),
     run_id: RUN,
@@ -59,8 +96,24 @@ const rows = [
 const files = indexFiles([
   fileRow({ id: file('source'), task_id: id('ingest'), ref: 'source' }),
   fileRow({ id: file('a'), task_id: id('a'), ref: 'resized', width: 1280, height: 960 }),
-  fileRow({ id: file('track'), task_id: id('thumbs'), kind: 'track', mimetype: 'text/vtt', format: 'vtt', filename: 'thumbnails.vtt', width: null, height: null }),
-  fileRow({ id: file('sprite'), task_id: id('thumbs'), filename: 'sprite.jpg', width: 800, height: 450, created_at: LATER }),
+  fileRow({
+    id: file('track'),
+    task_id: id('thumbs'),
+    kind: 'track',
+    mimetype: 'text/vtt',
+    format: 'vtt',
+    filename: 'thumbnails.vtt',
+    width: null,
+    height: null,
+  }),
+  fileRow({
+    id: file('sprite'),
+    task_id: id('thumbs'),
+    filename: 'sprite.jpg',
+    width: 800,
+    height: 450,
+    created_at: LATER,
+  }),
 ]);
 
 describe('buildTaskTree', () => {
@@ -122,11 +175,24 @@ describe('buildTaskTree', () => {
   it('nests a conditions step with its conditions, next and else', () => {
     const [conditions] = tree.workflow!;
     expect(conditions!.conditions).toEqual([{ prop: 'width', operator: '>', value: 1280 }]);
-    expect(conditions!.next?.map((s) => [s.id, s.ref, s.status])).toEqual([[id('a'), 'resized', 'completed']]);
-    expect(conditions!.else?.map((s) => [s.id, s.ref, s.status])).toEqual([[id('b'), 'thumb', 'skipped']]);
+    expect(conditions!.next?.map((s) => [s.id, s.ref, s.status])).toEqual([
+      [id('a'), 'resized', 'completed'],
+    ]);
+    expect(conditions!.else?.map((s) => [s.id, s.ref, s.status])).toEqual([
+      [id('b'), 'thumb', 'skipped'],
+    ]);
     expect(conditions!.parent_id).toBe(RUN);
-    expect(conditions!.next![0]).toMatchObject({ parent_id: id('cond'), attempts: 2, options: { width: 1280 } });
-    expect(conditions!.next![0]!.output).toMatchObject({ id: file('a'), width: 1280, height: 960, ref: 'resized' });
+    expect(conditions!.next![0]).toMatchObject({
+      parent_id: id('cond'),
+      attempts: 2,
+      options: { width: 1280 },
+    });
+    expect(conditions!.next![0]!.output).toMatchObject({
+      id: file('a'),
+      width: 1280,
+      height: 960,
+      ref: 'resized',
+    });
     expect(conditions!.next![0]!.next).toBeUndefined();
     expect(conditions!.next![0]!.conditions).toBeUndefined();
   });
@@ -134,7 +200,11 @@ describe('buildTaskTree', () => {
   it('answers a data kind with its JSON result, and a file with the files it links', () => {
     const [, summary, thumbs] = tree.workflow!;
     expect(summary!.output).toEqual({ summary: 'A test card.', source: 'properties' });
-    expect(thumbs!.output).toMatchObject({ id: file('track'), kind: 'track', files: [{ id: file('sprite'), filename: 'sprite.jpg' }] });
+    expect(thumbs!.output).toMatchObject({
+      id: file('track'),
+      kind: 'track',
+      files: [{ id: file('sprite'), filename: 'sprite.jpg' }],
+    });
   });
 
   it('is a valid TaskRecord', () => {
@@ -159,14 +229,33 @@ describe('buildTaskTree', () => {
 describe('toTaskRecord', () => {
   it('shows a deleted file as absent', () => {
     const deleted = indexFiles([fileRow({ id: file('gone'), deleted_at: LATER })]);
-    const row = taskRow({ id: id('x'), run_id: id('x'), input_file_id: file('gone'), output_file_id: file('gone'), status: 'completed' });
+    const row = taskRow({
+      id: id('x'),
+      run_id: id('x'),
+      input_file_id: file('gone'),
+      output_file_id: file('gone'),
+      status: 'completed',
+    });
     expect(toTaskRecord(row, deleted)).toMatchObject({ input: null, output: null });
   });
 
   it('answers a single task (its own run) with its output and no workflow', () => {
-    const row = taskRow({ id: id('single'), run_id: id('single'), status: 'completed', output_file_id: file('a'), input_file_id: file('source'), attempt: 1 });
+    const row = taskRow({
+      id: id('single'),
+      run_id: id('single'),
+      status: 'completed',
+      output_file_id: file('a'),
+      input_file_id: file('source'),
+      attempt: 1,
+    });
     const record = buildTaskTree(id('single'), [row], files);
-    expect(record).toMatchObject({ kind: 'image', parent_id: null, attempts: 1, output: { id: file('a') }, input: { id: file('source') } });
+    expect(record).toMatchObject({
+      kind: 'image',
+      parent_id: null,
+      attempts: 1,
+      output: { id: file('a') },
+      input: { id: file('source') },
+    });
     expect(record.workflow).toBeUndefined();
   });
 });

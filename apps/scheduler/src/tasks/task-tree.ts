@@ -40,7 +40,11 @@ export function toTaskRecord(row: TaskRow, files: FileIndex): TaskRecord {
  * (and a conditions step the other branch under `else`). The `ingest` task
  * is a child of the run but not a workflow step: it is listed, not nested.
  */
-export function buildTaskTree(targetId: string, rows: readonly TaskRow[], files: FileIndex): TaskRecord {
+export function buildTaskTree(
+  targetId: string,
+  rows: readonly TaskRow[],
+  files: FileIndex,
+): TaskRecord {
   const children = new Map<string, TaskRow[]>();
   let target: TaskRow | undefined;
   for (const row of rows) {

@@ -6,7 +6,9 @@ import type { z } from 'zod';
 import { TasksService } from './tasks.service';
 
 /** The request of a scheduler RPC, already parsed by its contract on arrival. */
-export type SchedulerRequest<K extends keyof typeof schedulerRpc> = z.output<(typeof schedulerRpc)[K]['request']>;
+export type SchedulerRequest<K extends keyof typeof schedulerRpc> = z.output<
+  (typeof schedulerRpc)[K]['request']
+>;
 
 /**
  * The scheduler's task subjects; each one calls the service and nothing

@@ -1,4 +1,9 @@
-import { FINAL_TASK_STATUSES, type TaskError, type TaskListQuery, type TaskStatus } from '@mediaflow/contracts';
+import {
+  FINAL_TASK_STATUSES,
+  type TaskError,
+  type TaskListQuery,
+  type TaskStatus,
+} from '@mediaflow/contracts';
 import { json, type Sql } from '../database/sql';
 import type { TaskRow } from './task-row';
 
@@ -103,16 +108,25 @@ export class TasksRepository {
   }
 
   findInProject(projectId: string, id: string): Promise<TaskRow | undefined> {
-    return this.sql.first<TaskRow>('SELECT * FROM scheduler.tasks WHERE id = $1 AND project_id = $2', [id, projectId]);
+    return this.sql.first<TaskRow>(
+      'SELECT * FROM scheduler.tasks WHERE id = $1 AND project_id = $2',
+      [id, projectId],
+    );
   }
 
   /** Takes the run's lock: every change to a run's tasks happens under it, one at a time. */
   lockRun(runId: string): Promise<TaskRow | undefined> {
-    return this.sql.first<TaskRow>('SELECT * FROM scheduler.tasks WHERE id = $1 AND run_id = $1 FOR UPDATE', [runId]);
+    return this.sql.first<TaskRow>(
+      'SELECT * FROM scheduler.tasks WHERE id = $1 AND run_id = $1 FOR UPDATE',
+      [runId],
+    );
   }
 
   runRows(runId: string): Promise<TaskRow[]> {
-    return this.sql.rows<TaskRow>('SELECT * FROM scheduler.tasks WHERE run_id = $1 ORDER BY position, id', [runId]);
+    return this.sql.rows<TaskRow>(
+      'SELECT * FROM scheduler.tasks WHERE run_id = $1 ORDER BY position, id',
+      [runId],
+    );
   }
 
   /** Newest first; roots and steps alike. */
@@ -132,7 +146,11 @@ export class TasksRepository {
   // --- attempts ------------------------------------------------------------
 
   /** A step the engine made ready: its first attempt (or the next, after a retry of the run). */
-  dispatchReady(id: string, from: TaskStatus, inputFileId: string | null): Promise<TaskRow | undefined> {
+  dispatchReady(
+    id: string,
+    from: TaskStatus,
+    inputFileId: string | null,
+  ): Promise<TaskRow | undefined> {
     return this.sql.first<TaskRow>(
       `UPDATE scheduler.tasks SET ${NEW_ATTEMPT}, input_file_id = $3
        WHERE id = $1 AND status = $2 RETURNING *`,
@@ -261,14 +279,27 @@ export class TasksRepository {
            started_at = CASE WHEN $3 = 'completed' THEN COALESCE(started_at, now()) ELSE started_at END,
            updated_at = now()
        WHERE id = $1 AND status = $2`,
-      [id, from, update.status, update.input_file_id, update.output_file_id, update.error !== undefined, json(update.error)],
+      [
+        id,
+        from,
+        update.status,
+        update.input_file_id,
+        update.output_file_id,
+        update.error !== undefined,
+        json(update.error),
+      ],
     );
   }
 
   /** The run's own row: its status and progress as summarised from its steps. */
   updateRun(
     id: string,
-    change: { status: TaskStatus; progress: number; error?: TaskError | null; input_file_id?: string },
+    change: {
+      status: TaskStatus;
+      progress: number;
+      error?: TaskError | null;
+      input_file_id?: string;
+    },
   ): Promise<number> {
     return this.sql.count(
       `UPDATE scheduler.tasks
@@ -278,7 +309,14 @@ export class TasksRepository {
            finished_at = CASE WHEN $2 IN ${FINAL} THEN COALESCE(finished_at, now()) ELSE finished_at END,
            updated_at = now()
        WHERE id = $1 AND status NOT IN ${FINAL}`,
-      [id, change.status, change.progress, change.error !== undefined, json(change.error), change.input_file_id ?? null],
+      [
+        id,
+        change.status,
+        change.progress,
+        change.error !== undefined,
+        json(change.error),
+        change.input_file_id ?? null,
+      ],
     );
   }
 }

@@ -39,9 +39,12 @@ export class TasksService {
   ) {}
 
   /** A run of a workflow snapshot; the scheduler owns runs, so it validates the workflow again. */
-  createRun(submission: Submission & { automationId: string | null; workflow: unknown }): Promise<TaskRecord> {
+  createRun(
+    submission: Submission & { automationId: string | null; workflow: unknown },
+  ): Promise<TaskRecord> {
     const validation = validateWorkflow(submission.workflow);
-    if (!validation.ok) throw new MediaflowError('validation_failed', 'The workflow is invalid', validation.details);
+    if (!validation.ok)
+      throw new MediaflowError('validation_failed', 'The workflow is invalid', validation.details);
     return this.runs.create({
       projectId: submission.projectId,
       automationId: submission.automationId,
@@ -52,15 +55,21 @@ export class TasksService {
   }
 
   /** One task of one kind on its own, with the kind's options checked strictly. */
-  createTask(submission: Submission & { kind: string; options: Record<string, unknown> }): Promise<TaskRecord> {
+  createTask(
+    submission: Submission & { kind: string; options: Record<string, unknown> },
+  ): Promise<TaskRecord> {
     const kind = submission.kind as WorkflowTaskKind;
     if (!WORKFLOW_TASK_KINDS.includes(kind)) {
       throw new MediaflowError('validation_failed', 'The task is invalid', [
         { path: 'kind', message: `must be one of: ${WORKFLOW_TASK_KINDS.join(', ')}` },
       ]);
     }
-    const options = parseWithDetails(TASK_KINDS[kind].options, submission.options, { path: ['options'], kind });
-    if (!options.ok) throw new MediaflowError('validation_failed', 'The task is invalid', options.details);
+    const options = parseWithDetails(TASK_KINDS[kind].options, submission.options, {
+      path: ['options'],
+      kind,
+    });
+    if (!options.ok)
+      throw new MediaflowError('validation_failed', 'The task is invalid', options.details);
     return this.runs.create({
       projectId: submission.projectId,
       automationId: null,
@@ -84,12 +93,18 @@ export class TasksService {
   async list(projectId: string, rawQuery: Record<string, unknown>): Promise<List<TaskRecord>> {
     const parsed = TaskListQuerySchema.safeParse(rawQuery);
     if (!parsed.success) {
-      throw new MediaflowError('validation_failed', 'The list query is invalid', zodIssuesToDetails(parsed.error.issues));
+      throw new MediaflowError(
+        'validation_failed',
+        'The list query is invalid',
+        zodIssuesToDetails(parsed.error.issues),
+      );
     }
     const query = parsed.data;
     return this.store.read(async (repos) => {
       const { rows, total } = await repos.tasks.list(projectId, query);
-      const fileIds = rows.flatMap((row) => [row.input_file_id, row.output_file_id]).filter((f): f is string => f !== null);
+      const fileIds = rows
+        .flatMap((row) => [row.input_file_id, row.output_file_id])
+        .filter((f): f is string => f !== null);
       const files = indexFiles(
         await repos.files.ofTasks(
           rows.map((row) => row.id),

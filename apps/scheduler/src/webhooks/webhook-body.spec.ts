@@ -54,15 +54,30 @@ describe('toWebhookBody', () => {
           id: 'task_bbbbbbbbbbbbbbbb',
           kind: 'thumbnails',
           webhook_url: null,
-          output: { ...stored('file_track00000000000', { kind: 'track' }), files: [stored('file_sprite0000000000')] },
-          next: [task({ id: 'task_cccccccccccccccc', kind: 'summary', webhook_url: null, output: { summary: 'hello', source: 'track' } })],
+          output: {
+            ...stored('file_track00000000000', { kind: 'track' }),
+            files: [stored('file_sprite0000000000')],
+          },
+          next: [
+            task({
+              id: 'task_cccccccccccccccc',
+              kind: 'summary',
+              webhook_url: null,
+              output: { summary: 'hello', source: 'track' },
+            }),
+          ],
         }),
       ],
     }),
   );
 
   it('keeps the task object and its tree', () => {
-    expect(body).toMatchObject({ id: 'task_aaaaaaaaaaaaaaaa', object: 'task', status: 'completed', webhook_url: 'https://example.com/hook' });
+    expect(body).toMatchObject({
+      id: 'task_aaaaaaaaaaaaaaaa',
+      object: 'task',
+      status: 'completed',
+      webhook_url: 'https://example.com/hook',
+    });
     expect(body.workflow?.[0]?.next?.[0]?.id).toBe('task_cccccccccccccccc');
     expect(body.workflow?.[0]?.next?.[0]?.output).toEqual({ summary: 'hello', source: 'track' });
   });
@@ -87,9 +102,13 @@ describe('toWebhookBody', () => {
       task_id: 'task_ingest0000000000',
       created_at: 1735689825,
     });
-    const output = body.workflow![0]!.output as Record<string, unknown> & { files: Record<string, unknown>[] };
+    const output = body.workflow![0]!.output as Record<string, unknown> & {
+      files: Record<string, unknown>[];
+    };
     expect(output).toMatchObject({ id: 'file_track00000000000', object: 'file', kind: 'track' });
-    expect(output.files).toEqual([expect.objectContaining({ id: 'file_sprite0000000000', object: 'file' })]);
+    expect(output.files).toEqual([
+      expect.objectContaining({ id: 'file_sprite0000000000', object: 'file' }),
+    ]);
     const text = JSON.stringify(body);
     expect(text).not.toContain('storage_key');
     expect(text).not.toContain('project_id');

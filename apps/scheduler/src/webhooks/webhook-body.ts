@@ -1,4 +1,10 @@
-import { mapTaskFiles, publicFile, type PublicFile, type TaskRecord, type TaskTree } from '@mediaflow/contracts';
+import {
+  mapTaskFiles,
+  publicFile,
+  type PublicFile,
+  type TaskRecord,
+  type TaskTree,
+} from '@mediaflow/contracts';
 
 /** A file in a webhook body: the file object of API.md without its signed `url`. */
 export type WebhookFile = PublicFile;

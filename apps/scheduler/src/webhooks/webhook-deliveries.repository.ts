@@ -46,7 +46,14 @@ export class WebhookDeliveriesRepository {
       `UPDATE scheduler.webhook_deliveries
        SET attempts = $2, last_status = $3, last_error = $4, delivered_at = $5, next_attempt_at = $6
        WHERE id = $1::bigint`,
-      [id, after.attempts, after.last_status, after.last_error, after.delivered_at, after.next_attempt_at],
+      [
+        id,
+        after.attempts,
+        after.last_status,
+        after.last_error,
+        after.delivered_at,
+        after.next_attempt_at,
+      ],
     );
   }
 

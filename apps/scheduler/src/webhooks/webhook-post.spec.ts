@@ -6,7 +6,14 @@ import { postWebhook, type WebhookPost } from './webhook-post';
 // Loopback receivers only; 127.0.0.2 stands for an address left off the allow list.
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
-async function serve(host: string, handler: Handler): Promise<{ server: Server; port: number; hits: { method?: string; body: string; length?: string }[] }> {
+async function serve(
+  host: string,
+  handler: Handler,
+): Promise<{
+  server: Server;
+  port: number;
+  hits: { method?: string; body: string; length?: string }[];
+}> {
   const hits: { method?: string; body: string; length?: string }[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -41,7 +48,8 @@ describe('postWebhook', () => {
 
   beforeAll(async () => {
     allowed = await serve('127.0.0.1', (req, res) => {
-      if (req.url === '/moved') res.writeHead(302, { location: `http://127.0.0.1:${allowed.port}/hook` }).end();
+      if (req.url === '/moved')
+        res.writeHead(302, { location: `http://127.0.0.1:${allowed.port}/hook` }).end();
       else if (req.url === '/silent') return;
       else res.writeHead(204).end();
     });
@@ -76,7 +84,9 @@ describe('postWebhook', () => {
 
   it('refuses a name that resolves off the allow list, checked at the lookup', async () => {
     expect(await post(`http://localhost:${allowed.port}/hook`, { allowList: [] })).toEqual({
-      refused: expect.stringMatching(/^localhost resolves to (127\.0\.0\.1|::1), a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS$/),
+      refused: expect.stringMatching(
+        /^localhost resolves to (127\.0\.0\.1|::1), a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS$/,
+      ),
     });
     expect(allowed.hits).toHaveLength(0);
   });
@@ -89,7 +99,9 @@ describe('postWebhook', () => {
   });
 
   it('reports a timeout and a refused connection as errors worth another try', async () => {
-    expect(await post(`http://127.0.0.1:${allowed.port}/silent`, { timeoutMs: 200 })).toEqual({ error: 'no answer within 200 ms' });
+    expect(await post(`http://127.0.0.1:${allowed.port}/silent`, { timeoutMs: 200 })).toEqual({
+      error: 'no answer within 200 ms',
+    });
     const closed = await serve('127.0.0.1', () => undefined);
     await close(closed.server);
     expect(await post(`http://127.0.0.1:${closed.port}/hook`)).toEqual({ error: 'ECONNREFUSED' });

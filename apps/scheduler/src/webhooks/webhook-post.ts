@@ -1,6 +1,11 @@
 import http from 'node:http';
 import https from 'node:https';
-import { guardedLookup, isAddressRefusedError, literalHostRefusal, type AllowEntry } from '@mediaflow/net-guard';
+import {
+  guardedLookup,
+  isAddressRefusedError,
+  literalHostRefusal,
+  type AllowEntry,
+} from '@mediaflow/net-guard';
 import type { WebhookOutcome } from './webhook-schedule';
 
 export interface WebhookPost {
@@ -26,7 +31,9 @@ export function postWebhook(post: WebhookPost): Promise<WebhookOutcome> {
     return Promise.resolve({ refused: `"${post.url.slice(0, 200)}" is not a URL` });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return Promise.resolve({ refused: `${url.protocol}// URLs cannot be posted to; only http and https` });
+    return Promise.resolve({
+      refused: `${url.protocol}// URLs cannot be posted to; only http and https`,
+    });
   }
   // IP-literal hosts never reach the lookup: check them here.
   const refusal = literalHostRefusal(url, post.allowList);

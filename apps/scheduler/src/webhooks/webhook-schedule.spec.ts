@@ -19,7 +19,14 @@ describe('afterWebhookAttempt', () => {
     ['a redirect', 0, { status: 302 }, 302, 'answered 302', 1_000],
     ['a 404 on the third attempt', 2, { status: 404 }, 404, 'answered 404', 4_000],
     ['a refused connection', 1, { error: 'ECONNREFUSED' }, null, 'ECONNREFUSED', 2_000],
-    ['a timeout on the twentieth attempt', 19, { error: 'no answer within 10000 ms' }, null, 'no answer within 10000 ms', 3_600_000],
+    [
+      'a timeout on the twentieth attempt',
+      19,
+      { error: 'no answer within 10000 ms' },
+      null,
+      'no answer within 10000 ms',
+      3_600_000,
+    ],
   ])('tries again after %s with backoff', (_name, attempts, outcome, status, error, waitMs) => {
     const now = at(60_000);
     expect(afterWebhookAttempt({ attempts, created_at: created }, outcome, now)).toEqual({
@@ -32,7 +39,8 @@ describe('afterWebhookAttempt', () => {
   });
 
   it('does not try again after a refusal, which no attempt can change', () => {
-    const refused = 'hooks.example resolves to 10.0.0.5, a private address; allow it with MEDIAFLOW_ALLOWED_HOSTS';
+    const refused =
+      'hooks.example resolves to 10.0.0.5, a private address; allow it with MEDIAFLOW_ALLOWED_HOSTS';
     expect(afterWebhookAttempt({ attempts: 0, created_at: created }, { refused }, at(10))).toEqual({
       attempts: 1,
       last_status: null,
@@ -43,9 +51,22 @@ describe('afterWebhookAttempt', () => {
   });
 
   it('gives up when the next try would be more than a day after the task ended', () => {
-    const late = afterWebhookAttempt({ attempts: 30, created_at: created }, { status: 503 }, at(WEBHOOK_GIVE_UP_MS - 1_000));
-    expect(late).toMatchObject({ attempts: 31, last_status: 503, delivered_at: null, next_attempt_at: null });
-    const inTime = afterWebhookAttempt({ attempts: 0, created_at: created }, { status: 503 }, at(WEBHOOK_GIVE_UP_MS - 1_000));
+    const late = afterWebhookAttempt(
+      { attempts: 30, created_at: created },
+      { status: 503 },
+      at(WEBHOOK_GIVE_UP_MS - 1_000),
+    );
+    expect(late).toMatchObject({
+      attempts: 31,
+      last_status: 503,
+      delivered_at: null,
+      next_attempt_at: null,
+    });
+    const inTime = afterWebhookAttempt(
+      { attempts: 0, created_at: created },
+      { status: 503 },
+      at(WEBHOOK_GIVE_UP_MS - 1_000),
+    );
     expect(inTime.next_attempt_at).toEqual(at(WEBHOOK_GIVE_UP_MS));
   });
 });

@@ -32,10 +32,22 @@ export function afterWebhookAttempt(
   const attempts = delivery.attempts + 1;
   const status = 'status' in outcome ? outcome.status : null;
   if (status !== null && status >= 200 && status < 300) {
-    return { attempts, last_status: status, last_error: null, delivered_at: now, next_attempt_at: null };
+    return {
+      attempts,
+      last_status: status,
+      last_error: null,
+      delivered_at: now,
+      next_attempt_at: null,
+    };
   }
   if ('refused' in outcome) {
-    return { attempts, last_status: null, last_error: outcome.refused, delivered_at: null, next_attempt_at: null };
+    return {
+      attempts,
+      last_status: null,
+      last_error: outcome.refused,
+      delivered_at: null,
+      next_attempt_at: null,
+    };
   }
   const next = new Date(now.getTime() + backoffMs(attempts, WEBHOOK_BACKOFF));
   const giveUpAt = delivery.created_at.getTime() + WEBHOOK_GIVE_UP_MS;

@@ -30,7 +30,12 @@ export class WebhookSender {
     const outcome = await this.post(delivery);
     const after = afterWebhookAttempt(delivery, outcome, new Date());
     if (!after.delivered_at) {
-      const why = 'status' in outcome ? `HTTP ${outcome.status}` : 'error' in outcome ? outcome.error : `refused: ${outcome.refused}`;
+      const why =
+        'status' in outcome
+          ? `HTTP ${outcome.status}`
+          : 'error' in outcome
+            ? outcome.error
+            : `refused: ${outcome.refused}`;
       this.logger.warn(
         `webhook for ${delivery.task_id} not delivered (${why}); ${after.next_attempt_at ? `again at ${after.next_attempt_at.toISOString()}` : 'giving up'}`,
       );
@@ -39,7 +44,8 @@ export class WebhookSender {
   }
 
   private post(delivery: DueDelivery): Promise<WebhookOutcome> {
-    if (!delivery.secret) return Promise.resolve({ error: 'the task has no webhook secret to sign with' });
+    if (!delivery.secret)
+      return Promise.resolve({ error: 'the task has no webhook secret to sign with' });
     const body = JSON.stringify(delivery.body);
     const timestamp = Math.floor(Date.now() / 1000);
     return postWebhook({

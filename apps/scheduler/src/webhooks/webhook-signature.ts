@@ -8,7 +8,8 @@ export const WEBHOOK_SIGNATURE_HEADER = 'Mediaflow-Signature';
  * receiver can refuse an old delivery replayed at it.
  */
 export function webhookSignature(secret: string, body: string, timestamp: number): string {
-  if (!Number.isInteger(timestamp) || timestamp < 0) throw new Error(`webhookSignature: bad timestamp ${timestamp}`);
+  if (!Number.isInteger(timestamp) || timestamp < 0)
+    throw new Error(`webhookSignature: bad timestamp ${timestamp}`);
   const v1 = createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
   return `t=${timestamp},v1=${v1}`;
 }

@@ -16,7 +16,12 @@ import { StorageNotFoundError, outputKey, type Storage } from '@mediaflow/storag
 export type Behaviour =
   | { type: 'complete' }
   /** Fails the first `times` attempts (every one when omitted), then completes. */
-  | { type: 'fail'; code: 'input_unreadable' | 'provider_unavailable'; retryable: boolean; times?: number }
+  | {
+      type: 'fail';
+      code: 'input_unreadable' | 'provider_unavailable';
+      retryable: boolean;
+      times?: number;
+    }
   /** Takes the first `times` attempts and never says a word, as a worker that hung or lost them would. */
   | { type: 'silent'; times?: number }
   /** Completes, then publishes the same completed event again. */
@@ -86,7 +91,11 @@ export class FakeWorker {
 
   async start(): Promise<void> {
     this.stoppables.push(
-      await this.transport.consumeWork(TASK_KIND_NAMES, (dispatch, control) => this.work(dispatch, control), { concurrency: 16 }),
+      await this.transport.consumeWork(
+        TASK_KIND_NAMES,
+        (dispatch, control) => this.work(dispatch, control),
+        { concurrency: 16 },
+      ),
       await this.transport.onCancel((cancel) => this.cancelled.push(cancel.task_id)),
     );
   }
@@ -104,7 +113,10 @@ export class FakeWorker {
     return this.behaviours.get(key) ?? { type: 'complete' };
   }
 
-  private async work(dispatch: TaskDispatch, control: { ack(): void; working(): void }): Promise<void> {
+  private async work(
+    dispatch: TaskDispatch,
+    control: { ack(): void; working(): void },
+  ): Promise<void> {
     this.received.push(dispatch);
     const behaviour = this.behaviourOf(dispatch);
     const seen = (this.attemptsSeen.get(dispatch.task_id) ?? 0) + 1;
@@ -142,7 +154,11 @@ export class FakeWorker {
     } catch (error) {
       // As the real runner fails when an input (or a staged upload) is gone from storage.
       if (!(error instanceof StorageNotFoundError)) throw error;
-      await this.publish(dispatch, { type: 'failed', error: { code: 'input_unreadable', message: error.message }, retryable: false });
+      await this.publish(dispatch, {
+        type: 'failed',
+        error: { code: 'input_unreadable', message: error.message },
+        retryable: false,
+      });
       control.ack();
       return;
     }
@@ -157,7 +173,11 @@ export class FakeWorker {
       | { type: 'started' }
       | { type: 'progress'; progress: number }
       | { type: 'completed'; result: TaskResult }
-      | { type: 'failed'; error: { code: 'input_unreadable' | 'provider_unavailable'; message: string }; retryable: boolean },
+      | {
+          type: 'failed';
+          error: { code: 'input_unreadable' | 'provider_unavailable'; message: string };
+          retryable: boolean;
+        },
   ): Promise<void> {
     const message = {
       v: TASK_MESSAGE_VERSION,
@@ -178,15 +198,27 @@ export class FakeWorker {
         const source = SOURCES[name];
         if (!source) throw new Error(`the fake ingest knows no ${name}`);
         // An upload: its staged bytes are what is stored, as the real runner fetches them.
-        const body = dispatch.source_key ? (await this.storage.get(dispatch.source_key)).stream : undefined;
+        const body = dispatch.source_key
+          ? (await this.storage.get(dispatch.source_key)).stream
+          : undefined;
         return { file: await this.store(dispatch, name, source, body) };
       }
       case 'image': {
         const input = dispatch.input!;
         const width = Number(dispatch.options.width ?? input.width);
-        const height = Number(dispatch.options.height ?? Math.round((input.height! * width) / input.width!));
-        const format = String(dispatch.options.format ?? (input.kind === 'image' ? input.format : 'jpeg'));
-        return { file: await this.store(dispatch, `${dispatch.ref ?? 'image'}.${format}`, image(format, width, height)) };
+        const height = Number(
+          dispatch.options.height ?? Math.round((input.height! * width) / input.width!),
+        );
+        const format = String(
+          dispatch.options.format ?? (input.kind === 'image' ? input.format : 'jpeg'),
+        );
+        return {
+          file: await this.store(
+            dispatch,
+            `${dispatch.ref ?? 'image'}.${format}`,
+            image(format, width, height),
+          ),
+        };
       }
       case 'thumbnails': {
         const track = await this.store(dispatch, 'thumbnails.vtt', {
@@ -200,7 +232,13 @@ export class FakeWorker {
         return { file: track, linked_files: [sprite] };
       }
       case 'summary':
-        return { data: { summary: `A summary of ${dispatch.input?.id}.`, source: 'properties', provider: 'fake' } };
+        return {
+          data: {
+            summary: `A summary of ${dispatch.input?.id}.`,
+            source: 'properties',
+            provider: 'fake',
+          },
+        };
       case 'nsfw':
         return { data: { nsfw: false, confidence: 0.97 } };
       default:
@@ -212,7 +250,9 @@ export class FakeWorker {
     dispatch: TaskDispatch,
     filename: string,
     properties: Omit<MediaProperties, 'filesize'>,
-    body: Readable = Readable.from([Buffer.from(`${dispatch.kind} output of ${dispatch.task_id}\n`)]),
+    body: Readable = Readable.from([
+      Buffer.from(`${dispatch.kind} output of ${dispatch.task_id}\n`),
+    ]),
   ): Promise<ProducedFile> {
     const key = outputKey(dispatch.project_id, dispatch.task_id, dispatch.attempt, filename);
     const { size } = await this.storage.put(key, body);
@@ -222,5 +262,7 @@ export class FakeWorker {
 
 /** An ingest's source by name: the URL's last segment, or the name an upload was given. */
 function sourceName(dispatch: TaskDispatch): string {
-  return dispatch.source_key ? (dispatch.source_filename ?? '') : (dispatch.source_url ?? '').split('/').pop()!;
+  return dispatch.source_key
+    ? (dispatch.source_filename ?? '')
+    : (dispatch.source_url ?? '').split('/').pop()!;
 }

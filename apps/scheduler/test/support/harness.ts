@@ -3,14 +3,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '@mediaflow/config';
-import { MediaflowError, type RpcDefinition, type RpcRequest, type RpcResponse, type TaskRecord, schedulerRpc } from '@mediaflow/contracts';
+import {
+  MediaflowError,
+  type RpcDefinition,
+  type RpcRequest,
+  type RpcResponse,
+  type TaskRecord,
+  schedulerRpc,
+} from '@mediaflow/contracts';
 import { createTestDatabase, type TestDatabase } from '@mediaflow/database';
 import { JetStreamTaskTransport, NatsMessageBus, taskTransportNames } from '@mediaflow/messaging';
 import { LocalStorage } from '@mediaflow/storage';
 import { deleteTaskStreams } from '@mediaflow/testing';
 import { connect } from 'nats';
 import { DataSource } from 'typeorm';
-import { EVENTS_DURABLE, schedulerConfigSchema, startScheduler, type RunningScheduler, type SchedulerConfig } from '../../src';
+import {
+  EVENTS_DURABLE,
+  schedulerConfigSchema,
+  startScheduler,
+  type RunningScheduler,
+  type SchedulerConfig,
+} from '../../src';
 import { FakeWorker } from './fake-worker';
 import { FlakyTransport } from './flaky-transport';
 
@@ -64,8 +77,15 @@ export class Harness {
     );
     // The scheduler gets a transport the test can make fail; the worker has its own connection.
     harness.transport = new FlakyTransport(await harness.connectTransport('scheduler-test'));
-    harness.scheduler = await startScheduler(harness.config, { shutdownHooks: false, transport: harness.transport });
-    harness.client = await NatsMessageBus.connect({ url: NATS_URL, name: 'scheduler-test-client', subjectPrefix: harness.prefix });
+    harness.scheduler = await startScheduler(harness.config, {
+      shutdownHooks: false,
+      transport: harness.transport,
+    });
+    harness.client = await NatsMessageBus.connect({
+      url: NATS_URL,
+      name: 'scheduler-test-client',
+      subjectPrefix: harness.prefix,
+    });
     harness.workerTransport = await harness.connectTransport('fake-worker');
     harness.worker = new FakeWorker(harness.workerTransport, harness.storage);
     await harness.worker.start();
@@ -95,7 +115,12 @@ export class Harness {
   }
 
   /** Polls a task until `until` holds (by default: until it is final). */
-  async waitForTask(projectId: string, id: string, until = (task: TaskRecord) => FINAL.includes(task.status), timeoutMs = 20_000): Promise<TaskRecord> {
+  async waitForTask(
+    projectId: string,
+    id: string,
+    until = (task: TaskRecord) => FINAL.includes(task.status),
+    timeoutMs = 20_000,
+  ): Promise<TaskRecord> {
     const deadline = Date.now() + timeoutMs;
     let last: TaskRecord | undefined;
     while (Date.now() < deadline) {
@@ -112,10 +137,17 @@ export class Harness {
     const nc = await connect({ servers: NATS_URL });
     try {
       const jsm = await nc.jetstreamManager();
-      await until(async () => {
-        const info = await jsm.consumers.info(names.eventStream, names.eventConsumer(EVENTS_DURABLE));
-        return info.num_pending === 0 && info.num_ack_pending === 0;
-      }, 'the scheduler to handle every event', timeoutMs);
+      await until(
+        async () => {
+          const info = await jsm.consumers.info(
+            names.eventStream,
+            names.eventConsumer(EVENTS_DURABLE),
+          );
+          return info.num_pending === 0 && info.num_ack_pending === 0;
+        },
+        'the scheduler to handle every event',
+        timeoutMs,
+      );
     } finally {
       await nc.close();
     }
@@ -127,13 +159,23 @@ export class Harness {
   }
 
   private connectTransport(name: string): Promise<JetStreamTaskTransport> {
-    return JetStreamTaskTransport.connect({ url: NATS_URL, name, subjectPrefix: this.prefix, ackWaitMs: 2000, maxDeliver: 3 });
+    return JetStreamTaskTransport.connect({
+      url: NATS_URL,
+      name,
+      subjectPrefix: this.prefix,
+      ackWaitMs: 2000,
+      maxDeliver: 3,
+    });
   }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await condition()) return;
@@ -153,4 +195,3 @@ export async function failure(promise: Promise<unknown>): Promise<MediaflowError
 }
 
 export { stepsOf } from '@mediaflow/testing';
-

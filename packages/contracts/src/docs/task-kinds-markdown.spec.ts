@@ -4,7 +4,10 @@ import { taskKindsMarkdown } from './task-kinds-markdown';
 
 describe('docs/task-kinds.md', () => {
   it('is what the kind declarations say (regenerate with `pnpm --filter @mediaflow/contracts docs`)', () => {
-    const committed = readFileSync(path.resolve(__dirname, '../../../../docs/task-kinds.md'), 'utf8');
+    const committed = readFileSync(
+      path.resolve(__dirname, '../../../../docs/task-kinds.md'),
+      'utf8',
+    );
     expect(committed).toBe(taskKindsMarkdown());
   });
 
@@ -12,6 +15,8 @@ describe('docs/task-kinds.md', () => {
     const doc = taskKindsMarkdown();
     expect(doc).toContain('| `width` | whole number 16..7680 even |');
     expect(doc).toContain('| `count` | whole number 1..400 | `20` |');
-    expect(doc).toContain('| `format` | `mp3` \\| `aac` \\| `m4a` \\| `opus` \\| `ogg` \\| `wav` \\| `flac` | `"mp3"` |');
+    expect(doc).toContain(
+      '| `format` | `mp3` \\| `aac` \\| `m4a` \\| `opus` \\| `ogg` \\| `wav` \\| `flac` | `"mp3"` |',
+    );
   });
 });

@@ -22,7 +22,8 @@ function describeType(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(describeType).join(', or ');
   if (schema.enum) return schema.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
   const parts: string[] = [schema.type === 'integer' ? 'whole number' : (schema.type ?? 'any')];
-  if (schema.minimum !== undefined && schema.maximum !== undefined) parts.push(`${schema.minimum}..${schema.maximum}`);
+  if (schema.minimum !== undefined && schema.maximum !== undefined)
+    parts.push(`${schema.minimum}..${schema.maximum}`);
   if (schema.multipleOf === 2) parts.push('even');
   if (schema.type === 'string' && schema.maxLength) parts.push(`≤ ${schema.maxLength} chars`);
   return parts.join(' ');
@@ -45,15 +46,28 @@ export function taskKindsMarkdown(): string {
     '|---|---|---|---|',
   ];
   for (const declaration of DECLARATIONS) {
-    const accepts = declaration.internal ? 'a URL (made by the scheduler)' : declaration.accepts.join(', ');
+    const accepts = declaration.internal
+      ? 'a URL (made by the scheduler)'
+      : declaration.accepts.join(', ');
     const makes =
-      declaration.output === 'data' ? 'data (passes its input on)' : declaration.output === 'source' ? 'the source file' : `${declaration.output} file`;
+      declaration.output === 'data'
+        ? 'data (passes its input on)'
+        : declaration.output === 'source'
+          ? 'the source file'
+          : `${declaration.output} file`;
     lines.push(`| \`${declaration.kind}\` | ${accepts} | ${makes} | ${declaration.worker} |`);
   }
   for (const declaration of DECLARATIONS) {
     lines.push('', `## ${declaration.kind}`, '', declaration.summary, '');
-    if (declaration.internal) lines.push('Added by the scheduler as the first step of a run on a URL; not written in workflows.', '');
-    const schema = z.toJSONSchema(declaration.options, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    if (declaration.internal)
+      lines.push(
+        'Added by the scheduler as the first step of a run on a URL; not written in workflows.',
+        '',
+      );
+    const schema = z.toJSONSchema(declaration.options, {
+      io: 'input',
+      unrepresentable: 'any',
+    }) as JsonSchema;
     const properties = Object.entries(schema.properties ?? {});
     if (properties.length === 0) {
       lines.push('No options.');
@@ -61,8 +75,11 @@ export function taskKindsMarkdown(): string {
     }
     lines.push('| option | type | default | notes |', '|---|---|---|---|');
     for (const [name, property] of properties) {
-      const fallback = property.default === undefined ? '' : `\`${JSON.stringify(property.default)}\``;
-      lines.push(`| \`${name}\` | ${describeType(property)} | ${fallback} | ${property.description ?? ''} |`);
+      const fallback =
+        property.default === undefined ? '' : `\`${JSON.stringify(property.default)}\``;
+      lines.push(
+        `| \`${name}\` | ${describeType(property)} | ${fallback} | ${property.description ?? ''} |`,
+      );
     }
   }
   return lines.join('\n') + '\n';

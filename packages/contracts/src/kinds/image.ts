@@ -8,7 +8,10 @@ export const IMAGE_FITS = ['contain', 'cover', 'fill', 'inside', 'outside'] as c
 export const ImageOptionsSchema = z.strictObject({
   width: int(1, 16384).optional(),
   height: int(1, 16384).optional(),
-  fit: z.enum(IMAGE_FITS).optional().describe('Default `cover` when both width and height are given'),
+  fit: z
+    .enum(IMAGE_FITS)
+    .optional()
+    .describe('Default `cover` when both width and height are given'),
   format: z
     .enum(IMAGE_FORMATS)
     .optional()

@@ -39,7 +39,9 @@ export type TaskKind = keyof typeof TASK_KINDS;
 export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as [TaskKind, ...TaskKind[]];
 
 /** Kinds made only by the scheduler, never written in a workflow. */
-type InternalTaskKind = { [K in TaskKind]: (typeof TASK_KINDS)[K] extends { internal: true } ? K : never }[TaskKind];
+type InternalTaskKind = {
+  [K in TaskKind]: (typeof TASK_KINDS)[K] extends { internal: true } ? K : never;
+}[TaskKind];
 export type WorkflowTaskKind = Exclude<TaskKind, InternalTaskKind>;
 
 /** Kinds a user may write in a workflow (ingest is the scheduler's own). */

@@ -5,7 +5,8 @@ export const IngestOptionsSchema = z.strictObject({});
 
 export const ingestKind = defineKind({
   kind: 'ingest',
-  summary: 'Download a URL (or take an upload to `POST /files`), probe it and store it as a file: the source of a run, or the file itself.',
+  summary:
+    'Download a URL (or take an upload to `POST /files`), probe it and store it as a file: the source of a run, or the file itself.',
   accepts: [],
   output: 'source',
   worker: 'video',

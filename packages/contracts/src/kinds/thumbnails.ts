@@ -4,16 +4,26 @@ import { defineKind } from './define-kind';
 
 export const ThumbnailsOptionsSchema = z
   .strictObject({
-    count: int(1, 400).optional().describe('How many frames; give this or `interval`').meta({ default: 20 }),
+    count: int(1, 400)
+      .optional()
+      .describe('How many frames; give this or `interval`')
+      .meta({ default: 20 }),
     interval: z.number().min(0.1).max(3600).optional().describe('Seconds between frames'),
-    width: int(32, 640).optional().describe('Width of one frame in the sprite').meta({ default: 160 }),
+    width: int(32, 640)
+      .optional()
+      .describe('Width of one frame in the sprite')
+      .meta({ default: 160 }),
     columns: int(1, 20).optional().meta({ default: 5 }),
     format: z.enum(['jpeg', 'webp']).optional().meta({ default: 'jpeg' }),
     filename: filename().optional(),
   })
   .superRefine((o, ctx) => {
     if (o.count !== undefined && o.interval !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['interval'], message: 'give count or interval, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['interval'],
+        message: 'give count or interval, not both',
+      });
     }
   });
 

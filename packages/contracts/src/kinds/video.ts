@@ -7,7 +7,10 @@ export const VIDEO_CODECS = ['h264', 'h265', 'vp9', 'av1'] as const;
 export const QUALITY_PRESETS = ['low', 'medium', 'high', 'very_high'] as const;
 
 /** Which codecs each container can carry. */
-export const CODECS_BY_FORMAT: Record<(typeof VIDEO_FORMATS)[number], readonly (typeof VIDEO_CODECS)[number][]> = {
+export const CODECS_BY_FORMAT: Record<
+  (typeof VIDEO_FORMATS)[number],
+  readonly (typeof VIDEO_CODECS)[number][]
+> = {
   mp4: ['h264', 'h265', 'av1'],
   mov: ['h264', 'h265'],
   mkv: ['h264', 'h265', 'vp9', 'av1'],
@@ -18,8 +21,12 @@ const evenDimension = () => int(16, 7680).multipleOf(2, 'must be an even number'
 
 export const VideoOptionsSchema = z
   .strictObject({
-    width: evenDimension().optional().describe('Output width in pixels; alone, keeps the aspect ratio'),
-    height: evenDimension().optional().describe('Output height in pixels; alone, keeps the aspect ratio'),
+    width: evenDimension()
+      .optional()
+      .describe('Output width in pixels; alone, keeps the aspect ratio'),
+    height: evenDimension()
+      .optional()
+      .describe('Output height in pixels; alone, keeps the aspect ratio'),
     fit: z.enum(['contain', 'cover', 'fill']).optional().meta({ default: 'contain' }),
     format: z.enum(VIDEO_FORMATS).optional().meta({ default: 'mp4' }),
     codec: z

@@ -6,7 +6,10 @@ import { waitFor } from './wait-for';
 /** One isolated installation of a driver: every bus it opens talks to the others, and to nothing else. */
 export interface MessageBusInstallation {
   /** The bus of another service of the installation. */
-  open(options?: { requestTimeoutMs?: number; onHandlerError?: (subject: string, error: unknown) => void }): Promise<MessageBus>;
+  open(options?: {
+    requestTimeoutMs?: number;
+    onHandlerError?: (subject: string, error: unknown) => void;
+  }): Promise<MessageBus>;
   /** Closes whatever is still open. */
   cleanup(): Promise<void>;
 }
@@ -27,7 +30,10 @@ const echoV2 = defineRpc({ ...echo, version: 2 });
  * What every MessageBus driver does, run against each of them (NATS, in-process)
  * so that services behave the same whichever they are given.
  */
-export function describeMessageBusContract(name: string, install: () => Promise<MessageBusInstallation>): void {
+export function describeMessageBusContract(
+  name: string,
+  install: () => Promise<MessageBusInstallation>,
+): void {
   describe(`${name}: the MessageBus contract`, () => {
     let installation: MessageBusInstallation;
     const open: MessageBusInstallation['open'] = (options) => installation.open(options);
@@ -42,10 +48,20 @@ export function describeMessageBusContract(name: string, install: () => Promise<
       'carries a request to its handler and the parsed reply back',
       async () => {
         const [server, client] = [await open(), await open()];
-        await server.serve(echo, async ({ text }) => ({ text: text.toUpperCase(), served_by: 'a' }), { queue: 'q' });
-        await expect(client.request(echo, { text: 'hi' })).resolves.toEqual({ text: 'HI', served_by: 'a' });
+        await server.serve(
+          echo,
+          async ({ text }) => ({ text: text.toUpperCase(), served_by: 'a' }),
+          { queue: 'q' },
+        );
+        await expect(client.request(echo, { text: 'hi' })).resolves.toEqual({
+          text: 'HI',
+          served_by: 'a',
+        });
         // A service may call what it serves itself.
-        await expect(server.request(echo, { text: 'me' })).resolves.toEqual({ text: 'ME', served_by: 'a' });
+        await expect(server.request(echo, { text: 'me' })).resolves.toEqual({
+          text: 'ME',
+          served_by: 'a',
+        });
       },
       TEST_TIMEOUT_MS,
     );
@@ -57,7 +73,9 @@ export function describeMessageBusContract(name: string, install: () => Promise<
         await bus.serve(
           echo,
           async () => {
-            throw new MediaflowError('not_found', 'No such thing', [{ path: 'id', message: 'unknown' }]);
+            throw new MediaflowError('not_found', 'No such thing', [
+              { path: 'id', message: 'unknown' },
+            ]);
           },
           { queue: 'q' },
         );
@@ -77,7 +95,9 @@ export function describeMessageBusContract(name: string, install: () => Promise<
       'hides the text of unexpected errors and reports them to the server side',
       async () => {
         const seen: string[] = [];
-        const server = await open({ onHandlerError: (subject, e) => seen.push(`${subject}: ${(e as Error).message}`) });
+        const server = await open({
+          onHandlerError: (subject, e) => seen.push(`${subject}: ${(e as Error).message}`),
+        });
         const client = await open();
         await server.serve(
           echo,
@@ -86,7 +106,9 @@ export function describeMessageBusContract(name: string, install: () => Promise<
           },
           { queue: 'q' },
         );
-        const error = (await client.request(echo, { text: 'x' }).catch((e: unknown) => e)) as MediaflowError;
+        const error = (await client
+          .request(echo, { text: 'x' })
+          .catch((e: unknown) => e)) as MediaflowError;
         expect(error).toBeInstanceOf(MediaflowError);
         expect(error.code).toBe('internal');
         expect(error.message).not.toContain('hunter2');
@@ -101,7 +123,9 @@ export function describeMessageBusContract(name: string, install: () => Promise<
         const bus = await open();
         const handler = jest.fn(async ({ text }: { text: string }) => ({ text, served_by: 'a' }));
         await bus.serve(echo, handler, { queue: 'q' });
-        const error = (await bus.request(echo, { text: '' }).catch((e: unknown) => e)) as MediaflowError;
+        const error = (await bus
+          .request(echo, { text: '' })
+          .catch((e: unknown) => e)) as MediaflowError;
         expect(error.code).toBe('validation_failed');
         expect(error.details?.[0]?.path).toBe('text');
         expect(handler).not.toHaveBeenCalled();
@@ -138,7 +162,10 @@ export function describeMessageBusContract(name: string, install: () => Promise<
       'says service_unavailable when nobody serves the subject',
       async () => {
         const bus = await open();
-        await expect(bus.request(echo, { text: 'x' })).rejects.toMatchObject({ code: 'service_unavailable', status: 503 });
+        await expect(bus.request(echo, { text: 'x' })).rejects.toMatchObject({
+          code: 'service_unavailable',
+          status: 503,
+        });
       },
       TEST_TIMEOUT_MS,
     );
@@ -149,10 +176,12 @@ export function describeMessageBusContract(name: string, install: () => Promise<
         const server = await open();
         await server.serve(echo, () => new Promise(() => undefined), { queue: 'q' });
         const client = await open();
-        await expect(client.request(echo, { text: 'x' }, { timeoutMs: 200 })).rejects.toMatchObject({
-          code: 'service_unavailable',
-          message: expect.stringContaining('did not answer in time'),
-        });
+        await expect(client.request(echo, { text: 'x' }, { timeoutMs: 200 })).rejects.toMatchObject(
+          {
+            code: 'service_unavailable',
+            message: expect.stringContaining('did not answer in time'),
+          },
+        );
         // The bus's own timeout, when the call gives none.
         const impatient = await open({ requestTimeoutMs: 200 });
         await expect(impatient.request(echo, { text: 'x' })).rejects.toMatchObject({
@@ -179,7 +208,9 @@ export function describeMessageBusContract(name: string, install: () => Promise<
             { queue: 'q' },
           );
         }
-        const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => client.request(echo, { text: `${i}` })));
+        const replies = await Promise.all(
+          Array.from({ length: 40 }, (_, i) => client.request(echo, { text: `${i}` })),
+        );
         expect(replies.map((r) => r.text)).toEqual(Array.from({ length: 40 }, (_, i) => `${i}`));
         expect(servedBy).toHaveLength(40);
         expect(new Set(servedBy)).toEqual(new Set(['a', 'b']));
@@ -207,7 +238,10 @@ export function describeMessageBusContract(name: string, install: () => Promise<
             { queue: group },
           );
         }
-        await expect(client.request(echo, { text: 'x' })).resolves.toEqual({ text: 'x', served_by: 'main' });
+        await expect(client.request(echo, { text: 'x' })).resolves.toEqual({
+          text: 'x',
+          served_by: 'main',
+        });
         await waitFor(() => heard.length === 2, 'both groups to hear the request');
         releaseAudit();
         expect(heard.sort()).toEqual(['audit', 'main']);
@@ -219,10 +253,16 @@ export function describeMessageBusContract(name: string, install: () => Promise<
       'stops serving when told, so that requests find nobody',
       async () => {
         const [server, client] = [await open(), await open()];
-        const served = await server.serve(echo, async ({ text }) => ({ text, served_by: 'a' }), { queue: 'q' });
-        await expect(client.request(echo, { text: 'x' })).resolves.toMatchObject({ served_by: 'a' });
+        const served = await server.serve(echo, async ({ text }) => ({ text, served_by: 'a' }), {
+          queue: 'q',
+        });
+        await expect(client.request(echo, { text: 'x' })).resolves.toMatchObject({
+          served_by: 'a',
+        });
         await served.stop();
-        await expect(client.request(echo, { text: 'x' })).rejects.toMatchObject({ code: 'service_unavailable' });
+        await expect(client.request(echo, { text: 'x' })).rejects.toMatchObject({
+          code: 'service_unavailable',
+        });
       },
       TEST_TIMEOUT_MS,
     );
@@ -235,10 +275,14 @@ export function describeMessageBusContract(name: string, install: () => Promise<
         await expect(client.ping()).resolves.toBeUndefined();
         await client.close();
         await expect(client.ping()).rejects.toThrow();
-        await expect(client.request(echo, { text: 'x' })).rejects.toMatchObject({ code: 'service_unavailable' });
+        await expect(client.request(echo, { text: 'x' })).rejects.toMatchObject({
+          code: 'service_unavailable',
+        });
         // Closing one service's bus leaves the others running.
         await expect(server.ping()).resolves.toBeUndefined();
-        await expect(server.request(echo, { text: 'x' })).resolves.toMatchObject({ served_by: 'a' });
+        await expect(server.request(echo, { text: 'x' })).resolves.toMatchObject({
+          served_by: 'a',
+        });
       },
       TEST_TIMEOUT_MS,
     );

@@ -1,7 +1,10 @@
 import { newId, type TaskDispatch, type TaskEvent, type TaskKind } from '@mediaflow/contracts';
 
 /** A valid dispatch of a fresh task. */
-export function taskDispatch(kind: TaskKind = 'image', overrides: Partial<TaskDispatch> = {}): TaskDispatch {
+export function taskDispatch(
+  kind: TaskKind = 'image',
+  overrides: Partial<TaskDispatch> = {},
+): TaskDispatch {
   return {
     v: 1,
     task_id: newId('task'),
@@ -18,7 +21,13 @@ export function taskDispatch(kind: TaskKind = 'image', overrides: Partial<TaskDi
 
 /** A `started` event, or a `progress` one at `progress` percent. */
 export function taskEvent(taskId: string, type: 'started' | 'progress', progress = 0): TaskEvent {
-  const base = { v: 1 as const, task_id: taskId, attempt: 1, kind: 'image' as const, at: Date.now() };
+  const base = {
+    v: 1 as const,
+    task_id: taskId,
+    attempt: 1,
+    kind: 'image' as const,
+    at: Date.now(),
+  };
   return type === 'started' ? { ...base, type } : { ...base, type, progress };
 }
 

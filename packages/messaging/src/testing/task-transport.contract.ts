@@ -50,7 +50,10 @@ function expectCounted(deliveries: readonly number[]): void {
  * the few lower bounds they check (a redelivery not before the ack wait)
  * hold however slow the machine is.
  */
-export function describeTaskTransportContract(name: string, install: () => Promise<TaskTransportInstallation>): void {
+export function describeTaskTransportContract(
+  name: string,
+  install: () => Promise<TaskTransportInstallation>,
+): void {
   describe(`${name}: the TaskTransport contract`, () => {
     let installation: TaskTransportInstallation;
     const open = (options: TaskTransportTestOptions = {}) => installation.open(options);
@@ -105,7 +108,10 @@ export function describeTaskTransportContract(name: string, install: () => Promi
             },
             { concurrency: 2 },
           );
-          await waitFor(async () => attempts.length === 2 && (await stored()) === 0, 'both attempts acked');
+          await waitFor(
+            async () => attempts.length === 2 && (await stored()) === 0,
+            'both attempts acked',
+          );
           expect(attempts.sort()).toEqual([1, 2]);
           // Still within the window after the first was acked and gone.
           await transport.dispatch(first);
@@ -129,7 +135,10 @@ export function describeTaskTransportContract(name: string, install: () => Promi
             { concurrency: 1 },
           );
           await transport.dispatch(taskDispatch('image'));
-          await waitFor(async () => redelivered(deliveries) && (await stored()) === 0, 'the redelivery acked');
+          await waitFor(
+            async () => redelivered(deliveries) && (await stored()) === 0,
+            'the redelivery acked',
+          );
           expectCounted(deliveries.map((d) => d.deliveries));
           const again = deliveries.find((d) => d.deliveries > 1)!;
           expect(again.at - deliveries[0]!.at).toBeGreaterThanOrEqual(installation.ackWaitMs - 100);
@@ -153,10 +162,15 @@ export function describeTaskTransportContract(name: string, install: () => Promi
             { concurrency: 1 },
           );
           await transport.dispatch(taskDispatch('image'));
-          await waitFor(async () => redelivered(deliveries) && (await stored()) === 0, 'the redelivery acked');
+          await waitFor(
+            async () => redelivered(deliveries) && (await stored()) === 0,
+            'the redelivery acked',
+          );
           expectCounted(deliveries.map((d) => d.deliveries));
           expect(errors.length).toBeGreaterThanOrEqual(1);
-          expect(new Set(errors)).toEqual(new Set([`work handler for ${installation.subject('tasks.run.image')}`]));
+          expect(new Set(errors)).toEqual(
+            new Set([`work handler for ${installation.subject('tasks.run.image')}`]),
+          );
         },
         TEST_TIMEOUT_MS,
       );
@@ -206,7 +220,10 @@ export function describeTaskTransportContract(name: string, install: () => Promi
             { concurrency: 1 },
           );
           await transport.dispatch(taskDispatch('image'));
-          await waitFor(async () => redelivered(deliveries) && (await stored()) === 0, 'the redelivery acked');
+          await waitFor(
+            async () => redelivered(deliveries) && (await stored()) === 0,
+            'the redelivery acked',
+          );
           expectCounted(deliveries.map((d) => d.deliveries));
           const again = deliveries.find((d) => d.deliveries > 1)!;
           expect(again.at - deliveries[0]!.at).toBeGreaterThanOrEqual(450);
@@ -224,7 +241,9 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           await transport.consumeWork(
             ['image'],
             async (d, control) => {
-              seen.push(`${d.task_id === poison.task_id ? 'poison' : 'after'} ${control.deliveries}`);
+              seen.push(
+                `${d.task_id === poison.task_id ? 'poison' : 'after'} ${control.deliveries}`,
+              );
               // Given back at once each time: were there a third delivery, it would come before `after`.
               if (d.task_id === poison.task_id) control.nak();
               else control.ack();
@@ -261,7 +280,9 @@ export function describeTaskTransportContract(name: string, install: () => Promi
             },
             { concurrency: 2 },
           );
-          const sent = (['image', 'video', 'audio', 'image', 'video', 'audio', 'image'] as const).map((k) => taskDispatch(k));
+          const sent = (
+            ['image', 'video', 'audio', 'image', 'video', 'audio', 'image'] as const
+          ).map((k) => taskDispatch(k));
           await Promise.all(sent.map((d) => transport.dispatch(d)));
           // Two at a time: wait until both slots hold a message, let those finish, again.
           while (handled.length < sent.length) {
@@ -303,7 +324,11 @@ export function describeTaskTransportContract(name: string, install: () => Promi
       it(
         'shares one kind between replicas, each dispatch handled once',
         async () => {
-          const [a, b, publisher] = [await open({ name: 'a' }), await open({ name: 'b' }), await open({ name: 'p' })];
+          const [a, b, publisher] = [
+            await open({ name: 'a' }),
+            await open({ name: 'b' }),
+            await open({ name: 'p' }),
+          ];
           const handledBy = new Map<string, string[]>();
           for (const [name, replica] of [
             ['a', a],
@@ -321,7 +346,10 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           }
           const sent = Array.from({ length: 20 }, () => taskDispatch('video'));
           await Promise.all(sent.map((d) => publisher.dispatch(d)));
-          await waitFor(async () => handledBy.size === sent.length && (await stored()) === 0, 'every dispatch acked');
+          await waitFor(
+            async () => handledBy.size === sent.length && (await stored()) === 0,
+            'every dispatch acked',
+          );
           expect([...handledBy.values()].every((by) => by.length === 1)).toBe(true);
           expect(new Set([...handledBy.values()].flat())).toEqual(new Set(['a', 'b']));
         },
@@ -332,14 +360,24 @@ export function describeTaskTransportContract(name: string, install: () => Promi
         'terminates work messages that break the contract, and says so',
         async () => {
           const invalid: Array<{ subject: string; reason: string }> = [];
-          const transport = await open({ onInvalid: (subject, reason) => invalid.push({ subject, reason }) });
+          const transport = await open({
+            onInvalid: (subject, reason) => invalid.push({ subject, reason }),
+          });
           const handler = jest.fn(async (_d: TaskDispatch, control: WorkControl) => control.ack());
           await transport.consumeWork(['image'], handler, { concurrency: 1 });
           await installation.publishRaw('tasks.run.image', Buffer.from('{not json'));
-          await installation.publishRaw('tasks.run.image', Buffer.from(JSON.stringify({ ...taskDispatch('image'), attempt: 0 })));
-          await installation.publishRaw('tasks.run.image', Buffer.from(JSON.stringify(taskDispatch('video'))));
+          await installation.publishRaw(
+            'tasks.run.image',
+            Buffer.from(JSON.stringify({ ...taskDispatch('image'), attempt: 0 })),
+          );
+          await installation.publishRaw(
+            'tasks.run.image',
+            Buffer.from(JSON.stringify(taskDispatch('video'))),
+          );
           await waitFor(() => invalid.length === 3, 'three invalid messages');
-          expect(invalid.map((i) => i.subject)).toEqual(Array(3).fill(installation.subject('tasks.run.image')));
+          expect(invalid.map((i) => i.subject)).toEqual(
+            Array(3).fill(installation.subject('tasks.run.image')),
+          );
           expect(invalid.map((i) => i.reason)).toEqual([
             'not JSON',
             expect.stringContaining('attempt:'),
@@ -406,7 +444,9 @@ export function describeTaskTransportContract(name: string, install: () => Promi
         'stops the consumers of a transport that closes, and only those',
         async () => {
           const [closing, staying, publisher] = [await open(), await open(), await open()];
-          const byClosing = jest.fn(async (_d: TaskDispatch, control: WorkControl) => control.ack());
+          const byClosing = jest.fn(async (_d: TaskDispatch, control: WorkControl) =>
+            control.ack(),
+          );
           await closing.consumeWork(['image'], byClosing, { concurrency: 1 });
           const byStaying: string[] = [];
           await staying.consumeWork(
@@ -433,9 +473,9 @@ export function describeTaskTransportContract(name: string, install: () => Promi
         'refuses a concurrency below one',
         async () => {
           const transport = await open();
-          await expect(transport.consumeWork(['image'], async () => undefined, { concurrency: 0 })).rejects.toThrow(
-            /concurrency must be a whole number ≥ 1/,
-          );
+          await expect(
+            transport.consumeWork(['image'], async () => undefined, { concurrency: 0 }),
+          ).rejects.toThrow(/concurrency must be a whole number ≥ 1/);
         },
         TEST_TIMEOUT_MS,
       );
@@ -449,7 +489,10 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           const errors: string[] = [];
           const consumer = await open({ onError: (context) => errors.push(context) });
           const taskId = newId('task');
-          const sent = [taskEvent(taskId, 'started'), ...[10, 40, 70, 90].map((p) => taskEvent(taskId, 'progress', p))];
+          const sent = [
+            taskEvent(taskId, 'started'),
+            ...[10, 40, 70, 90].map((p) => taskEvent(taskId, 'progress', p)),
+          ];
           for (const e of sent) await transport.publishEvent(e);
 
           const seen: string[] = [];
@@ -463,8 +506,17 @@ export function describeTaskTransportContract(name: string, install: () => Promi
             }
           });
           await waitFor(() => seen.length === 6, 'six deliveries');
-          expect(seen).toEqual(['started', 'progress 10', 'progress 40', 'progress 40', 'progress 70', 'progress 90']);
-          expect(errors).toEqual([`event handler for ${installation.subject('tasks.events.image')}`]);
+          expect(seen).toEqual([
+            'started',
+            'progress 10',
+            'progress 40',
+            'progress 40',
+            'progress 70',
+            'progress 90',
+          ]);
+          expect(errors).toEqual([
+            `event handler for ${installation.subject('tasks.events.image')}`,
+          ]);
         },
         TEST_TIMEOUT_MS,
       );
@@ -473,7 +525,10 @@ export function describeTaskTransportContract(name: string, install: () => Promi
         'moves past an event whose handler keeps failing, after eventMaxDeliver deliveries, and says so',
         async () => {
           const errors: string[] = [];
-          const transport = await open({ eventMaxDeliver: 3, onError: (context) => errors.push(context) });
+          const transport = await open({
+            eventMaxDeliver: 3,
+            onError: (context) => errors.push(context),
+          });
           const taskId = newId('task');
           const seen: Array<{ label: string; at: number }> = [];
           await transport.consumeEvents('scheduler', async (e) => {
@@ -483,7 +538,12 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           await transport.publishEvent(taskEvent(taskId, 'started'));
           await transport.publishEvent(taskEvent(taskId, 'progress', 50));
           await waitFor(() => seen.length === 4, 'three tries and the next event');
-          expect(seen.map((s) => s.label)).toEqual(['started', 'started', 'started', 'progress 50']);
+          expect(seen.map((s) => s.label)).toEqual([
+            'started',
+            'started',
+            'started',
+            'progress 50',
+          ]);
           // Backing off: 100 ms, then 200 ms (eventRetryDelayMs 100, doubling).
           expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(90);
           expect(seen[2]!.at - seen[1]!.at).toBeGreaterThanOrEqual(190);
@@ -503,7 +563,8 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           const transport = await open();
           const taskId = newId('task');
           const seen: number[] = [];
-          const handler = async (e: TaskEvent) => void seen.push(e.type === 'progress' ? e.progress : 0);
+          const handler = async (e: TaskEvent) =>
+            void seen.push(e.type === 'progress' ? e.progress : 0);
           const first = await transport.consumeEvents('scheduler', handler);
           await transport.publishEvent(taskEvent(taskId, 'progress', 10));
           await waitFor(() => seen.length === 1, 'the first event');
@@ -528,7 +589,8 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           // Published before the consumer first exists: it still gets them.
           await publisher.publishEvent(taskEvent(taskId, 'progress', 5));
           const seen: number[] = [];
-          const handler = async (e: TaskEvent) => void seen.push(e.type === 'progress' ? e.progress : 0);
+          const handler = async (e: TaskEvent) =>
+            void seen.push(e.type === 'progress' ? e.progress : 0);
           const before = await open({ name: 'scheduler' });
           await before.consumeEvents('scheduler', handler);
           await publisher.publishEvent(taskEvent(taskId, 'progress', 10));
@@ -551,12 +613,21 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           const taskId = newId('task');
           const seen = { scheduler: [] as string[], audit: [] as string[] };
           for (const durable of ['scheduler', 'audit'] as const) {
-            await transport.consumeEvents(durable, async (e) => void seen[durable].push(eventLabel(e)));
+            await transport.consumeEvents(
+              durable,
+              async (e) => void seen[durable].push(eventLabel(e)),
+            );
           }
           await transport.publishEvent(taskEvent(taskId, 'started'));
           await transport.publishEvent(taskEvent(taskId, 'progress', 60));
-          await waitFor(() => seen.scheduler.length === 2 && seen.audit.length === 2, 'both consumers');
-          expect(seen).toEqual({ scheduler: ['started', 'progress 60'], audit: ['started', 'progress 60'] });
+          await waitFor(
+            () => seen.scheduler.length === 2 && seen.audit.length === 2,
+            'both consumers',
+          );
+          expect(seen).toEqual({
+            scheduler: ['started', 'progress 60'],
+            audit: ['started', 'progress 60'],
+          });
         },
         TEST_TIMEOUT_MS,
       );
@@ -568,7 +639,10 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           const transport = await open({ onInvalid: (subject) => invalid.push(subject) });
           const seen: TaskEvent[] = [];
           await transport.consumeEvents('scheduler', async (e) => void seen.push(e));
-          await installation.publishRaw('tasks.events.image', Buffer.from(JSON.stringify({ type: 'started' })));
+          await installation.publishRaw(
+            'tasks.events.image',
+            Buffer.from(JSON.stringify({ type: 'started' })),
+          );
           const valid = taskEvent(newId('task'), 'started');
           await transport.publishEvent(valid);
           await waitFor(() => seen.length === 1, 'the valid event');
@@ -582,7 +656,9 @@ export function describeTaskTransportContract(name: string, install: () => Promi
         'refuses a durable name that is not one token',
         async () => {
           const transport = await open();
-          await expect(transport.consumeEvents('sched.uler', async () => undefined)).rejects.toThrow(/durable name "sched.uler"/);
+          await expect(
+            transport.consumeEvents('sched.uler', async () => undefined),
+          ).rejects.toThrow(/durable name "sched.uler"/);
         },
         TEST_TIMEOUT_MS,
       );
@@ -632,7 +708,10 @@ export function describeTaskTransportContract(name: string, install: () => Promi
           const worker = await open({ onInvalid: (subject) => invalid.push(subject) });
           const heard: TaskCancel[] = [];
           await worker.onCancel((c) => heard.push(c));
-          await installation.publishRaw('tasks.cancel', Buffer.from(JSON.stringify({ v: 1, task_id: 'file_x' })));
+          await installation.publishRaw(
+            'tasks.cancel',
+            Buffer.from(JSON.stringify({ v: 1, task_id: 'file_x' })),
+          );
           const valid: TaskCancel = { v: 1, task_id: newId('task') };
           await worker.cancel(valid);
           await waitFor(() => heard.length === 1, 'the valid cancellation');

@@ -55,7 +55,9 @@ export class CreateScheduler1796000000000 implements MigrationInterface {
     );
     await queryRunner.query('CREATE INDEX "tasks_run_idx" ON "scheduler"."tasks" ("run_id")');
     // The reconciler's scans: silent tasks, and retries that are due.
-    await queryRunner.query('CREATE INDEX "tasks_status_heard_idx" ON "scheduler"."tasks" ("status", "last_heard_at")');
+    await queryRunner.query(
+      'CREATE INDEX "tasks_status_heard_idx" ON "scheduler"."tasks" ("status", "last_heard_at")',
+    );
     await queryRunner.query(
       `CREATE INDEX "tasks_next_attempt_idx" ON "scheduler"."tasks" ("next_attempt_at") WHERE "next_attempt_at" IS NOT NULL`,
     );
