@@ -144,6 +144,11 @@ export class EventLog {
             : { seq: record.seq, deliveries: record.deliveries ?? 0 };
         return;
       }
+      case 'work':
+      case 'delivered':
+      case 'done':
+      case 'dedup':
+        return; // the work queues' records
     }
   }
 

@@ -145,6 +145,9 @@ export class WorkQueues {
       case 'dedup':
         this.seen.set(record.id, record.at);
         return;
+      case 'event':
+      case 'durable':
+        return; // the event log's records
     }
   }
 

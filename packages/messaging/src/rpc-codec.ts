@@ -5,7 +5,7 @@ import {
   type RpcDefinition,
   type RpcReplyEnvelope,
 } from '@mediaflow/contracts';
-import { z } from 'zod';
+import { type z } from 'zod';
 
 /**
  * The wire format of request/reply, shared by every driver so that they

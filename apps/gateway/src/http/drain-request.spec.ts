@@ -7,13 +7,14 @@ function refusingServer(
   maxBytes?: number,
 ): Promise<{ server: Server; port: number; drained: number[] }> {
   const drained: number[] = [];
-  const server = createServer(async (req: IncomingMessage, res) => {
+  const server = createServer((req: IncomingMessage, res) => {
     let bytes = 0;
     req.on('data', (chunk: Buffer) => (bytes += chunk.length));
-    await drainRequest(req, maxBytes);
-    drained.push(bytes);
-    res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-    res.end('{"error":{"code":"payload_too_large"}}');
+    void drainRequest(req, maxBytes).then(() => {
+      drained.push(bytes);
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end('{"error":{"code":"payload_too_large"}}');
+    });
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>

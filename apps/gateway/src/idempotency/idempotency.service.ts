@@ -50,10 +50,10 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     const sweep = () =>
-      this.store
+      void this.store
         .sweep()
         .catch((error: unknown) => this.logger.warn(`sweep failed: ${(error as Error).message}`));
-    void sweep();
+    sweep();
     this.sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
