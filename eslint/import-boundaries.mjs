@@ -78,7 +78,8 @@ export function importBoundaries() {
             ? [
                 {
                   group: ['@mediaflow/media', '@mediaflow/speech', '@mediaflow/worker-kit'],
-                  message: 'The scheduler decides; it never runs media tools (those are the workers’).',
+                  message:
+                    'The scheduler decides; it never runs media tools (those are the workers’).',
                 },
               ]
             : []),

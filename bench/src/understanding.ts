@@ -13,8 +13,15 @@
  *   pnpm bench:understanding [rounds]
  */
 import { readFileSync } from 'node:fs';
-import { LocalSpeechProvider, librivoxRecordings, wordErrorRate } from '@mediaflow/speech';
-import { ALL_APPS, client, Fixtures, System, waitForTask } from '@mediaflow/testing';
+import { LocalSpeechProvider, wordErrorRate } from '@mediaflow/speech';
+import {
+  ALL_APPS,
+  client,
+  Fixtures,
+  librivoxRecordings,
+  System,
+  waitForTask,
+} from '@mediaflow/testing';
 import { extractiveSummary } from '@mediaflow/worker-summary';
 import { writeResults } from './results';
 import { median, percentile, table } from './stats';

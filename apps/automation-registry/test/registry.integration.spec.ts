@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@mediaflow/config';
 import { MediaflowError, newId, registryRpc, type Automation } from '@mediaflow/contracts';
-import { createTestDatabase, type TestDatabase } from '@mediaflow/database';
+import { createTestDatabase, type TestDatabase } from '@mediaflow/database/testing';
 import { NatsMessageBus } from '@mediaflow/messaging';
 import { DataSource } from 'typeorm';
 import { registryConfigSchema, startRegistry, type RunningRegistry } from '../src';

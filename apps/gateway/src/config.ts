@@ -33,7 +33,7 @@ export const gatewayConfigSchema = z
     ...databaseEnv,
     PORT: port(3000),
     /**
-     * The admin key of the default project (API.md, Projects and keys). Made
+     * The admin key of the default project (docs/http-api.md, Projects and keys). Made
      * active and admin at every start, so it is how an operator gets in.
      */
     MEDIAFLOW_API_KEY: z

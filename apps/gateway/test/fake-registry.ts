@@ -115,7 +115,7 @@ export class FakeRegistry {
 
   private find(projectId: string, id: string): Automation {
     const found = this.automations.get(id);
-    // Another project's automation is "not found", as API.md wants.
+    // Another project's automation is "not found", as docs/http-api.md wants.
     if (!found || found.projectId !== projectId)
       throw new MediaflowError('not_found', `No automation ${id}`);
     return found.automation;

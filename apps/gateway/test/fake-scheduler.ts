@@ -1,8 +1,8 @@
 import {
-  FINAL_TASK_STATUSES,
   FileListQuerySchema,
   MediaflowError,
   TaskListQuerySchema,
+  isFinalStatus,
   newId,
   schedulerRpc,
   toList,
@@ -84,7 +84,7 @@ export class FakeScheduler {
       }),
       serve(schedulerRpc.cancelTask, async (r) => {
         const task = this.task(r.project_id, r.id);
-        if (FINAL_TASK_STATUSES.includes(task.status)) {
+        if (isFinalStatus(task.status)) {
           throw new MediaflowError(
             'conflict',
             `Task ${task.id} has already ended (${task.status})`,

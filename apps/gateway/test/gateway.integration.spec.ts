@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { parseConfig } from '@mediaflow/config';
 import { registryRpc } from '@mediaflow/contracts';
-import { createTestDatabase, type TestDatabase } from '@mediaflow/database';
+import { createTestDatabase, type TestDatabase } from '@mediaflow/database/testing';
 import { NatsMessageBus } from '@mediaflow/messaging';
 import { DataSource } from 'typeorm';
 import { startGateway, type RunningGateway } from '../src/bootstrap';

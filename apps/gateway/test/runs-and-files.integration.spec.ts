@@ -6,12 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseConfig } from '@mediaflow/config';
 import { MediaflowError, registryRpc, schedulerRpc, type StoredFile } from '@mediaflow/contracts';
-import {
-  createTestDatabase,
-  openMigratedDataSource,
-  serviceDataSourceOptions,
-  type TestDatabase,
-} from '@mediaflow/database';
+import { openMigratedDataSource, serviceDataSourceOptions } from '@mediaflow/database';
+import { createTestDatabase, type TestDatabase } from '@mediaflow/database/testing';
 import { NatsMessageBus } from '@mediaflow/messaging';
 import { LocalStorage, outputKey, signFileUrl } from '@mediaflow/storage';
 import { DataSource } from 'typeorm';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { parseConfig } from '@mediaflow/config';
 import type { StoredFile } from '@mediaflow/contracts';
-import { createTestDatabase, type TestDatabase } from '@mediaflow/database';
+import { createTestDatabase, type TestDatabase } from '@mediaflow/database/testing';
 import { NatsMessageBus } from '@mediaflow/messaging';
 import { outputKey, signFileUrl } from '@mediaflow/storage';
 import { S3Storage } from '@mediaflow/storage/s3';

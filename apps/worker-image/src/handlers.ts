@@ -1,5 +1,5 @@
 import { grabFrame, probeMedia } from '@mediaflow/media';
-import type { TaskHandlers } from '@mediaflow/worker-kit';
+import { workerHandlers, type TaskHandlers } from '@mediaflow/worker-kit';
 import type { ImageWorkerConfig } from './config';
 import { imageHandler } from './image/image.handler';
 import { ImageRepository } from './image/image.repository';
@@ -15,7 +15,7 @@ export interface ImageHandlersOptions {
   nsfwClassifier?: NsfwClassifier;
 }
 
-/** The kinds this worker runs: `image` and `nsfw`. */
+/** The kinds declared for this worker: `image` and `nsfw`. */
 export function imageHandlers(
   config: ImageWorkerConfig,
   options: ImageHandlersOptions = {},
@@ -37,7 +37,7 @@ export function imageHandlers(
     sampleFrame: (input, output, atSeconds, signal) =>
       sampleFrame(input, output, atSeconds, { size: classifier.inputSize, signal }),
   });
-  return { image: imageHandler(service), nsfw: nsfwHandler(nsfw) };
+  return workerHandlers('image', { image: imageHandler(service), nsfw: nsfwHandler(nsfw) });
 }
 
 /** The classifier the config asks for. */

@@ -6,8 +6,8 @@ import {
   type TaskDispatch,
 } from '@mediaflow/contracts';
 import { parseConfig } from '@mediaflow/config';
-import { createTestVideo, probeMedia, runFfmpeg } from '@mediaflow/media';
-import { Fixtures, TaskHarness } from '@mediaflow/testing';
+import { probeMedia, runFfmpeg } from '@mediaflow/media';
+import { createTestVideo, Fixtures, TaskHarness } from '@mediaflow/testing';
 import type { TaskContext } from '@mediaflow/worker-kit';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { imageHandlers, nsfwClassifier } from '../src/handlers';
 
 const CLASSES = ['drawing', 'hentai', 'neutral', 'porn', 'sexy'];
 
-/** The data of TASKS.md: a verdict, a confidence, a probability per class. */
+/** The data of docs/task-kinds.md: a verdict, a confidence, a probability per class. */
 function expectVerdictShape(data: Record<string, any>): void {
   expect(typeof data.nsfw).toBe('boolean');
   expect(data.confidence).toBeGreaterThanOrEqual(0);
@@ -139,7 +139,7 @@ describe('nsfw handler (real model and tools)', () => {
   }
 
   it.each(['gradient', 'shapes', 'noise', 'testsrc2'])(
-    'finds the %s image safe, with the shape of TASKS.md and no frames',
+    'finds the %s image safe, with the shape of docs/task-kinds.md and no frames',
     async (name) => {
       const data = await run(pictures[name]!, 'image').data;
       expectVerdictShape(data);

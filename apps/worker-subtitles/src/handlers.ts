@@ -1,5 +1,5 @@
 import { mediaTranscriber, speechProviderFrom } from '@mediaflow/speech';
-import type { TaskHandlers } from '@mediaflow/worker-kit';
+import { workerHandlers, type TaskHandlers } from '@mediaflow/worker-kit';
 import type { SubtitlesWorkerConfig } from './config';
 import { speechHandler } from './speech/speech.handler';
 import { SpeechService } from './speech/speech.service';
@@ -12,14 +12,14 @@ export interface SubtitlesHandlersOptions {
   transcribe?: Transcriber;
 }
 
-/** The kinds this worker runs: `speech` and `subtitles`, both on the configured speech provider. */
+/** The kinds declared for this worker: `speech` and `subtitles`, both on the configured speech provider. */
 export function subtitlesHandlers(
   config: SubtitlesWorkerConfig,
   options: SubtitlesHandlersOptions = {},
 ): TaskHandlers {
   const transcribe = options.transcribe ?? mediaTranscriber(speechProviderFrom(config));
-  return {
+  return workerHandlers('subtitles', {
     speech: speechHandler(new SpeechService(transcribe)),
     subtitles: subtitlesHandler(new SubtitlesService(transcribe)),
-  };
+  });
 }

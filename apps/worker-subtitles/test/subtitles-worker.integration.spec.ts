@@ -10,9 +10,8 @@ import {
   type TaskKind,
 } from '@mediaflow/contracts';
 import { parseConfig } from '@mediaflow/config';
-import { createTestVideo, probeMedia } from '@mediaflow/media';
-import { createSpeechMedia } from '@mediaflow/speech';
-import { TaskHarness } from '@mediaflow/testing';
+import { probeMedia } from '@mediaflow/media';
+import { createSpeechMedia, createTestVideo, TaskHarness } from '@mediaflow/testing';
 import { WebVTTParser } from 'webvtt-parser';
 import { startSubtitlesWorker } from '../src/bootstrap';
 import { subtitlesWorkerConfigSchema } from '../src/config';

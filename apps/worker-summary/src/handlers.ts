@@ -1,5 +1,5 @@
 import { mediaTranscriber, speechProviderFrom, type SpeechConfig } from '@mediaflow/speech';
-import type { TaskHandlers } from '@mediaflow/worker-kit';
+import { workerHandlers, type TaskHandlers } from '@mediaflow/worker-kit';
 import type { SummaryWorkerConfig } from './config';
 import { LocalSummaryProvider } from './extractive/local-summary-provider';
 import { ImageRepository } from './image/image.repository';
@@ -14,7 +14,7 @@ export interface SummaryHandlersOptions {
   transcribe?: Transcriber;
 }
 
-/** The kind this worker runs: `summary`. */
+/** The kind declared for this worker: `summary`. */
 export function summaryHandlers(
   config: SummaryWorkerConfig,
   options: SummaryHandlersOptions = {},
@@ -26,7 +26,7 @@ export function summaryHandlers(
     measureImage: (file) => images.measure(file),
     visionJpeg: (file) => images.visionJpeg(file),
   });
-  return { summary: summaryHandler(service) };
+  return workerHandlers('summary', { summary: summaryHandler(service) });
 }
 
 /** The summary provider MEDIAFLOW_SUMMARY_PROVIDER names. */

@@ -1,4 +1,4 @@
-import type { TaskHandlers } from '@mediaflow/worker-kit';
+import { workerHandlers, type TaskHandlers } from '@mediaflow/worker-kit';
 import type { VideoWorkerConfig } from './config';
 import { audioHandler } from './audio/audio.handler';
 import { ingestHandler } from './ingest/ingest.handler';
@@ -9,9 +9,9 @@ import { videoHandler } from './video/video.handler';
 const HEADERS_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 
-/** The kinds this worker runs: `ingest`, `video`, `audio` and `thumbnails`. */
+/** The kinds declared for this worker: `ingest`, `video`, `audio` and `thumbnails`. */
 export function videoHandlers(config: VideoWorkerConfig): TaskHandlers {
-  return {
+  return workerHandlers('video', {
     ingest: ingestHandler({
       limits: {
         maxBytes: config.MEDIAFLOW_MAX_DOWNLOAD_BYTES,
@@ -25,5 +25,5 @@ export function videoHandlers(config: VideoWorkerConfig): TaskHandlers {
     video: videoHandler({ maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS }),
     audio: audioHandler({ maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS }),
     thumbnails: thumbnailsHandler({ maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS }),
-  };
+  });
 }

@@ -10,13 +10,8 @@ import {
   type MediaProperties,
   type TaskDispatch,
 } from '@mediaflow/contracts';
-import {
-  createTestAudio,
-  createTestVideo,
-  probeMedia,
-  runFfmpeg,
-  toolPaths,
-} from '@mediaflow/media';
+import { probeMedia, runFfmpeg, toolPaths } from '@mediaflow/media';
+import { createTestAudio, createTestVideo } from '@mediaflow/testing';
 import type { HandlerResult, TaskContext } from '@mediaflow/worker-kit';
 import { WebVTTParser, type Cue } from 'webvtt-parser';
 import { planFrames } from '../src/thumbnails/frame-plan';

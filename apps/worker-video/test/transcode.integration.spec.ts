@@ -6,9 +6,9 @@ import {
   type TaskKind,
 } from '@mediaflow/contracts';
 import { parseConfig } from '@mediaflow/config';
-import { createTestVideo, listChildProcesses, probeMedia } from '@mediaflow/media';
+import { listChildProcesses, probeMedia } from '@mediaflow/media';
 import { JetStreamTaskTransport } from '@mediaflow/messaging';
-import { NATS_URL, TaskHarness } from '@mediaflow/testing';
+import { createTestVideo, NATS_URL, TaskHarness } from '@mediaflow/testing';
 import { startWorker } from '@mediaflow/worker-kit';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

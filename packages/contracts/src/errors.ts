@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * Every stable error code the service answers with. HTTP API codes first,
- * then the task error codes of TASKS.md. Clients may switch on these.
+ * then the task error codes of docs/task-kinds.md. Clients may switch on these.
  */
 export const ERROR_STATUS = {
   validation_failed: 400,
@@ -14,7 +14,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   service_unavailable: 503,
-  // Task errors (TASKS.md). As HTTP answers they mean the media cannot be processed.
+  // Task errors (docs/task-kinds.md). As HTTP answers they mean the media cannot be processed.
   input_unreadable: 422,
   input_too_large: 422,
   input_unreachable: 422,
@@ -46,7 +46,7 @@ export const ErrorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** The error envelope of API.md: `{ "error": { code, message, details? } }`. */
+/** The error envelope of docs/http-api.md: `{ "error": { code, message, details? } }`. */
 export const ErrorEnvelopeSchema = z.object({ error: ErrorBodySchema }).meta({ id: 'Error' });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;
 
@@ -79,6 +79,16 @@ export class MediaflowError extends Error {
   static fromBody(body: ErrorBody): MediaflowError {
     return new MediaflowError(body.code, body.message, body.details);
   }
+}
+
+/**
+ * `not_found` for the `resource` (`automation`, `task`, `file`) the caller
+ * asked for by `id`: missing, or another project's.
+ */
+export function notFound(resource: string, id: string): MediaflowError {
+  // The id is the caller's own input; keep an absurdly long one from filling the message.
+  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
+  return new MediaflowError('not_found', `No ${resource} ${shown} in this project`);
 }
 
 export function isMediaflowError(value: unknown): value is MediaflowError {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The input-file properties a `conditions` step can test (API.md, Workflows),
+ * The input-file properties a `conditions` step can test (docs/http-api.md, Workflows),
  * with the type of value each holds. `text` is accepted as a `kind` value and
  * matches text tracks, as the ittybit-style docs call them.
  */

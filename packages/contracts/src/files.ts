@@ -19,7 +19,7 @@ export const MediaPropertiesSchema = z.object({
 });
 export type MediaProperties = z.infer<typeof MediaPropertiesSchema>;
 
-/** The file object of API.md. `url` is signed and expires. */
+/** The file object of docs/http-api.md. `url` is signed and expires. */
 export const FileObjectSchema = MediaPropertiesSchema.extend({
   id: idSchema('file'),
   object: z.literal('file'),

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 
-/** Object id prefixes, as API.md lists them. */
+/** Object id prefixes, as docs/http-api.md lists them. */
 export const ID_PREFIX = {
   automation: 'auto',
   task: 'task',

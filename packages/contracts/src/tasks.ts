@@ -26,6 +26,11 @@ export const FINAL_TASK_STATUSES: readonly TaskStatus[] = [
   'cancelled',
 ];
 
+/** Whether a task in `status` is done: completed, failed, skipped or cancelled. */
+export function isFinalStatus(status: TaskStatus): boolean {
+  return FINAL_TASK_STATUSES.includes(status);
+}
+
 /** Every kind a task can have: the task kinds, `conditions` steps and `workflow` runs. */
 export const TASK_OBJECT_KINDS = [...TASK_KIND_NAMES, 'conditions', 'workflow'] as const;
 export type TaskObjectKind = (typeof TASK_OBJECT_KINDS)[number];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConditionSchema, type Condition } from './file-properties';
 import { WORKFLOW_TASK_KINDS, type WorkflowTaskKind } from './kinds';
 
-/** Limits of API.md: past them a workflow is a 400. */
+/** Limits of docs/http-api.md: past them a workflow is a 400. */
 export const WORKFLOW_LIMITS = {
   maxSteps: 64,
   maxDepth: 8,
@@ -57,7 +57,9 @@ export const TaskStepSchema: z.ZodType<TaskStep> = z
     options: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe("The kind's options (TASKS.md); may also be written flat beside `kind`"),
+      .describe(
+        "The kind's options (see its `<Kind>Options` schema); may also be written flat beside `kind`",
+      ),
     ref: RefSchema.optional(),
     get next() {
       return z

@@ -2,7 +2,6 @@ export * from './database-url';
 export * from './ensure-database';
 export * from './service-data-source';
 export * from './unix-time';
-export * from './test-database';
 export {
   startEmbeddedPostgres,
   type EmbeddedDatabase,

@@ -1,4 +1,4 @@
-/** API timestamps are Unix seconds (API.md); the database keeps timestamptz. */
+/** API timestamps are Unix seconds (docs/http-api.md); the database keeps timestamptz. */
 export function toUnixSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }

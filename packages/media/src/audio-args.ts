@@ -81,7 +81,7 @@ const VORBIS_QUALITY_KBPS: readonly [quality: number, kbps: number][] = [
 ];
 
 /**
- * The ffmpeg arguments of an `audio` task (TASKS.md): the input's first
+ * The ffmpeg arguments of an `audio` task (docs/task-kinds.md): the input's first
  * audio stream only (`-vn`: no picture, not even cover art), trimmed,
  * normalised when a measurement is given, and encoded as the options ask.
  * The output path is the last argument.

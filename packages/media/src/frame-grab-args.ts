@@ -1,3 +1,5 @@
+import { fileInputArgs } from './file-input-args';
+
 /**
  * ffmpeg arguments for grabbing one frame as a PNG. Pure, so the exact
  * command is what the tests assert.
@@ -14,11 +16,6 @@ export const BLACK_LEAD_LIMIT_SECONDS = 60;
 /** A pixel darker than this luma is black; a frame with at least BLACK_SHARE % of them is a black frame. */
 export const BLACK_LUMA = 32;
 export const BLACK_SHARE = 90;
-
-function input(path: string): string[] {
-  // file: only, so a crafted playlist cannot reach the network or other protocols.
-  return ['-protocol_whitelist', 'file', '-i', `file:${path}`];
-}
 
 function pngOutput(path: string): string[] {
   return ['-frames:v', '1', '-update', '1', '-f', 'image2', '-c:v', 'png', '-y', `file:${path}`];
@@ -41,26 +38,52 @@ export function frameAtArgs(
   return [
     '-ss',
     seconds(atSeconds),
-    ...input(inputPath),
+    ...fileInputArgs(inputPath),
     ...VIDEO_ONLY,
     ...(videoFilter ? ['-vf', videoFilter] : []),
     ...pngOutput(outputPath),
   ];
 }
 
-/** The last frame: every frame of the last 2 s overwrites the same file. */
-export function lastFrameArgs(inputPath: string, outputPath: string): string[] {
+export interface LastFrameOptions {
+  /**
+   * Decode from the keyframe before this time instead of over the input's
+   * last 2 s: for a time past the video stream's end (a soundtrack longer
+   * than the picture), where those 2 s may hold no frame.
+   */
+  fromSeconds?: number;
+  /** A filter every frame goes through, e.g. a scale. */
+  videoFilter?: string;
+  /** PNG compression, 0..9 (ffmpeg's default when unset): low for a file that is only read back once. */
+  compressionLevel?: number;
+}
+
+/**
+ * The last frame: every frame decoded, from 2 s before the input's end or
+ * from the keyframe before `fromSeconds`, overwrites the same file. That
+ * seek is not accurate, so the frames before `fromSeconds` are kept, with
+ * negative timestamps: `-fps_mode passthrough` writes them as they come
+ * rather than dropping them.
+ */
+export function lastFrameArgs(
+  inputPath: string,
+  outputPath: string,
+  { fromSeconds, videoFilter, compressionLevel }: LastFrameOptions = {},
+): string[] {
+  const fromTime = fromSeconds !== undefined;
   return [
-    '-sseof',
-    '-2',
-    ...input(inputPath),
+    ...(fromTime ? ['-noaccurate_seek', '-ss', seconds(fromSeconds)] : ['-sseof', '-2']),
+    ...fileInputArgs(inputPath),
     ...VIDEO_ONLY,
+    ...(videoFilter ? ['-vf', videoFilter] : []),
+    ...(fromTime ? ['-fps_mode', 'passthrough'] : []),
     '-update',
     '1',
     '-f',
     'image2',
     '-c:v',
     'png',
+    ...(compressionLevel !== undefined ? ['-compression_level', String(compressionLevel)] : []),
     '-y',
     `file:${outputPath}`,
   ];
@@ -95,7 +118,7 @@ export function representativeFrameArgs(
   return [
     '-t',
     seconds(window + BLACK_LEAD_LIMIT_SECONDS),
-    ...input(inputPath),
+    ...fileInputArgs(inputPath),
     ...VIDEO_ONLY,
     '-vf',
     filters,

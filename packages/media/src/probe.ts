@@ -3,8 +3,9 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MediaflowError, type MediaProperties } from '@mediaflow/contracts';
 import ffmpeg from 'fluent-ffmpeg';
-import sharp from 'sharp';
 import { killChildrenByMarker } from './child-reaper';
+import { FILE_PROTOCOL_ONLY } from './file-input-args';
+import { openImage } from './open-image';
 import {
   classifyProbe,
   imageProperties,
@@ -45,7 +46,9 @@ async function readImage(file: string, maxInputPixels: number): Promise<ProbedPr
     throw new RangeError('maxInputPixels must be a whole number ≥ 1');
   }
   try {
-    const meta = await sharp(file, { limitInputPixels: maxInputPixels }).metadata();
+    // failOn 'warning' is sharp's own default, which the probe has always had
+    // (openImage's default is 'error'); only the header is read here.
+    const meta = await openImage(file, maxInputPixels, { failOn: 'warning' }).metadata();
     if (!meta.format || !meta.width || !meta.height) return null;
     return imageProperties({
       ...meta,
@@ -84,9 +87,8 @@ function ffprobe(file: string, timeoutMs: number): Promise<ProbedMedia> {
     }, timeoutMs);
     ffmpeg(url)
       .setFfprobePath(toolPaths().ffprobe)
-      // file: only: a playlist cannot make ffprobe fetch URLs or other protocols.
       .ffprobe(
-        ['-v', 'error', '-print_filename', marker, '-protocol_whitelist', 'file'],
+        ['-v', 'error', '-print_filename', marker, ...FILE_PROTOCOL_ONLY],
         (error: Error | null, data) => {
           clearTimeout(timer);
           if (!error) return resolvePromise(data as unknown as ProbedMedia);

@@ -1,8 +1,9 @@
 import { MediaflowError } from '@mediaflow/contracts';
+import { fileInputArgs } from './file-input-args';
 
 /**
  * The input side of an ffmpeg command that reads a file, optionally trimmed
- * to a time range (the `start` / `end` options of TASKS.md). Pure, so the
+ * to a time range (the `start` / `end` options of docs/task-kinds.md). Pure, so the
  * exact arguments are what the tests assert.
  */
 
@@ -19,17 +20,13 @@ export interface Trim {
  * frame-accurate. On the input rather than the output, `-t` also stops the
  * reading: a filter that buffers ahead (loudnorm holds 3 s) never sees what
  * lies past `end`, so a measurement covers the range and nothing more.
- * `file:` only, so a crafted playlist cannot make ffmpeg open anything else.
  */
 export function trimmedInputArgs(inputPath: string, trim: Trim): string[] {
   const start = trim.start ?? 0;
   return [
     ...(start > 0 ? ['-ss', ffmpegSeconds(start)] : []),
     ...(trim.end !== undefined ? ['-t', ffmpegSeconds(trim.end - start)] : []),
-    '-protocol_whitelist',
-    'file',
-    '-i',
-    `file:${inputPath}`,
+    ...fileInputArgs(inputPath),
   ];
 }
 

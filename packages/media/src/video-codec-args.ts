@@ -39,7 +39,7 @@ export const ENCODE_SECONDS_PER_SECOND: Record<VideoCodec, number> = {
   av1: 12,
 };
 
-/** The codec when the options name none (TASKS.md): VP9 for WebM, H.264 elsewhere. */
+/** The codec when the options name none (docs/task-kinds.md): VP9 for WebM, H.264 elsewhere. */
 export function defaultVideoCodec(format: VideoFormat): VideoCodec {
   return format === 'webm' ? 'vp9' : 'h264';
 }

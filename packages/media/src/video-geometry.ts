@@ -1,6 +1,6 @@
 /**
  * The output frame of a `video` task and the filters that make it
- * (TASKS.md, video). Computed here from the probed source size, so that
+ * (docs/task-kinds.md, video). Computed here from the probed source size, so that
  * ffmpeg's scale and crop filters get exact numbers rather than
  * expressions, and the tests can assert them.
  */

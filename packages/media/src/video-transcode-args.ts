@@ -36,7 +36,7 @@ const AUDIO_TRACK_ARGS: Record<VideoFormat, string[]> = {
 };
 
 /**
- * The ffmpeg arguments of a `video` task (TASKS.md): the first video stream
+ * The ffmpeg arguments of a `video` task (docs/task-kinds.md): the first video stream
  * that is not cover art (`0:V:0`) and the first audio stream, if any,
  * nothing else (no subtitles, data or attachments); sized, trimmed,
  * resampled in time and encoded as the options ask; 8-bit 4:2:0, which

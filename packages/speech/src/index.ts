@@ -11,4 +11,3 @@ export * from './audio-chunks';
 export * from './audio-levels';
 export * from './wav-format';
 export * from './word-error-rate';
-export * from './speech-fixtures';

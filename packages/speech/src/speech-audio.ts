@@ -1,5 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
-import { runFfmpeg } from '@mediaflow/media';
+import { fileInputArgs, runFfmpeg } from '@mediaflow/media';
 import { SPEECH_SAMPLE_RATE } from './wav-format';
 
 /**
@@ -9,8 +9,7 @@ import { SPEECH_SAMPLE_RATE } from './wav-format';
  */
 export function speechAudioArgs(inputPath: string, outputWavPath: string): string[] {
   return [
-    '-i',
-    inputPath,
+    ...fileInputArgs(inputPath),
     '-map',
     '0:a:0',
     '-vn',

@@ -1,6 +1,6 @@
 /**
  * The transcript every speech provider makes: the `speech` kind's output
- * data (TASKS.md), and what `subtitles` and `summary` are made from.
+ * data (docs/task-kinds.md), and what `subtitles` and `summary` are made from.
  * Times are seconds from the start of the media.
  */
 export interface TranscriptWord {

@@ -35,7 +35,7 @@ const MIB = 1024 * 1024;
  * (and a copy of it while lib-storage cuts it), so a put holds about
  * (queueSize + 2) × partSize = 48 MiB, whatever the body's size; the
  * process grows by up to 64 MiB more until V8 collects freed Buffers
- * (s3-storage.memory.spec.ts measures 108–124 MiB for a 200 MB body).
+ * (s3-storage.memory.integration.spec.ts measures 108–124 MiB for a 200 MB body).
  * 8 MiB parts reach 78 GiB within S3's 10 000 parts; bodies smaller than
  * one part go up as a single PutObject.
  */

@@ -75,7 +75,7 @@ describe('signed file URLs', () => {
     }
   });
 
-  it('builds the content path of API.md', () => {
+  it('builds the content path of docs/http-api.md', () => {
     expect(contentPath('file_abc', 1893459600, 'ab12')).toBe(
       '/files/file_abc/content?expires=1893459600&signature=ab12',
     );

@@ -44,7 +44,7 @@ export function verifyFileSignature(input: {
   return timingSafeEqual(expected, Buffer.from(input.signature, 'hex'));
 }
 
-/** The API path of a file's bytes with its signature (API.md: GET /files/:id/content). */
+/** The API path of a file's bytes with its signature (docs/http-api.md: GET /files/:id/content). */
 export function contentPath(fileId: string, expires: number, signature: string): string {
   return `/files/${encodeURIComponent(fileId)}/content?expires=${expires}&signature=${encodeURIComponent(signature)}`;
 }

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { createTestVideo } from './media-fixtures';
 import { pngBombBytes } from './png-bomb';
-
-const execFileAsync = promisify(execFile);
 
 export interface VideoFixtureOptions {
   /** A sine tone track; default true. */
@@ -15,50 +12,6 @@ export interface VideoFixtureOptions {
   blackLeadSeconds?: number;
   /** Frames per second; default 30. */
   fps?: number;
-}
-
-/** The ffmpeg arguments for `video()`: testsrc2 (after an optional black lead) and a sine tone. */
-function videoFixtureArgs(
-  file: string,
-  width: number,
-  height: number,
-  seconds: number,
-  { audio = true, blackLeadSeconds = 0, fps = 30 }: VideoFixtureOptions = {},
-): string[] {
-  const size = `${width}x${height}`;
-  const args = ['-hide_banner', '-loglevel', 'error', '-y'];
-  args.push('-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${fps}:duration=${seconds}`);
-  const maps: string[] = [];
-  let nextInput = 1;
-  if (blackLeadSeconds > 0) {
-    args.push(
-      '-f',
-      'lavfi',
-      '-i',
-      `color=black:size=${size}:rate=${fps}:duration=${blackLeadSeconds}`,
-    );
-    args.push('-filter_complex', `[${nextInput++}:v][0:v]concat=n=2:v=1:a=0[v]`);
-    maps.push('-map', '[v]');
-  } else {
-    maps.push('-map', '0:v');
-  }
-  if (audio) {
-    const total = seconds + blackLeadSeconds;
-    args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${total}`);
-    maps.push('-map', `${nextInput}:a`);
-  }
-  // The container and codecs follow the extension (H.264 + AAC for .mp4).
-  return [
-    ...args,
-    ...maps,
-    '-pix_fmt',
-    'yuv420p',
-    '-preset',
-    'ultrafast',
-    '-movflags',
-    '+faststart',
-    file,
-  ];
 }
 
 /**
@@ -123,8 +76,15 @@ export class Fixtures {
     seconds: number,
     options: VideoFixtureOptions = {},
   ): Promise<string> {
-    const ffmpeg = process.env.FFMPEG_PATH?.trim() || 'ffmpeg';
-    await execFileAsync(ffmpeg, videoFixtureArgs(this.path(name), width, height, seconds, options));
+    await createTestVideo(this.path(name), {
+      ...options,
+      seconds,
+      width,
+      height,
+      fps: options.fps ?? 30,
+      sampleRate: 48000,
+      outputArgs: ['-preset', 'ultrafast', '-movflags', '+faststart'],
+    });
     return this.path(name);
   }
 

@@ -1,4 +1,6 @@
 export * from './fixtures';
+export * from './media-fixtures';
+export * from './speech-fixtures';
 export * from './fixture-server';
 export * from './free-port';
 export * from './task-harness';

@@ -1,3 +1,4 @@
+export * from './define-task-handler';
 export * from './progress-throttle';
 export * from './start-worker';
 export * from './task-failure';
@@ -5,3 +6,4 @@ export * from './task-handler';
 export * from './task-metrics';
 export * from './task-runner';
 export * from './worker-config';
+export * from './worker-handlers';

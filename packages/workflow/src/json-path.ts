@@ -5,7 +5,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * `['workflow', 1, 'next', 0, 'options', 'width']` → `workflow[1].next[0].options.width`,
- * the form API.md promises in error details. Keys that are not identifiers (a
+ * the form docs/http-api.md promises in error details. Keys that are not identifiers (a
  * user's stray `"max lines"`) are quoted so the path stays unambiguous.
  */
 export function formatJsonPath(path: JsonPath): string {

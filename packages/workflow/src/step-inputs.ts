@@ -49,7 +49,7 @@ export function inputAfterTask(
   const declaration = taskKind(kind);
   switch (declaration.output) {
     case 'data': {
-      // A data result passes the step's own input on (API.md), and only what it accepted.
+      // A data result passes the step's own input on (docs/http-api.md), and only what it accepted.
       if (!input) return undefined;
       const kinds = input.kinds.filter((k) => declaration.accepts.includes(k));
       if (kinds.length === 0) return undefined;

@@ -84,7 +84,7 @@ function validateCondition(
   }
   if (expected === undefined) details.push({ path: at('value'), message: 'is required' });
 
-  // `operator` defaults to `==` (API.md).
+  // `operator` defaults to `==` (docs/http-api.md).
   const op: unknown = operator === undefined ? '==' : operator;
   if (knownProp && isOperator(op)) {
     const type = FILE_PROPERTIES[prop].type;

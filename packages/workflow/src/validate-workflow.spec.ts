@@ -1,7 +1,7 @@
 import type { ErrorDetail } from '@mediaflow/contracts';
 import { validateWorkflow } from './validate-workflow';
 
-/** The four seed examples of API.md, verbatim. */
+/** The four seed examples of docs/http-api.md, verbatim. */
 const SEEDS: [string, unknown[]][] = [
   [
     'upload processing',

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createSpeechMedia } from '@mediaflow/speech';
 import {
   client,
+  createSpeechMedia,
   downloadImage,
   Fixtures,
   FixtureServer,
@@ -19,7 +19,7 @@ import { WebVTTParser } from 'webvtt-parser';
 // `pnpm start` with nothing but Node.js: every app in one process, the
 // in-process messaging driver and the embedded PostgreSQL (NATS_URL and
 // DATABASE_URL unset). The seed's three example workflows, verbatim from
-// API.md, are accepted, the process is killed mid-run (a crash: nothing
+// docs/http-api.md, are accepted, the process is killed mid-run (a crash: nothing
 // closes), started again, stopped gracefully while runs are under way and
 // started again: every run finishes with its outputs.
 

@@ -1,7 +1,7 @@
-import { createSpeechMedia } from '@mediaflow/speech';
 import {
   ALL_APPS,
   client,
+  createSpeechMedia,
   downloadImage,
   Fixtures,
   FixtureServer,
@@ -11,7 +11,7 @@ import {
 } from '@mediaflow/testing';
 import { WebVTTParser } from 'webvtt-parser';
 
-// The seed's content-understanding cases, verbatim from API.md, every app a
+// The seed's content-understanding cases, verbatim from docs/http-api.md, every app a
 // separate process on the real NATS and PostgreSQL, with the offline
 // providers (pocketsphinx, TextRank, nsfwjs) that run by default.
 

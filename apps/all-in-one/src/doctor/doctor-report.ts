@@ -1,4 +1,9 @@
-import { type AUDIO_FORMATS, TASK_KIND_NAMES, type VIDEO_CODECS, type TaskKind } from '@mediaflow/contracts';
+import {
+  type AUDIO_FORMATS,
+  TASK_KIND_NAMES,
+  type VIDEO_CODECS,
+  type TaskKind,
+} from '@mediaflow/contracts';
 
 /** What one probe found: a version or place when it is there, why not when it is not. */
 export type Probe = { ok: true; detail: string } | { ok: false; problem: string };

@@ -19,7 +19,7 @@ const entity = (overrides: Partial<AutomationEntity> = {}): AutomationEntity => 
 });
 
 describe('toAutomationObject', () => {
-  it('gives the API object of API.md, with Unix-second timestamps and no project id', () => {
+  it('gives the API object of docs/http-api.md, with Unix-second timestamps and no project id', () => {
     const object = toAutomationObject(entity());
     expect(object).toEqual({
       id: 'auto_abcdefgh12345678',
@@ -46,7 +46,7 @@ describe('toAutomationObject', () => {
 });
 
 describe('toDeletedAutomation', () => {
-  it('answers a delete as API.md shows', () => {
+  it('answers a delete as docs/http-api.md shows', () => {
     expect(toDeletedAutomation('auto_abcdefgh12345678')).toEqual({
       id: 'auto_abcdefgh12345678',
       object: 'automation',

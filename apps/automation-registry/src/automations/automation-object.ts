@@ -2,7 +2,7 @@ import type { Automation, DeletedAutomation } from '@mediaflow/contracts';
 import { toUnixSeconds } from '@mediaflow/database';
 import type { AutomationEntity } from './automation.entity';
 
-/** The API object of API.md for a stored automation. */
+/** The API object of docs/http-api.md for a stored automation. */
 export function toAutomationObject(entity: AutomationEntity): Automation {
   return {
     id: entity.id,

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AutomationEntity } from './automation.entity';
-import { AutomationsHandler } from './automations.handler';
+import { AutomationsRpcController } from './automations.rpc-controller';
 import { AutomationsService } from './automations.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AutomationEntity])],
-  controllers: [AutomationsHandler],
+  controllers: [AutomationsRpcController],
   providers: [AutomationsService],
   exports: [AutomationsService],
 })

@@ -4,6 +4,7 @@ import {
   MediaflowError,
   idSchema,
   newId,
+  notFound,
   toList,
   type Automation,
   type DeletedAutomation,
@@ -20,7 +21,7 @@ const automationId = idSchema(ID_PREFIX.automation);
 
 /**
  * Automations CRUD. Every query is scoped by project: another project's
- * automation is answered exactly like a missing one (API.md: 404 for both).
+ * automation is answered exactly like a missing one (docs/http-api.md: 404 for both).
  */
 @Injectable()
 export class AutomationsService {
@@ -68,7 +69,7 @@ export class AutomationsService {
   }
 
   async update(projectId: string, id: string, body: unknown): Promise<Automation> {
-    if (!automationId.safeParse(id).success) throw notFound(id);
+    if (!automationId.safeParse(id).success) throw notFound('automation', id);
     const changes = parseAutomationUpdate(body);
     // One statement, scoped by project: no window in which a concurrent delete could be undone.
     const result = await this.automations
@@ -79,21 +80,21 @@ export class AutomationsService {
       .returning('*')
       .execute();
     const rows = result.raw as AutomationEntity[];
-    if (rows.length === 0) throw notFound(id);
+    if (rows.length === 0) throw notFound('automation', id);
     return toAutomationObject(rows[0]!);
   }
 
   async delete(projectId: string, id: string): Promise<DeletedAutomation> {
-    if (!automationId.safeParse(id).success) throw notFound(id);
+    if (!automationId.safeParse(id).success) throw notFound('automation', id);
     const result = await this.automations.delete({ id, project_id: projectId });
-    if (!result.affected) throw notFound(id);
+    if (!result.affected) throw notFound('automation', id);
     return toDeletedAutomation(id);
   }
 
   private async find(projectId: string, id: string): Promise<AutomationEntity> {
-    if (!automationId.safeParse(id).success) throw notFound(id);
+    if (!automationId.safeParse(id).success) throw notFound('automation', id);
     const entity = await this.automations.findOneBy({ id, project_id: projectId });
-    if (!entity) throw notFound(id);
+    if (!entity) throw notFound('automation', id);
     return entity;
   }
 }
@@ -104,10 +105,4 @@ export class AutomationsService {
  */
 function persistable(values: Partial<AutomationEntity>): QueryDeepPartialEntity<AutomationEntity> {
   return values as QueryDeepPartialEntity<AutomationEntity>;
-}
-
-function notFound(id: string): MediaflowError {
-  // The id is the caller's own input; keep an absurdly long one from filling the message.
-  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
-  return new MediaflowError('not_found', `No automation ${shown} in this project`);
 }

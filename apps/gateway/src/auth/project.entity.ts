@@ -13,7 +13,7 @@ export class ProjectEntity {
   @Column('boolean', { name: 'is_default', default: false })
   isDefault!: boolean;
 
-  /** HMAC key of the project's webhooks (API.md, Webhooks). */
+  /** HMAC key of the project's webhooks (docs/http-api.md, Webhooks). */
   @Column('text', { name: 'webhook_secret' })
   webhookSecret!: string;
 

@@ -11,7 +11,7 @@ function header(value: string | string[] | undefined): string | undefined {
 
 /**
  * A file's bytes. Public to the guard because a signed URL works without a
- * key (API.md, Files); the service checks the key or the signature itself.
+ * key (docs/http-api.md, Files); the service checks the key or the signature itself.
  */
 @Controller('files')
 export class FileContentController {

@@ -1,9 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERROR_STATUS, MediaflowError, schedulerRpc, type TaskRecord } from '@mediaflow/contracts';
+import {
+  ERROR_STATUS,
+  MediaflowError,
+  isFinalStatus,
+  schedulerRpc,
+  type TaskRecord,
+} from '@mediaflow/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
-import { isFinal } from './ingest-outcome';
 
 /** The first look after the ingest started; each next one waits twice as long, up to the last. */
 const FIRST_POLL_MS = 100;
@@ -37,7 +42,7 @@ export class IngestFollower {
     const deadline = Date.now() + this.waitMs;
     let current = task;
     let pause = FIRST_POLL_MS;
-    while (!isFinal(current)) {
+    while (!isFinalStatus(current.status)) {
       const left = deadline - Date.now();
       if (left <= 0) break;
       await sleep(Math.min(pause, left));

@@ -1,6 +1,6 @@
 import {
-  FINAL_TASK_STATUSES,
   MediaflowError,
+  isFinalStatus,
   StoredFileSchema,
   type FileObject,
   type TaskObject,
@@ -12,10 +12,6 @@ import { presentFile, type FileUrlOf } from './present-file';
 /** What `POST /files` answers with, besides an error. */
 export type IngestAnswer = { status: 201; body: FileObject } | { status: 202; body: TaskObject };
 
-export function isFinal(task: Pick<TaskRecord, 'status'>): boolean {
-  return FINAL_TASK_STATUSES.includes(task.status);
-}
-
 /**
  * `POST /files`'s answer from its ingest task, as it is when the gateway
  * stops waiting: the stored file (201) when it completed; its error, with
@@ -24,7 +20,7 @@ export function isFinal(task: Pick<TaskRecord, 'status'>): boolean {
  * wait ran out, the ingest task itself (202), to follow with `GET /tasks/:id`.
  */
 export function ingestAnswer(task: TaskRecord, urlOf: FileUrlOf): IngestAnswer {
-  if (!isFinal(task)) return { status: 202, body: presentTask(task, urlOf) };
+  if (!isFinalStatus(task.status)) return { status: 202, body: presentTask(task, urlOf) };
   if (task.status === 'completed') {
     const file = StoredFileSchema.safeParse(task.output);
     if (!file.success)

@@ -78,7 +78,7 @@ function isFastifyError(value: unknown): value is Error & { code: string; status
 }
 
 /**
- * Any thrown value as the status and error envelope of API.md. Pure, so the
+ * Any thrown value as the status and error envelope of docs/http-api.md. Pure, so the
  * mapping is table-tested; {@link ErrorEnvelopeFilter} sends it.
  */
 export function toErrorResponse(exception: unknown): ErrorResponse {

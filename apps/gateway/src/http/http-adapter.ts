@@ -4,7 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STREAMED_BODY_ROUTES, streamBodiesOf } from './streamed-body';
 
 /**
- * The gateway's Fastify: JSON bodies, at most 256 KB (API.md, Limits), and
+ * The gateway's Fastify: JSON bodies, at most 256 KB (docs/http-api.md, Limits), and
  * every answered request timed into `mediaflow_http_request_duration_seconds`.
  * Create the Nest app on it with `bodyParser: false`, so that Nest does not
  * add its own JSON and form parsers: anything but JSON is then a 415, except

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { MediaflowError } from '@mediaflow/contracts';
 
 /**
- * `Idempotency-Key` (API.md, Idempotency): the rules, free of I/O so that
+ * `Idempotency-Key` (docs/http-api.md, Idempotency): the rules, free of I/O so that
  * they are table-tested. The interceptor and the store do the rest.
  */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';

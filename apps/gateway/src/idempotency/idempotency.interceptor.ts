@@ -31,7 +31,7 @@ interface IdempotentReply {
 }
 
 /**
- * Honours `Idempotency-Key` on a POST (API.md, Idempotency): the first
+ * Honours `Idempotency-Key` on a POST (docs/http-api.md, Idempotency): the first
  * request with a key runs and its answer is kept; a replay within 24 hours
  * gets that answer again, with `Idempotent-Replayed: true`, and runs nothing.
  * Runs after the guard, so the key is scoped to the caller's project.

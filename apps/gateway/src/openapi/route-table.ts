@@ -55,7 +55,7 @@ export interface RouteSpec {
   public?: boolean;
   /** Public to the guard, but needs an API key or a signed URL's query (file downloads). */
   signedAccess?: boolean;
-  /** Honours `Idempotency-Key` (API.md, Idempotency). */
+  /** Honours `Idempotency-Key` (docs/http-api.md, Idempotency). */
   idempotent?: boolean;
   /** Request headers the route reads, besides the key. */
   headers?: { name: string; description: string }[];
@@ -245,7 +245,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     summary: 'Run one task, or an ad-hoc workflow, on a URL or a stored file',
     description:
       'Exactly one of `url` and `file_id`. With `kind: "workflow"`, `workflow` is required and checked like an ' +
-      "automation's; with any other kind, `options` are that kind's options (TASKS.md).",
+      "automation's; with any other kind, `options` are that kind's options (see its `<Kind>Options` schema).",
     tag: 'Tasks',
     idempotent: true,
     body: CreateTaskBodySchema,

@@ -6,7 +6,7 @@ import { ProjectsService } from './projects.service';
 /**
  * Before the gateway listens: the default project exists and, when
  * MEDIAFLOW_API_KEY is set, it is an active admin key of that project
- * (API.md, Projects and keys). Both steps are single conflict-safe
+ * (docs/http-api.md, Projects and keys). Both steps are single conflict-safe
  * statements, so gateways starting together agree.
  */
 @Injectable()

@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * A project's webhook secret: the HMAC key of `Mediaflow-Signature`
- * (API.md, Webhooks). 256 bits from the CSPRNG.
+ * (docs/http-api.md, Webhooks). 256 bits from the CSPRNG.
  */
 export function newWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('hex')}`;

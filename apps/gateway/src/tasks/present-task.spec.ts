@@ -59,7 +59,7 @@ const sprite = storedFile('file_sprite00000000001');
 const vtt = storedFile('file_vtt000000000000001', { kind: 'track', mimetype: 'text/vtt' });
 
 describe('presentFile', () => {
-  it('is the file object of API.md: signed url, no storage key, no project', () => {
+  it('is the file object of docs/http-api.md: signed url, no storage key, no project', () => {
     expect(presentFile(png, urlOf)).toEqual({
       id: png.id,
       object: 'file',

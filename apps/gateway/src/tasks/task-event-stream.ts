@@ -1,13 +1,6 @@
-import type { TaskObject, TaskRecord } from '@mediaflow/contracts';
+import { isFinalStatus, type TaskObject, type TaskRecord } from '@mediaflow/contracts';
 import { toErrorResponse } from '../http/error-envelope.filter';
-import {
-  SSE_HEARTBEAT,
-  hasChanged,
-  isFinal,
-  isTransient,
-  sseEvent,
-  type TaskProgress,
-} from './task-events';
+import { SSE_HEARTBEAT, hasChanged, isTransient, sseEvent, type TaskProgress } from './task-events';
 
 export interface TaskEventTiming {
   /** How often the task is read. */
@@ -96,7 +89,7 @@ export class TaskEventStream {
       this.sink.write(sseEvent('task', this.source.present(task)));
       this.last = { status: task.status, progress: task.progress };
     }
-    if (!isFinal(task.status)) return true;
+    if (!isFinalStatus(task.status)) return true;
     this.end();
     return false;
   }

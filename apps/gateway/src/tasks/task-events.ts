@@ -1,9 +1,4 @@
-import {
-  ERROR_STATUS,
-  FINAL_TASK_STATUSES,
-  type ErrorBody,
-  type TaskStatus,
-} from '@mediaflow/contracts';
+import { ERROR_STATUS, type ErrorBody, type TaskStatus } from '@mediaflow/contracts';
 
 /** What a client of `GET /tasks/:id/events` is told about. */
 export interface TaskProgress {
@@ -18,10 +13,6 @@ export function hasChanged(previous: TaskProgress | undefined, current: TaskProg
     previous.status !== current.status ||
     previous.progress !== current.progress
   );
-}
-
-export function isFinal(status: TaskStatus): boolean {
-  return FINAL_TASK_STATUSES.includes(status);
 }
 
 /**

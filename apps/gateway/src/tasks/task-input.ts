@@ -92,7 +92,7 @@ function parseFields<S extends z.ZodType>(schema: S, raw: unknown) {
   return parseWithDetails(schema, body);
 }
 
-/** Exactly one of `url` and `file_id` (API.md, Tasks and runs). */
+/** Exactly one of `url` and `file_id` (docs/http-api.md, Tasks and runs). */
 function parseSource(
   fields: { url?: string; file_id?: string },
   details: ErrorDetail[],

@@ -108,7 +108,7 @@ export class TasksService {
     return presentTask(task, this.urls.forOrigin(origin));
   }
 
-  /** Where and how to sign the POST when the task ends (API.md, Webhooks). */
+  /** Where and how to sign the POST when the task ends (docs/http-api.md, Webhooks). */
   private async webhook(projectId: string, url: string | null) {
     return url ? { url, secret: await this.projects.webhookSecret(projectId) } : null;
   }

@@ -21,13 +21,20 @@ function repositories(runner: QueryRunner): Repositories {
   };
 }
 
-/** Opens connections to the scheduler schema: for reads, for transactions, and for advisory locks. */
+/**
+ * Opens connections to the scheduler schema: for statements that stand alone
+ * (reads, and single-statement writes), for transactions, and for advisory locks.
+ */
 @Injectable()
 export class SchedulerStore {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Statements each on their own (autocommit). */
-  read<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+  /**
+   * Statements each committed on its own (autocommit), reads or writes: for
+   * work that one statement does whole; anything that must change several
+   * rows together goes in a {@link transaction}.
+   */
+  autocommit<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.withRunner((runner) => work(repositories(runner)));
   }
 

@@ -20,7 +20,7 @@ export class Sql {
 
   /**
    * One page of `table`'s rows matching `filter`, newest first, and how many
-   * match in all: the list queries of API.md.
+   * match in all: the list queries of docs/http-api.md.
    */
   async page<T>(
     table: string,

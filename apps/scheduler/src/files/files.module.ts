@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
-import { FilesHandler } from './files.handler';
+import { FilesRpcController } from './files.rpc-controller';
 import { FilesService } from './files.service';
 
 @Module({
   imports: [RunsModule],
-  controllers: [FilesHandler],
+  controllers: [FilesRpcController],
   providers: [FilesService],
 })
 export class FilesModule {}

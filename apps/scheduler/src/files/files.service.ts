@@ -3,6 +3,7 @@ import {
   ID_PREFIX,
   MediaflowError,
   idSchema,
+  notFound,
   toList,
   type IngestSource,
   type List,
@@ -52,9 +53,9 @@ export class FilesService {
   }
 
   async get(projectId: string, id: string): Promise<StoredFile> {
-    if (!fileId.safeParse(id).success) throw notFound(id);
-    const row = await this.store.read((repos) => repos.files.findInProject(projectId, id));
-    if (!row) throw notFound(id);
+    if (!fileId.safeParse(id).success) throw notFound('file', id);
+    const row = await this.store.autocommit((repos) => repos.files.findInProject(projectId, id));
+    if (!row) throw notFound('file', id);
     return toStoredFile(row);
   }
 
@@ -67,7 +68,7 @@ export class FilesService {
         zodIssuesToDetails(parsed.error.issues),
       );
     }
-    const { rows, total } = await this.store.read((repos) =>
+    const { rows, total } = await this.store.autocommit((repos) =>
       repos.files.list(projectId, parsed.data),
     );
     return toList(rows.map(toStoredFile), parsed.data, total);
@@ -80,13 +81,8 @@ export class FilesService {
   async delete(projectId: string, id: string): Promise<DeletedFile> {
     const file = await this.get(projectId, id);
     await this.storage.delete(file.storage_key);
-    if (!(await this.store.read((repos) => repos.files.markDeleted(projectId, id))))
-      throw notFound(id);
+    if (!(await this.store.autocommit((repos) => repos.files.markDeleted(projectId, id))))
+      throw notFound('file', id);
     return { id, object: 'file', deleted: true };
   }
-}
-
-function notFound(id: string): MediaflowError {
-  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
-  return new MediaflowError('not_found', `No file ${shown} in this project`);
 }

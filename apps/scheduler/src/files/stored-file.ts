@@ -27,7 +27,7 @@ export function toStoredFile(row: FileRow): StoredFile {
   };
 }
 
-/** What `conditions` test (API.md, Workflows); the engine derives `orientation` from the size. */
+/** What `conditions` test (docs/http-api.md, Workflows); the engine derives `orientation` from the size. */
 export function fileProperties(row: FileRow): FileProperties {
   const properties: FileProperties = {
     kind: row.kind,

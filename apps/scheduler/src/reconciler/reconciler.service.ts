@@ -89,7 +89,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async publishLost(): Promise<void> {
-    const rows = await this.store.read((repos) =>
+    const rows = await this.store.autocommit((repos) =>
       repos.tasks.unpublished(UNPUBLISHED_GRACE_MS, BATCH),
     );
     // The same attempt again: if the first publish did land, the broker drops this one.
@@ -97,14 +97,14 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async dispatchDueRetries(): Promise<void> {
-    const due = await this.store.read((repos) => repos.tasks.dueRetries(BATCH));
+    const due = await this.store.autocommit((repos) => repos.tasks.dueRetries(BATCH));
     for (const task of due)
       await this.each(task, () => this.runs.dispatchDueRetry(task.id, task.attempt));
   }
 
   private async handleSilent(): Promise<void> {
     const stallMs = this.config.MEDIAFLOW_TASK_STALL_MS;
-    const silent = await this.store.read((repos) => repos.tasks.stalled(stallMs, BATCH));
+    const silent = await this.store.autocommit((repos) => repos.tasks.stalled(stallMs, BATCH));
     for (const task of silent) {
       await this.each(task, () =>
         task.attempt >= task.max_attempts
@@ -127,9 +127,8 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   private async withInputs(rows: readonly TaskRow[]): Promise<TaskDispatch[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.input_file_id).filter((id): id is string => id !== null);
-    const files = new Map(
-      (await this.store.read((repos) => repos.files.byIds(ids))).map((file) => [file.id, file]),
-    );
+    const stored = await this.store.autocommit((repos) => repos.files.byIds(ids));
+    const files = new Map(stored.map((file) => [file.id, file]));
     return rows.map((row) =>
       buildTaskDispatch(row, row.input_file_id ? files.get(row.input_file_id) : undefined),
     );

@@ -45,7 +45,7 @@ export class DispatchPublisher {
       return;
     }
     try {
-      await this.store.read((repos) =>
+      await this.store.autocommit((repos) =>
         repos.tasks.markPublished(dispatch.task_id, dispatch.attempt),
       );
     } catch (error) {

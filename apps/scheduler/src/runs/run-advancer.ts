@@ -1,5 +1,5 @@
 import {
-  FINAL_TASK_STATUSES,
+  isFinalStatus,
   type TaskDispatch,
   type TaskError,
   type TaskStatus,
@@ -8,14 +8,12 @@ import type { Advance, RunStep } from '@mediaflow/workflow';
 import type { Repositories } from '../database/scheduler-store';
 import { buildTaskTree } from '../tasks/task-tree';
 import { toWebhookBody } from '../webhooks/webhook-body';
-import { summariseWorkflowRun } from './run-changes';
+import { summariseWorkflowRun } from './run-summary';
 import { loadRun, type LoadedRun } from './run-loader';
 import { stepChanges } from './run-rows';
 import { buildTaskDispatch } from './task-dispatch';
 
 export const CANCELLED_ERROR: TaskError = { code: 'cancelled', message: 'The task was cancelled' };
-
-export const isFinal = (status: TaskStatus): boolean => FINAL_TASK_STATUSES.includes(status);
 
 export interface AdvanceOptions {
   /** The errors of the steps this change fails. */
@@ -69,11 +67,11 @@ export async function applyAdvance(
     if (changed === 0) throw new RunChangedError(step.id, from);
   }
 
-  const wasFinal = isFinal(run.root.status);
+  const wasFinal = isFinalStatus(run.root.status);
   if (!wasFinal) await updateRoot(repos, run, advance.steps, options);
   const after = await loadRun(repos, run.root.id);
   const { root } = after;
-  if (!wasFinal && isFinal(root.status) && root.webhook_url) {
+  if (!wasFinal && isFinalStatus(root.status) && root.webhook_url) {
     await repos.deliveries.insert(
       root.id,
       root.webhook_url,

@@ -1,7 +1,9 @@
 import {
   ID_PREFIX,
   MediaflowError,
+  isFinalStatus,
   newId,
+  notFound,
   type ProducedFile,
   type TaskDispatch,
   type TaskError,
@@ -10,7 +12,15 @@ import {
   type TaskResult,
 } from '@mediaflow/contracts';
 import { attemptPrefix, type Storage } from '@mediaflow/storage';
-import { cancelRun, completeStep, failStep, startRun, type Advance } from '@mediaflow/workflow';
+import {
+  cancelRun,
+  cancelSubtree,
+  completeStep,
+  failStep,
+  skipUnfinished,
+  startRun,
+  type Advance,
+} from '@mediaflow/workflow';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TASK_RETRY_BACKOFF, backoffMs } from '../backoff';
 import type { SchedulerConfig } from '../config';
@@ -20,8 +30,7 @@ import { SCHEDULER_CONFIG, STORAGE } from '../scheduler-tokens';
 import { isRoot, type TaskRow } from '../tasks/task-row';
 import { buildTaskTree } from '../tasks/task-tree';
 import { DispatchPublisher } from './dispatch-publisher';
-import { CANCELLED_ERROR, applyAdvance, isFinal, type AdvanceOptions } from './run-advancer';
-import { cancelSubtree, skipUnfinished } from './run-changes';
+import { CANCELLED_ERROR, applyAdvance, type AdvanceOptions } from './run-advancer';
 import { loadRun, lockRun, type LoadedRun } from './run-loader';
 import { planIngestRow, planRunRows, type IngestRequest, type RunRequest } from './run-plan';
 import { toRunSteps } from './run-rows';
@@ -63,7 +72,7 @@ export class RunsService {
           ? await repos.files.findInProject(request.projectId, request.source.file_id)
           : undefined;
       if ('file_id' in request.source && !source) {
-        throw new MediaflowError('not_found', `No file ${request.source.file_id} in this project`);
+        throw notFound('file', request.source.file_id);
       }
       const plan = planRunRows(
         request,
@@ -133,7 +142,7 @@ export class RunsService {
   /** Changes no status: progress only grows, and only for the attempt awaited. */
 
   async progress(taskId: string, attempt: number, progress: number): Promise<void> {
-    await this.store.read((repos) => repos.tasks.recordProgress(taskId, attempt, progress));
+    await this.store.autocommit((repos) => repos.tasks.recordProgress(taskId, attempt, progress));
   }
 
   /**
@@ -257,10 +266,10 @@ export class RunsService {
   async cancel(projectId: string, taskId: string): Promise<TaskRecord> {
     const { decided, record } = await this.store.transaction(async (repos) => {
       const target = await repos.tasks.findInProject(projectId, taskId);
-      if (!target) throw notFound(taskId);
+      if (!target) throw notFound('task', taskId);
       const run = await this.locked(repos, target.run_id);
       const task = run.rows.find((row) => row.id === taskId)!;
-      if (isFinal(task.status)) {
+      if (isFinalStatus(task.status)) {
         throw new MediaflowError(
           'conflict',
           `Task ${taskId} has already ended (${task.status}) and cannot be cancelled`,
@@ -274,7 +283,7 @@ export class RunsService {
       let options: AdvanceOptions = {};
       let staged: string[] = [];
       if (isRoot(task) || task.kind === 'ingest') {
-        if (run.ingest && !isFinal(run.ingest.status)) {
+        if (run.ingest && !isFinalStatus(run.ingest.status)) {
           await repos.tasks.updateStep(run.ingest.id, run.ingest.status, {
             status: 'cancelled',
             input_file_id: null,
@@ -417,7 +426,7 @@ export class RunsService {
     if (produced.length === 0) return;
     try {
       const prefix = attemptPrefix(task.project_id, task.id, event.attempt);
-      const kept = await this.store.read((repos) =>
+      const kept = await this.store.autocommit((repos) =>
         repos.files.recordedKeys(
           produced.map((f) => f.id),
           produced.map((f) => f.storage_key),
@@ -443,9 +452,4 @@ function stagedOf(ingest: TaskRow): string[] {
 
 function producedFiles(result: TaskResult): ProducedFile[] {
   return [...(result.file ? [result.file] : []), ...(result.linked_files ?? [])];
-}
-
-function notFound(id: string): MediaflowError {
-  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
-  return new MediaflowError('not_found', `No task ${shown} in this project`);
 }

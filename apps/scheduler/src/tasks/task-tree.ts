@@ -7,7 +7,7 @@ import type { TaskRow } from './task-row';
 
 /**
  * One task as the bus answers it, without its subtree. A deleted file shows
- * as absent: its record and bytes are gone (API.md, DELETE /files/:id).
+ * as absent: its record and bytes are gone (docs/http-api.md, DELETE /files/:id).
  */
 export function toTaskRecord(row: TaskRow, files: FileIndex): TaskRecord {
   const record: TaskRecord = {

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
-import { TasksHandler } from './tasks.handler';
+import { TasksRpcController } from './tasks.rpc-controller';
 import { TasksService } from './tasks.service';
 
 @Module({
   imports: [RunsModule],
-  controllers: [TasksHandler],
+  controllers: [TasksRpcController],
   providers: [TasksService],
 })
 export class TasksModule {}

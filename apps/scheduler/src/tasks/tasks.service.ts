@@ -5,6 +5,7 @@ import {
   TaskListQuerySchema,
   WORKFLOW_TASK_KINDS,
   idSchema,
+  notFound,
   toList,
   type List,
   type TaskRecord,
@@ -81,10 +82,10 @@ export class TasksService {
 
   /** A task with its subtree: a run with its steps under `workflow`. */
   async get(projectId: string, id: string): Promise<TaskRecord> {
-    if (!taskId.safeParse(id).success) throw notFound(id);
-    return this.store.read(async (repos) => {
+    if (!taskId.safeParse(id).success) throw notFound('task', id);
+    return this.store.autocommit(async (repos) => {
       const task = await repos.tasks.findInProject(projectId, id);
-      if (!task) throw notFound(id);
+      if (!task) throw notFound('task', id);
       return readTaskTree(repos, task);
     });
   }
@@ -100,7 +101,7 @@ export class TasksService {
       );
     }
     const query = parsed.data;
-    return this.store.read(async (repos) => {
+    return this.store.autocommit(async (repos) => {
       const { rows, total } = await repos.tasks.list(projectId, query);
       const fileIds = rows
         .flatMap((row) => [row.input_file_id, row.output_file_id])
@@ -120,13 +121,7 @@ export class TasksService {
   }
 
   cancel(projectId: string, id: string): Promise<TaskRecord> {
-    if (!taskId.safeParse(id).success) throw notFound(id);
+    if (!taskId.safeParse(id).success) throw notFound('task', id);
     return this.runs.cancel(projectId, id);
   }
-}
-
-function notFound(id: string): MediaflowError {
-  // The id is the caller's own input; keep an absurdly long one from filling the message.
-  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
-  return new MediaflowError('not_found', `No task ${shown} in this project`);
 }

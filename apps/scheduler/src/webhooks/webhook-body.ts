@@ -6,7 +6,7 @@ import {
   type TaskTree,
 } from '@mediaflow/contracts';
 
-/** A file in a webhook body: the file object of API.md without its signed `url`. */
+/** A file in a webhook body: the file object of docs/http-api.md without its signed `url`. */
 export type WebhookFile = PublicFile;
 export type WebhookTask = TaskTree<WebhookFile>;
 

@@ -1,6 +1,6 @@
 import { WEBHOOK_BACKOFF, backoffMs } from '../backoff';
 
-/** Deliveries retry for up to a day after the task ended (API.md, Webhooks). */
+/** Deliveries retry for up to a day after the task ended (docs/http-api.md, Webhooks). */
 export const WEBHOOK_GIVE_UP_MS = 24 * 60 * 60_000;
 
 /**

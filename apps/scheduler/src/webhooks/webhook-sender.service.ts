@@ -22,7 +22,7 @@ export class WebhookSender {
   ) {}
 
   async sendDue(limit: number): Promise<void> {
-    const due = await this.store.read((repos) => repos.deliveries.due(limit));
+    const due = await this.store.autocommit((repos) => repos.deliveries.due(limit));
     await Promise.all(due.map((delivery) => this.send(delivery)));
   }
 
@@ -40,7 +40,7 @@ export class WebhookSender {
         `webhook for ${delivery.task_id} not delivered (${why}); ${after.next_attempt_at ? `again at ${after.next_attempt_at.toISOString()}` : 'giving up'}`,
       );
     }
-    await this.store.read((repos) => repos.deliveries.recordAttempt(delivery.id, after));
+    await this.store.autocommit((repos) => repos.deliveries.recordAttempt(delivery.id, after));
   }
 
   private post(delivery: DueDelivery): Promise<WebhookOutcome> {

@@ -4,7 +4,7 @@ export const WEBHOOK_SIGNATURE_HEADER = 'Mediaflow-Signature';
 
 /**
  * `t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">` keyed by the webhook
- * secret (API.md, Webhooks). The timestamp is signed with the body so that a
+ * secret (docs/http-api.md, Webhooks). The timestamp is signed with the body so that a
  * receiver can refuse an old delivery replayed at it.
  */
 export function webhookSignature(secret: string, body: string, timestamp: number): string {

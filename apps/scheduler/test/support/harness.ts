@@ -11,7 +11,7 @@ import {
   type TaskRecord,
   schedulerRpc,
 } from '@mediaflow/contracts';
-import { createTestDatabase, type TestDatabase } from '@mediaflow/database';
+import { createTestDatabase, type TestDatabase } from '@mediaflow/database/testing';
 import { JetStreamTaskTransport, NatsMessageBus, taskTransportNames } from '@mediaflow/messaging';
 import { LocalStorage } from '@mediaflow/storage';
 import { deleteTaskStreams } from '@mediaflow/testing';

@@ -73,7 +73,7 @@ function isImageFormat(format: string | null): format is ImageFormat {
 }
 
 /**
- * What the `image` kind makes of its options and input (TASKS.md, image).
+ * What the `image` kind makes of its options and input (docs/task-kinds.md, image).
  * Decisions the spec leaves open:
  * - an exact box (`cover`, `contain`, `fill` with both sides) is produced at
  *   the size asked, enlarging if need be; the keep-aspect fits (`inside`,

@@ -1,5 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
-import { sharpDecodeError } from '@mediaflow/media';
+import { openImage, sharpDecodeError } from '@mediaflow/media';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import type { ImagePlan } from './image-plan';
@@ -38,7 +38,7 @@ export class ImageRepository {
   constructor(private readonly maxInputPixels: number) {}
 
   private open(input: string): sharp.Sharp {
-    return sharp(input, { limitInputPixels: this.maxInputPixels, failOn: 'error' });
+    return openImage(input, this.maxInputPixels);
   }
 
   /** The header: enough to plan, and to refuse what cannot be decoded. */

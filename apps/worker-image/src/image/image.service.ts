@@ -25,7 +25,7 @@ export interface ImageJob {
   signal: AbortSignal;
 }
 
-/** The `image` kind (TASKS.md): resize and convert an image, or make one of a video's frames. */
+/** The `image` kind (docs/task-kinds.md): resize and convert an image, or make one of a video's frames. */
 export class ImageService {
   constructor(private readonly tools: ImageTools) {}
 

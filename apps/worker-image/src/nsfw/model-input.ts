@@ -1,6 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
-import { sharpDecodeError } from '@mediaflow/media';
-import sharp from 'sharp';
+import { openImage, sharpDecodeError } from '@mediaflow/media';
 
 /** A picture as the model reads it: `size`×`size` pixels of 8-bit RGB, row by row. */
 export interface ModelInput {
@@ -21,7 +20,7 @@ export async function decodeModelInput(
   maxInputPixels: number,
 ): Promise<ModelInput> {
   try {
-    const { data, info } = await sharp(file, { limitInputPixels: maxInputPixels, failOn: 'error' })
+    const { data, info } = await openImage(file, maxInputPixels)
       .rotate()
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')

@@ -44,7 +44,7 @@ describe('nsfwVerdict', () => {
     expect(verdict.confidence).toBeCloseTo(confidence, 4);
   });
 
-  it('has the shape of TASKS.md, with every class named', () => {
+  it('has the shape of docs/task-kinds.md, with every class named', () => {
     expect(nsfwVerdict(NEUTRAL, 0.7)).toEqual({
       nsfw: false,
       confidence: 0.98,

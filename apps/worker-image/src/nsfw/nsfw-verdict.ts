@@ -1,6 +1,6 @@
 /**
  * From the model's five class probabilities to the `nsfw` kind's answer
- * (TASKS.md). Pure, so the threshold's edges are table-tested.
+ * (docs/task-kinds.md). Pure, so the threshold's edges are table-tested.
  *
  * nsfwjs names Drawing and Neutral "safe for work" and gives no such word to
  * the other three, so a picture is unsafe by the probability mass of

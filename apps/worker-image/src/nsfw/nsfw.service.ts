@@ -36,7 +36,7 @@ export interface NsfwFrame {
 }
 
 /**
- * The output data (TASKS.md). `frames` is always there, so its shape never
+ * The output data (docs/task-kinds.md). `frames` is always there, so its shape never
  * depends on the input: each sampled frame of a video in time order, and
  * empty for an image, whose one picture is the top-level answer.
  */
@@ -44,7 +44,7 @@ export interface NsfwResult extends NsfwVerdict {
   frames: NsfwFrame[];
 }
 
-/** The `nsfw` kind (TASKS.md): an image, or a video's worst sampled frame, against the threshold. */
+/** The `nsfw` kind (docs/task-kinds.md): an image, or a video's worst sampled frame, against the threshold. */
 export class NsfwService {
   constructor(private readonly tools: NsfwTools) {}
 

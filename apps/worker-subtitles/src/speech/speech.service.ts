@@ -11,7 +11,7 @@ export interface SpeechJob {
   progress?: (percent: number) => void;
 }
 
-/** The `speech` kind (TASKS.md): the transcript with word timings, and which provider made it. */
+/** The `speech` kind (docs/task-kinds.md): the transcript with word timings, and which provider made it. */
 export class SpeechService {
   constructor(private readonly transcribe: Transcriber) {}
 

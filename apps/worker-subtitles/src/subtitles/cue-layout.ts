@@ -10,11 +10,11 @@ export interface Cue {
 }
 
 export interface CueRules {
-  /** `max_line_length` (TASKS.md, 20..80, default 42). */
+  /** `max_line_length` (docs/task-kinds.md, 20..80, default 42). */
   maxLineLength: number;
   /** `max_lines` (1..3, default 2). */
   maxLines: number;
-  /** No cue lasts longer (TASKS.md: 7 s). */
+  /** No cue lasts longer (docs/task-kinds.md: 7 s). */
   maxCueSeconds: number;
   /** A silence this long between two words ends the cue: a caption is not left up over a pause. */
   pauseSeconds: number;

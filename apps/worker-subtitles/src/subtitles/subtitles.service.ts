@@ -35,7 +35,7 @@ export interface SubtitlesJob {
 const TRANSCRIBE_SHARE = 95;
 
 /**
- * The `subtitles` kind (TASKS.md): captions of a video's or audio's speech.
+ * The `subtitles` kind (docs/task-kinds.md): captions of a video's or audio's speech.
  *
  * It runs speech recognition itself, inside the task, rather than as an
  * automatic `speech` step before it: a workflow step passes files, and a

@@ -1,6 +1,6 @@
 import { MediaflowError } from '@mediaflow/contracts';
-import { sharpDecodeError } from '@mediaflow/media';
-import sharp from 'sharp';
+import { openImage, sharpDecodeError } from '@mediaflow/media';
+import type sharp from 'sharp';
 import { dominantColours, transparentShare } from './colour-names';
 import type { ImageMeasurements } from './image-description';
 
@@ -18,7 +18,7 @@ export class ImageRepository {
   constructor(private readonly maxInputPixels: number) {}
 
   private open(file: string): sharp.Sharp {
-    return sharp(file, { limitInputPixels: this.maxInputPixels, failOn: 'error' });
+    return openImage(file, this.maxInputPixels);
   }
 
   /** Size, format, frames, transparency and colours. */

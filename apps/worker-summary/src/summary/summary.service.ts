@@ -19,7 +19,7 @@ export const PROPERTIES_PROVIDER = 'local (image properties)';
 
 export type SummarySource = 'transcript' | 'track' | 'vision' | 'properties';
 
-/** The output data (TASKS.md). */
+/** The output data (docs/task-kinds.md). */
 export interface SummaryResult {
   summary: string;
   source: SummarySource;
@@ -59,7 +59,7 @@ export interface SummaryJob {
 }
 
 /**
- * The `summary` kind (TASKS.md): what a video or audio says (its
+ * The `summary` kind (docs/task-kinds.md): what a video or audio says (its
  * transcript), what a track's cues say, what a picture shows (a provider
  * that can see) or else what can be measured of it. Nothing to summarise
  * (no audio track, no speech, an empty track) is said plainly in the

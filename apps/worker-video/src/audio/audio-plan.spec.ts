@@ -5,6 +5,7 @@ import {
   type TaskDispatch,
 } from '@mediaflow/contracts';
 import { audioPlan } from './audio-plan';
+import { audioHandler } from './audio.handler';
 
 function dispatch(
   options: Record<string, unknown>,
@@ -44,7 +45,11 @@ function dispatch(
   };
 }
 
-const plan = (task: TaskDispatch) => audioPlan(task, '/w/in', '/w');
+/** The dispatch as the handler parses it, then planned. */
+const { parse } = audioHandler({ maxInputPixels: 100_000_000 });
+const signal = new AbortController().signal;
+const plan = (task: TaskDispatch) =>
+  audioPlan(parse({ task, inputPath: '/w/in', workDir: '/w', signal, progress: () => undefined }));
 
 describe('audio plan', () => {
   it('writes a fixed name in the work directory; the encode takes the measurement when normalising', () => {

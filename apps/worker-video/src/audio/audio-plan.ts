@@ -1,19 +1,14 @@
-import {
-  AudioOptionsSchema,
-  MediaflowError,
-  type StoredFile,
-  type TaskDispatch,
-} from '@mediaflow/contracts';
+import { MediaflowError, type StoredFile } from '@mediaflow/contracts';
 import {
   AUDIO_EXTENSIONS,
   assertTrimWithin,
   audioArgs,
   ffmpegTimeLimitMs,
   trimmedDuration,
-  type AudioOptions,
   type LoudnessMeasurement,
   type Trim,
 } from '@mediaflow/media';
+import type { KindTaskContext } from '@mediaflow/worker-kit';
 import path from 'node:path';
 
 /**
@@ -45,19 +40,22 @@ export interface AudioPlan {
   timeoutMs: number;
 }
 
+/** What the plan reads of an `audio` task: its parsed options and its input. */
+export type AudioTask = Pick<
+  KindTaskContext<'audio'>,
+  'task' | 'options' | 'input' | 'inputPath' | 'workDir'
+>;
+
 /**
- * The `audio` kind (TASKS.md) from a dispatch: its options parsed again,
- * the input checked (a video without sound is `no_audio_stream`), and the
- * ffmpeg command prepared. Every refusal happens here, before ffmpeg starts.
+ * The `audio` kind (docs/task-kinds.md) from a parsed dispatch: the input checked (a
+ * video without sound is `no_audio_stream`) and the ffmpeg command
+ * prepared. Every refusal happens here, before ffmpeg starts.
  */
 export function audioPlan(
-  task: TaskDispatch,
-  inputPath: string | null,
-  workDir: string,
+  { task, options, input: file, inputPath, workDir }: AudioTask,
   settings: AudioPlanSettings = {},
 ): AudioPlan {
-  const options = audioOptions(task.options);
-  const input = audioInput(task.input, inputPath);
+  const input = audioInput(file, inputPath);
   const trim = { start: options.start, end: options.end };
   assertTrimWithin(trim, input.duration);
 
@@ -80,29 +78,13 @@ export function audioPlan(
   };
 }
 
-function audioOptions(raw: Record<string, unknown>): AudioOptions {
-  const parsed = AudioOptionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  throw new MediaflowError(
-    'validation_failed',
-    'The audio options are invalid',
-    parsed.error.issues.map((issue) => ({
-      path: ['options', ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  );
-}
-
 interface AudioInput {
   path: string;
   filename: string;
   duration: number | null;
 }
 
-function audioInput(file: StoredFile | null, inputPath: string | null): AudioInput {
-  if (!file || !inputPath) {
-    throw new MediaflowError('internal', 'An audio task came without an input file');
-  }
+function audioInput(file: StoredFile, inputPath: string): AudioInput {
   if (file.kind !== 'video' && file.kind !== 'audio') {
     throw new MediaflowError(
       'unsupported_input',

@@ -6,7 +6,7 @@ import {
   outputPercent,
   type LoudnessMeasurement,
 } from '@mediaflow/media';
-import type { TaskHandler } from '@mediaflow/worker-kit';
+import { defineTaskHandler, type KindTaskHandler } from '@mediaflow/worker-kit';
 import { audioPlan } from './audio-plan';
 
 export interface AudioSettings {
@@ -26,11 +26,13 @@ const MEASURE_SHARE = 30;
  * The `audio` kind's handler: plans the encode (every refusal before ffmpeg
  * starts), measures the loudness first when asked to normalise, encodes
  * with progress from ffmpeg's own output, and returns the probed file. A
- * failure or a cancellation leaves no output.
+ * failure or a cancellation leaves no output. Options the schema refuses
+ * are `validation_failed`, as the API says.
  */
-export function audioHandler(settings: AudioSettings): TaskHandler {
-  return async ({ task, inputPath, workDir, signal, progress }) => {
-    const plan = audioPlan(task, inputPath, workDir, settings);
+export function audioHandler(settings: AudioSettings): KindTaskHandler<'audio'> {
+  return defineTaskHandler('audio', { invalidOptions: 'validation_failed' }, async (context) => {
+    const { signal, progress } = context;
+    const plan = audioPlan(context, settings);
     let loudness: LoudnessMeasurement | undefined;
     let encodeFrom = 0;
     if (plan.normalize) {
@@ -62,5 +64,5 @@ export function audioHandler(settings: AudioSettings): TaskHandler {
     });
     progress(100);
     return { file: { path: plan.outputPath, filename: plan.filename, properties } };
-  };
+  });
 }

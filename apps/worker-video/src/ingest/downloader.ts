@@ -154,7 +154,7 @@ function downloadError(
  * Downloads `source` to `dest`, streaming: http(s) only, redirects followed
  * by hand so that each hop's address is checked, stopped as soon as it
  * passes the size or time limit. Fails with the task error codes of
- * TASKS.md: `input_forbidden`, `input_unreachable`, `input_too_large`,
+ * docs/task-kinds.md: `input_forbidden`, `input_unreachable`, `input_too_large`,
  * `timeout`, `cancelled`.
  */
 export async function download(

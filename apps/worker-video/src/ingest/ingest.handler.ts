@@ -1,6 +1,11 @@
 import { MediaflowError } from '@mediaflow/contracts';
 import { probeMedia } from '@mediaflow/media';
-import type { TaskContext, TaskHandler } from '@mediaflow/worker-kit';
+import {
+  defineTaskHandler,
+  type HandlerResult,
+  type KindTaskContext,
+  type KindTaskHandler,
+} from '@mediaflow/worker-kit';
 import path from 'node:path';
 import { sanitiseFilename, withExtension } from './download-filename';
 import { displayUrl, download, type DownloadLimits } from './downloader';
@@ -18,21 +23,24 @@ const DOWNLOAD_SHARE = 95;
 export const UPLOAD_FILENAME = 'upload';
 
 /**
- * `ingest` (TASKS.md): downloads the source URL safely, or takes an upload
+ * `ingest` (docs/task-kinds.md): downloads the source URL safely, or takes an upload
  * the gateway staged (the runner has fetched it: `inputPath`), probes it,
  * and hands the probed file to the runner to store. What no prober reads,
  * zero bytes included, fails `input_unreadable`. A name the client gave
  * (`source_filename`) wins over the server's or the URL's.
  */
-export function ingestHandler(settings: IngestSettings): TaskHandler {
-  return (context) =>
-    context.task.source_key ? ingestUpload(context, settings) : ingestUrl(context, settings);
+export function ingestHandler(settings: IngestSettings): KindTaskHandler<'ingest'> {
+  return defineTaskHandler('ingest', (context) =>
+    context.task.source_key ? ingestUpload(context, settings) : ingestUrl(context, settings),
+  );
 }
 
+type IngestTask = KindTaskContext<'ingest'>;
+
 async function ingestUrl(
-  { task, workDir, signal, progress }: TaskContext,
+  { task, workDir, signal, progress }: IngestTask,
   settings: IngestSettings,
-): ReturnType<TaskHandler> {
+): Promise<HandlerResult> {
   if (!task.source_url)
     throw new MediaflowError('internal', 'An ingest task came without a source_url');
   // A fixed name on disk: the server's name is for people, and an extension like .txt would steer ffprobe.
@@ -58,9 +66,9 @@ async function ingestUrl(
  * stored by the runner under this attempt's key, like a download.
  */
 async function ingestUpload(
-  { task, inputPath }: TaskContext,
+  { task, inputPath }: IngestTask,
   settings: IngestSettings,
-): ReturnType<TaskHandler> {
+): Promise<HandlerResult> {
   if (!inputPath) throw new MediaflowError('internal', 'An upload ingest came without its bytes');
   const properties = await probeMedia(inputPath, { maxInputPixels: settings.maxInputPixels });
   const named = clientFilename(task.source_filename) ?? UPLOAD_FILENAME;

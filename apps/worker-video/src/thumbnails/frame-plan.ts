@@ -1,4 +1,4 @@
-/** The most frames one `thumbnails` task makes (TASKS.md, thumbnails). */
+/** The most frames one `thumbnails` task makes (docs/task-kinds.md, thumbnails). */
 export const MAX_FRAMES = 400;
 export const DEFAULT_COUNT = 20;
 /**

@@ -11,7 +11,7 @@ export function trackFilename(filename: string | undefined, ref: string | null):
 
 /**
  * The sprite sheets' names, which the track's cues refer to: `sprite.jpg`
- * (TASKS.md), or `sprite-1.jpg`, `sprite-2.jpg`… when the frames take more
+ * (docs/task-kinds.md), or `sprite-1.jpg`, `sprite-2.jpg`… when the frames take more
  * than one sheet. Plain ASCII names that storage keeps as they are, so the
  * sheets are stored under the same key prefix as the track with exactly
  * these names; a track the user named like a sheet pushes the sheets aside.

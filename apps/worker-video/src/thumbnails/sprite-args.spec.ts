@@ -2,7 +2,7 @@ import { planFrames, type FramePlan } from './frame-plan';
 import {
   chooseExtraction,
   grabArgs,
-  lastFrameArgs,
+  lastCellArgs,
   singlePassArgs,
   slotExpression,
   tileArgs,
@@ -135,7 +135,7 @@ describe('ffmpeg arguments', () => {
   });
 
   it('seek: the last frame, for times past the video stream', () => {
-    expect(lastFrameArgs('/w/in', '/w/t/cell-last.png', 19.5, { width: 160, height: 90 })).toEqual([
+    expect(lastCellArgs('/w/in', '/w/t/cell-last.png', 19.5, { width: 160, height: 90 })).toEqual([
       '-noaccurate_seek',
       '-ss',
       '19.5',
@@ -152,14 +152,14 @@ describe('ffmpeg arguments', () => {
       'scale=160:90:flags=lanczos,setsar=1',
       '-fps_mode',
       'passthrough',
-      '-c:v',
-      'png',
-      '-compression_level',
-      '1',
       '-update',
       '1',
       '-f',
       'image2',
+      '-c:v',
+      'png',
+      '-compression_level',
+      '1',
       '-y',
       'file:/w/t/cell-last.png',
     ]);

@@ -1,3 +1,4 @@
+import { fileInputArgs, lastFrameArgs } from '@mediaflow/media';
 import type { FramePlan } from './frame-plan';
 import type { SpriteFormat } from './output-names';
 import type { FrameSize, SpriteLayout } from './sprite-layout';
@@ -34,11 +35,6 @@ export function chooseExtraction(plan: FramePlan): Extraction {
 export const JPEG_QSCALE = 4;
 export const WEBP_QUALITY = 75;
 
-function input(path: string): string[] {
-  // file: only, so a crafted playlist cannot reach the network or other protocols.
-  return ['-protocol_whitelist', 'file', '-i', `file:${path}`];
-}
-
 /** Seconds (or slots) as the filter expressions read them, to the microsecond. */
 function num(value: number): string {
   return String(Math.round(value * 1e6) / 1e6);
@@ -74,7 +70,7 @@ export function tileArgs(job: {
     '1',
     '-start_number',
     '0',
-    ...input(job.cellPattern),
+    ...fileInputArgs(job.cellPattern),
     '-vf',
     `tile=${layout.columns}x${layout.rowsPerSheet}`,
     '-frames:v',
@@ -135,7 +131,7 @@ export function singlePassArgs(job: {
     `tpad=stop_mode=clone:stop=${count}`,
   ].join(',');
   return [
-    ...input(job.input),
+    ...fileInputArgs(job.input),
     '-map',
     '0:V:0',
     '-an',
@@ -172,7 +168,7 @@ export function grabArgs(
     '-noaccurate_seek',
     '-ss',
     num(at),
-    ...input(inputPath),
+    ...fileInputArgs(inputPath),
     '-map',
     '0:V:0',
     '-an',
@@ -185,39 +181,21 @@ export function grabArgs(
 }
 
 /**
- * The video's last frame, for a time past the video stream's end (a
- * soundtrack longer than the picture), where a grab finds none: every frame
- * from the keyframe before `at` to the end overwrites the same file.
+ * The video's last frame at the frame size, for a time past the video
+ * stream's end (a soundtrack longer than the picture), where a grab finds
+ * none: decoded from the keyframe before `at` to the end.
  */
-export function lastFrameArgs(
+export function lastCellArgs(
   inputPath: string,
   cellPath: string,
   at: number,
   frame: FrameSize,
 ): string[] {
-  return [
-    '-noaccurate_seek',
-    '-ss',
-    num(at),
-    ...input(inputPath),
-    '-map',
-    '0:V:0',
-    '-an',
-    '-sn',
-    '-dn',
-    '-vf',
-    scale(frame),
-    // Their timestamps are before `at`, so negative: written as they come, not dropped.
-    '-fps_mode',
-    'passthrough',
-    ...cellEncoder(),
-    '-update',
-    '1',
-    '-f',
-    'image2',
-    '-y',
-    `file:${cellPath}`,
-  ];
+  return lastFrameArgs(inputPath, cellPath, {
+    fromSeconds: at,
+    videoFilter: scale(frame),
+    compressionLevel: CELL_PNG_COMPRESSION,
+  });
 }
 
 function cellOutput(cellPath: string): string[] {
@@ -235,6 +213,8 @@ function cellOutput(cellPath: string): string[] {
 }
 
 /** Frames on their way to the tiler: lossless, and quick to write rather than small. */
+const CELL_PNG_COMPRESSION = 1;
+
 function cellEncoder(): string[] {
-  return ['-c:v', 'png', '-compression_level', '1'];
+  return ['-c:v', 'png', '-compression_level', String(CELL_PNG_COMPRESSION)];
 }

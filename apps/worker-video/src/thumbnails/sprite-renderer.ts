@@ -9,7 +9,7 @@ import { SPRITE_EXTENSION, type SpriteFormat } from './output-names';
 import {
   chooseExtraction,
   grabArgs,
-  lastFrameArgs,
+  lastCellArgs,
   singlePassArgs,
   tileArgs,
   type Extraction,
@@ -159,7 +159,7 @@ async function grabLastFrame(
   run: (args: string[]) => Promise<void>,
 ): Promise<string> {
   const cell = cellPath(job.dir, 'last');
-  await run(lastFrameArgs(job.input, cell, at, job.layout.frame));
+  await run(lastCellArgs(job.input, cell, at, job.layout.frame));
   if (!(await written(cell))) throw noFrame();
   return cell;
 }

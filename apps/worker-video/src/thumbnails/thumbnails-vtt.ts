@@ -11,7 +11,7 @@ export interface ThumbnailCue {
 }
 
 /**
- * The WebVTT track players read for scrubbing previews (TASKS.md,
+ * The WebVTT track players read for scrubbing previews (docs/task-kinds.md,
  * thumbnails): each cue's payload is `<image>#xywh=x,y,w,h`, the media
  * fragment form of video.js, JW Player, Vidstack and others. Times are cut
  * to whole milliseconds; a boundary shared by two cues is rounded once, so

@@ -1,5 +1,4 @@
-import { MediaflowError, ThumbnailsOptionsSchema } from '@mediaflow/contracts';
-import type { TaskHandler } from '@mediaflow/worker-kit';
+import { defineTaskHandler, type KindTaskHandler } from '@mediaflow/worker-kit';
 import { makeThumbnails } from './thumbnails.service';
 
 export interface ThumbnailsSettings {
@@ -8,25 +7,17 @@ export interface ThumbnailsSettings {
 }
 
 /** The `thumbnails` kind's handler: reads the dispatch, lets the service make the track and sprite. */
-export function thumbnailsHandler(settings: ThumbnailsSettings): TaskHandler {
-  return async ({ task, inputPath, workDir, signal, progress }) => {
-    if (!task.input || !inputPath)
-      throw new MediaflowError('internal', 'A thumbnails task came without an input file');
-    // Validated at submission; parsed again as every message is on arrival.
-    const parsed = ThumbnailsOptionsSchema.safeParse(task.options);
-    if (!parsed.success)
-      throw new MediaflowError(
-        'internal',
-        `The thumbnails task's options are invalid: ${parsed.error.message}`,
-      );
+export function thumbnailsHandler(settings: ThumbnailsSettings): KindTaskHandler<'thumbnails'> {
+  return defineTaskHandler('thumbnails', (context) => {
+    const { task, inputPath, options, workDir, signal, progress } = context;
     return makeThumbnails({
       inputPath,
-      options: parsed.data,
+      options,
       ref: task.ref,
       workDir,
       signal,
       progress,
       maxInputPixels: settings.maxInputPixels,
     });
-  };
+  });
 }

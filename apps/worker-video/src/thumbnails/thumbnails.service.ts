@@ -38,7 +38,7 @@ export interface ThumbnailsJob {
 const SPRITE_SHARE = 95;
 
 /**
- * `thumbnails` (TASKS.md): a sprite sheet of frames from across the video
+ * `thumbnails` (docs/task-kinds.md): a sprite sheet of frames from across the video
  * and the WebVTT track that maps each slice of time to its frame. The track
  * is the output; the sheets are linked files, which the runner stores under
  * the same key prefix with the names the cues use, so that a cue's relative

@@ -5,6 +5,7 @@ import {
   type TaskDispatch,
 } from '@mediaflow/contracts';
 import { videoPlan } from './video-plan';
+import { videoHandler } from './video.handler';
 
 function dispatch(
   options: Record<string, unknown>,
@@ -44,8 +45,14 @@ function dispatch(
   };
 }
 
+/** The dispatch as the handler parses it, then planned. */
+const { parse } = videoHandler({ maxInputPixels: 100_000_000 });
+const signal = new AbortController().signal;
 const plan = (task: TaskDispatch, scale?: number) =>
-  videoPlan(task, '/w/in', '/w', scale === undefined ? {} : { timeLimitScale: scale });
+  videoPlan(
+    parse({ task, inputPath: '/w/in', workDir: '/w', signal, progress: () => undefined }),
+    scale === undefined ? {} : { timeLimitScale: scale },
+  );
 
 describe('video plan', () => {
   it('writes a fixed name in the work directory and builds the command for it', () => {

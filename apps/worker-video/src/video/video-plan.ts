@@ -1,9 +1,4 @@
-import {
-  MediaflowError,
-  VideoOptionsSchema,
-  type StoredFile,
-  type TaskDispatch,
-} from '@mediaflow/contracts';
+import { MediaflowError, type StoredFile } from '@mediaflow/contracts';
 import {
   AV1_MIN_DIMENSION,
   ENCODE_SECONDS_PER_SECOND,
@@ -13,8 +8,8 @@ import {
   trimmedDuration,
   videoGeometry,
   videoTranscodeArgs,
-  type VideoTranscodeOptions,
 } from '@mediaflow/media';
+import type { KindTaskContext } from '@mediaflow/worker-kit';
 import path from 'node:path';
 
 export interface VideoPlanSettings {
@@ -33,20 +28,21 @@ export interface VideoPlan {
   timeoutMs: number;
 }
 
+/** What the plan reads of a `video` task: its parsed options and its input. */
+export type VideoTask = Pick<
+  KindTaskContext<'video'>,
+  'task' | 'options' | 'input' | 'inputPath' | 'workDir'
+>;
+
 /**
- * The `video` kind (TASKS.md) from a dispatch: its options parsed again
- * (validated at submission; a message is parsed on arrival like any
- * request), the input checked, and the ffmpeg command built. Every refusal
- * happens here, before ffmpeg starts.
+ * The `video` kind (docs/task-kinds.md) from a parsed dispatch: the input checked and
+ * the ffmpeg command built. Every refusal happens here, before ffmpeg starts.
  */
 export function videoPlan(
-  task: TaskDispatch,
-  inputPath: string | null,
-  workDir: string,
+  { task, options, input: file, inputPath, workDir }: VideoTask,
   settings: VideoPlanSettings = {},
 ): VideoPlan {
-  const options = videoOptions(task.options);
-  const input = videoInput(task.input, inputPath);
+  const input = videoInput(file, inputPath);
   const trim = { start: options.start, end: options.end };
   assertTrimWithin(trim, input.duration);
 
@@ -82,19 +78,6 @@ export function videoPlan(
   };
 }
 
-function videoOptions(raw: Record<string, unknown>): VideoTranscodeOptions {
-  const parsed = VideoOptionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  throw new MediaflowError(
-    'validation_failed',
-    'The video options are invalid',
-    parsed.error.issues.map((issue) => ({
-      path: ['options', ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  );
-}
-
 interface VideoInput {
   path: string;
   filename: string;
@@ -104,10 +87,7 @@ interface VideoInput {
   has_audio: boolean;
 }
 
-function videoInput(file: StoredFile | null, inputPath: string | null): VideoInput {
-  if (!file || !inputPath) {
-    throw new MediaflowError('internal', 'A video task came without an input file');
-  }
+function videoInput(file: StoredFile, inputPath: string): VideoInput {
   if (file.kind !== 'video' || !file.has_video) {
     throw new MediaflowError(
       'unsupported_input',

@@ -1,6 +1,6 @@
 import { MediaflowError } from '@mediaflow/contracts';
 import { encodeMediaFile } from '@mediaflow/media';
-import type { TaskHandler } from '@mediaflow/worker-kit';
+import { defineTaskHandler, type KindTaskHandler } from '@mediaflow/worker-kit';
 import { videoPlan } from './video-plan';
 
 export interface VideoSettings {
@@ -14,10 +14,12 @@ export interface VideoSettings {
  * The `video` kind's handler: plans the transcode (every refusal before
  * ffmpeg starts), runs it with progress from ffmpeg's own output, and
  * returns the probed file. A failure or a cancellation leaves no output.
+ * Options the schema refuses are `validation_failed`, as the API says.
  */
-export function videoHandler(settings: VideoSettings): TaskHandler {
-  return async ({ task, inputPath, workDir, signal, progress }) => {
-    const plan = videoPlan(task, inputPath, workDir, settings);
+export function videoHandler(settings: VideoSettings): KindTaskHandler<'video'> {
+  return defineTaskHandler('video', { invalidOptions: 'validation_failed' }, async (context) => {
+    const { signal, progress } = context;
+    const plan = videoPlan(context, settings);
     const properties = await encodeMediaFile(plan.args, plan.outputPath, {
       signal,
       timeoutMs: plan.timeoutMs,
@@ -31,5 +33,5 @@ export function videoHandler(settings: VideoSettings): TaskHandler {
     });
     progress(100);
     return { file: { path: plan.outputPath, filename: plan.filename, properties } };
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The kinds a file can be (API.md, Files). */
+/** The kinds a file can be (docs/http-api.md, Files). */
 export const FILE_KINDS = ['video', 'image', 'audio', 'track', 'data'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 

@@ -1,5 +1,5 @@
 /**
- * Run alone in a child process by s3-storage.memory.spec.ts, so that what it
+ * Run alone in a child process by s3-storage.memory.integration.spec.ts, so that what it
  * measures is the driver's process and nothing else (not Jest, not the
  * stand-in): puts a body of S3_PROBE_BYTES made on the fly, reads it back,
  * and prints one JSON line with the peak RSS growth of each half and the

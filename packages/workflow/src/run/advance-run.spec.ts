@@ -1,5 +1,13 @@
 import type { FileProperties, TaskStatus, Workflow } from '@mediaflow/contracts';
-import { cancelRun, completeStep, failStep, startRun } from './advance-run';
+import { bareStep } from '../testing/run-steps';
+import {
+  cancelRun,
+  cancelSubtree,
+  completeStep,
+  failStep,
+  skipUnfinished,
+  startRun,
+} from './advance-run';
 import { planRun } from './plan-run';
 import type { Advance, RunStep, StepFile } from './run-step';
 import { summariseRun } from './summarise-run';
@@ -99,7 +107,7 @@ function runToEnd(workflow: Workflow, source: StepFile) {
   return { steps: advance.steps, dispatched, summary: summariseRun(advance.steps) };
 }
 
-describe('the seed workflows of API.md, run to completion', () => {
+describe('the seed workflows of docs/http-api.md, run to completion', () => {
   it.each<[string, Workflow, StepFile, [string, string][], TaskStatus[]]>([
     [
       '1, upload processing: three parallel steps on the source',
@@ -664,5 +672,60 @@ describe('cancelRun', () => {
   it('changes nothing in a run that has ended', () => {
     const { steps } = runToEnd([{ kind: 'video', next: [{ kind: 'thumbnails' }] }], HD_VIDEO);
     expect(change(steps, cancelRun)).toEqual({ steps, ready: [] });
+  });
+});
+
+describe('cancelSubtree', () => {
+  // a → b → c, a → d (completed); e is a sibling of a. Listed out of order on purpose.
+  const steps = [
+    bareStep('c', 'waiting', 'b'),
+    bareStep('a', 'completed'),
+    bareStep('b', 'processing', 'a'),
+    bareStep('d', 'completed', 'a'),
+    bareStep('e', 'processing'),
+  ];
+
+  it('cancels the step and what is unfinished below it, not its siblings or finished steps', () => {
+    const advance = cancelSubtree(steps, 'b');
+    expect(statuses(advance.steps)).toEqual({
+      a: 'completed',
+      b: 'cancelled',
+      c: 'cancelled',
+      d: 'completed',
+      e: 'processing',
+    });
+    expect(advance.ready).toEqual([]);
+  });
+
+  it('cancels down a whole branch from its top', () => {
+    expect(statuses(cancelSubtree(steps, 'a').steps)).toEqual({
+      a: 'completed',
+      b: 'cancelled',
+      c: 'cancelled',
+      d: 'completed',
+      e: 'processing',
+    });
+  });
+
+  it('leaves the steps it was given alone', () => {
+    cancelSubtree(steps, 'b');
+    expect(steps.find((s) => s.id === 'b')!.status).toBe('processing');
+  });
+});
+
+describe('skipUnfinished', () => {
+  it('skips every step not yet final', () => {
+    const advance = skipUnfinished([
+      bareStep('a', 'waiting'),
+      bareStep('b', 'completed'),
+      bareStep('c', 'pending'),
+      bareStep('d', 'cancelled'),
+    ]);
+    expect(statuses(advance.steps)).toEqual({
+      a: 'skipped',
+      b: 'completed',
+      c: 'skipped',
+      d: 'cancelled',
+    });
   });
 });

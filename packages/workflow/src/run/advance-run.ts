@@ -1,4 +1,4 @@
-import { FINAL_TASK_STATUSES, MediaflowError } from '@mediaflow/contracts';
+import { MediaflowError, isFinalStatus } from '@mediaflow/contracts';
 import { evaluateConditions } from './evaluate-conditions';
 import type { Advance, RunStep, StepFile } from './run-step';
 
@@ -72,6 +72,20 @@ class RunDraft {
     for (const child of this.children(id)) this.skip(child.id);
   }
 
+  /** The step and its descendants that are not yet final become cancelled. */
+  cancel(id: string): void {
+    const step = this.get(id);
+    if (step && !isFinalStatus(step.status)) this.set(id, { status: 'cancelled' });
+    for (const child of this.children(id)) this.cancel(child.id);
+  }
+
+  /** Every step not yet final ends so, without running. */
+  endUnfinished(status: 'cancelled' | 'skipped'): void {
+    for (const step of this.steps) {
+      if (!isFinalStatus(step.status)) this.set(step.id, { status });
+    }
+  }
+
   result(): Advance {
     return { steps: this.steps, ready: this.ready };
   }
@@ -95,7 +109,7 @@ export function startRun(steps: readonly RunStep[], source: StepFile): Advance {
 
 /**
  * The step completed with `output`. Its `next` steps take that file; a data
- * kind (output null) passes its own input on (API.md, Workflows).
+ * kind (output null) passes its own input on (docs/http-api.md, Workflows).
  */
 export function completeStep(
   steps: readonly RunStep[],
@@ -129,8 +143,23 @@ export function failStep(steps: readonly RunStep[], id: string): Advance {
 /** Every step not yet final is cancelled. */
 export function cancelRun(steps: readonly RunStep[]): Advance {
   const draft = new RunDraft(steps);
-  for (const step of steps) {
-    if (!FINAL_TASK_STATUSES.includes(step.status)) draft.set(step.id, { status: 'cancelled' });
-  }
+  draft.endUnfinished('cancelled');
+  return draft.result();
+}
+
+/**
+ * Cancelling one step of a run: it and the unfinished steps below it are
+ * cancelled; its siblings keep running. (cancelRun is the whole run.)
+ */
+export function cancelSubtree(steps: readonly RunStep[], id: string): Advance {
+  const draft = new RunDraft(steps);
+  draft.cancel(id);
+  return draft.result();
+}
+
+/** The run's source never arrived (its ingest failed): no step can run. */
+export function skipUnfinished(steps: readonly RunStep[]): Advance {
+  const draft = new RunDraft(steps);
+  draft.endUnfinished('skipped');
   return draft.result();
 }

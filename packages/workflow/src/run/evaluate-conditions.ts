@@ -3,7 +3,7 @@ import type { Condition, FileProperties } from '@mediaflow/contracts';
 type Scalar = string | number | boolean;
 
 /**
- * Whether every condition holds (AND) for a file's properties (API.md,
+ * Whether every condition holds (AND) for a file's properties (docs/http-api.md,
  * Workflows). A property the file lacks fails the condition, except `!=` and
  * `not_in`, which a missing value satisfies.
  */

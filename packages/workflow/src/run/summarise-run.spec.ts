@@ -1,4 +1,5 @@
 import type { TaskStatus } from '@mediaflow/contracts';
+import { bareStep } from '../testing/run-steps';
 import type { RunStep, RunSummary } from './run-step';
 import { summariseRun } from './summarise-run';
 
@@ -6,19 +7,7 @@ import { summariseRun } from './summarise-run';
 function steps(statuses: TaskStatus[]): RunStep[] {
   return Object.freeze(
     statuses.map((status, position) =>
-      Object.freeze<RunStep>({
-        id: `task_${position}`,
-        parentId: null,
-        branch: null,
-        position,
-        kind: 'video',
-        ref: null,
-        options: {},
-        conditions: null,
-        status,
-        input: null,
-        output: null,
-      }),
+      Object.freeze<RunStep>({ ...bareStep(`task_${position}`, status), position, kind: 'video' }),
     ),
   ) as RunStep[];
 }

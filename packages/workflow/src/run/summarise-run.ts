@@ -1,4 +1,4 @@
-import { FINAL_TASK_STATUSES } from '@mediaflow/contracts';
+import { isFinalStatus } from '@mediaflow/contracts';
 import type { RunStep, RunSummary } from './run-step';
 
 /**
@@ -7,7 +7,7 @@ import type { RunStep, RunSummary } from './run-step';
  * any step is unfinished and then fails if any step failed.
  */
 export function summariseRun(steps: readonly RunStep[]): RunSummary {
-  const final = steps.filter((s) => FINAL_TASK_STATUSES.includes(s.status)).length;
+  const final = steps.filter((s) => isFinalStatus(s.status)).length;
   // A workflow has at least one step; with none there is nothing left to do.
   const progress = steps.length === 0 ? 100 : Math.round((100 * final) / steps.length);
   const has = (...statuses: RunStep['status'][]) => steps.some((s) => statuses.includes(s.status));

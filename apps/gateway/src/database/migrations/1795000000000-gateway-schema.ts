@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Projects and their API keys (API.md, Projects and keys). */
+/** Projects and their API keys (docs/http-api.md, Projects and keys). */
 export class GatewaySchema1795000000000 implements MigrationInterface {
   name = 'GatewaySchema1795000000000';
 

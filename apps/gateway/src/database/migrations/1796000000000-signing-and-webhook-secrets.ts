@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Settings every replica shares (the generated URL-signing secret) and each
- * project's webhook secret (API.md, Webhooks), made here for the projects
+ * project's webhook secret (docs/http-api.md, Webhooks), made here for the projects
  * that existed before.
  */
 export class SigningAndWebhookSecrets1796000000000 implements MigrationInterface {

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * `Idempotency-Key` reservations and the answers they replay (API.md,
+ * `Idempotency-Key` reservations and the answers they replay (docs/http-api.md,
  * Idempotency). A row without `status` is a request still running.
  */
 export class IdempotencyKeys1796000000001 implements MigrationInterface {

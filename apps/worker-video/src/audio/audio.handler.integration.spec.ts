@@ -4,7 +4,8 @@ import {
   type MediaProperties,
   type TaskDispatch,
 } from '@mediaflow/contracts';
-import { createTestAudio, createTestVideo, probeMedia, toolPaths } from '@mediaflow/media';
+import { probeMedia, toolPaths } from '@mediaflow/media';
+import { createTestAudio, createTestVideo } from '@mediaflow/testing';
 import type { HandlerFile, TaskContext } from '@mediaflow/worker-kit';
 import { execFile } from 'node:child_process';
 import {

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestVideo } from '@mediaflow/media';
+import { createSpeechMedia, createTestVideo } from '@mediaflow/testing';
 import { LocalSpeechProvider } from './local-speech-provider';
-import { createSpeechMedia } from './speech-fixtures';
 import { transcribeMedia } from './transcribe-media';
 import { normaliseWords } from './word-error-rate';
 

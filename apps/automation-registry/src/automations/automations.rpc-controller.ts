@@ -24,7 +24,7 @@ type Request<K extends keyof typeof registryRpc> = z.output<(typeof registryRpc)
  */
 @Controller()
 @UseFilters(new RpcErrorPassthroughFilter())
-export class AutomationsHandler {
+export class AutomationsRpcController {
   constructor(private readonly automations: AutomationsService) {}
 
   @MessagePattern(registryRpc.create.subject)

@@ -3,9 +3,9 @@ import { chmod, mkdtemp, readFile, rm, stat, truncate, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { createTestAudio, createTestVideo } from '@mediaflow/testing';
 import { listChildProcesses } from './child-reaper';
 import { runFfmpeg } from './ffmpeg-runner';
-import { createTestAudio, createTestVideo } from './media-fixtures';
 import { probeMedia } from './probe';
 
 const LIMIT = 100_000_000;

@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestAudio } from '@mediaflow/testing';
 import { isNormalizable } from './loudnorm-args';
 import { measureLoudness } from './loudness-measure';
-import { createTestAudio } from './media-fixtures';
 
 describe('measureLoudness', () => {
   let dir: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { MediaflowError, defineRpc } from '@mediaflow/contracts';
-import { createTestDatabase, type TestDatabase } from '@mediaflow/database';
+import { createTestDatabase, type TestDatabase } from '@mediaflow/database/testing';
 import { NatsMessageBus, RpcErrorPassthroughFilter, type MessageBus } from '@mediaflow/messaging';
 import { ObservabilityModule } from '@mediaflow/observability';
 import { Controller, Module, UseFilters, type DynamicModule } from '@nestjs/common';

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { runFfmpeg } from '@mediaflow/media';
+import { runFixtureFfmpeg } from './media-fixtures';
 
 const execFileAsync = promisify(execFile);
 
@@ -76,7 +76,7 @@ export async function createSpeechMedia(
   if (video) args.push('-pix_fmt', 'yuv420p', '-preset', 'ultrafast');
   args.push('-t', String(duration), '-y', outputPath);
   try {
-    await runFfmpeg(args, { signal: new AbortController().signal, timeoutMs: 120_000 });
+    await runFixtureFfmpeg(args);
   } finally {
     await rm(speech, { force: true });
   }

@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { createTestVideo } from '@mediaflow/testing';
 import { runFfmpeg } from './ffmpeg-runner';
 import { grabFrame } from './frame-grab';
-import { createTestVideo } from './media-fixtures';
 import { probeMedia } from './probe';
 
 /** Mean brightness of an image, 0..255, averaged over its colour channels. */

@@ -5,9 +5,8 @@ import {
   type FileKind,
   type TaskDispatch,
 } from '@mediaflow/contracts';
-import { createTestAudio, runFfmpeg } from '@mediaflow/media';
-import { createSpeechMedia } from '@mediaflow/speech';
-import { Fixtures } from '@mediaflow/testing';
+import { runFfmpeg } from '@mediaflow/media';
+import { createSpeechMedia, createTestAudio, Fixtures } from '@mediaflow/testing';
 import type { TaskContext, TaskHandler } from '@mediaflow/worker-kit';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

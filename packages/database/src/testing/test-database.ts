@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { quoteIdentifier } from './ensure-database';
-import { withDatabase } from './database-url';
+import { withDatabase } from '../database-url';
+import { quoteIdentifier } from '../ensure-database';
 
 export interface TestDatabase {
   url: string;

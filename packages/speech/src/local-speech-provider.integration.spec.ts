@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { listChildProcesses, runFfmpeg } from '@mediaflow/media';
+import { librivoxRecordings, LIBRIVOX_DIR } from '@mediaflow/testing';
 import { LocalSpeechProvider } from './local-speech-provider';
 import { DEBIAN_EN_US_MODEL } from './pocketsphinx-batch';
-import { librivoxRecordings, LIBRIVOX_DIR } from './speech-fixtures';
 import { wordErrorRate } from './word-error-rate';
 
 /**

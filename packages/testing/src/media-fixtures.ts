@@ -1,10 +1,21 @@
-import { runFfmpeg } from './ffmpeg-runner';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * Test media made by ffmpeg's lavfi sources, so no binary fixture is ever
- * committed. For tests (here and in the workers); the container and codecs
- * follow the output file's extension, as ffmpeg chooses them.
+ * committed. The container and codecs follow the output file's extension,
+ * as ffmpeg chooses them.
  */
+
+/** Runs ffmpeg (FFMPEG_PATH, else the one on PATH) to make a fixture. */
+export async function runFixtureFfmpeg(args: readonly string[]): Promise<void> {
+  const ffmpeg = process.env.FFMPEG_PATH?.trim() || 'ffmpeg';
+  await execFileAsync(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], {
+    timeout: 120_000,
+  });
+}
 
 export interface TestVideoOptions {
   seconds?: number;
@@ -14,12 +25,15 @@ export interface TestVideoOptions {
   fps?: string | number;
   /** A 440 Hz sine track; default true. */
   audio?: boolean;
+  /** The sine's sample rate; default lavfi's (44.1 kHz). */
+  sampleRate?: number;
   /** Seconds of black picture before the test pattern. */
   blackLeadSeconds?: number;
   /** Extra output arguments, e.g. `['-c:v', 'libvpx-vp9']`. */
   outputArgs?: string[];
 }
 
+/** testsrc2 (after an optional black lead) and a sine tone. */
 export async function createTestVideo(path: string, options: TestVideoOptions = {}): Promise<void> {
   const {
     seconds = 2,
@@ -27,6 +41,7 @@ export async function createTestVideo(path: string, options: TestVideoOptions = 
     height = 240,
     fps = 25,
     audio = true,
+    sampleRate,
     blackLeadSeconds = 0,
     outputArgs = [],
   } = options;
@@ -47,10 +62,12 @@ export async function createTestVideo(path: string, options: TestVideoOptions = 
   }
   if (audio) {
     const audioInput = blackLeadSeconds > 0 ? 2 : 1;
-    args.push('-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds + blackLeadSeconds}`);
+    const rate = sampleRate ? `:sample_rate=${sampleRate}` : '';
+    const duration = seconds + blackLeadSeconds;
+    args.push('-f', 'lavfi', '-i', `sine=frequency=440${rate}:duration=${duration}`);
     maps.push('-map', `${audioInput}:a`);
   }
-  await run([...args, ...maps, '-pix_fmt', 'yuv420p', ...outputArgs, '-y', path]);
+  await runFixtureFfmpeg([...args, ...maps, '-pix_fmt', 'yuv420p', ...outputArgs, '-y', path]);
 }
 
 export async function createTestAudio(
@@ -58,7 +75,7 @@ export async function createTestAudio(
   options: { seconds?: number; outputArgs?: string[] } = {},
 ): Promise<void> {
   const { seconds = 2, outputArgs = [] } = options;
-  await run([
+  await runFixtureFfmpeg([
     '-f',
     'lavfi',
     '-i',
@@ -67,8 +84,4 @@ export async function createTestAudio(
     '-y',
     path,
   ]);
-}
-
-function run(args: string[]): Promise<void> {
-  return runFfmpeg(args, { signal: new AbortController().signal, timeoutMs: 120_000 });
 }

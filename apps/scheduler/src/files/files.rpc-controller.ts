@@ -2,13 +2,13 @@ import { schedulerRpc, type List, type StoredFile, type TaskRecord } from '@medi
 import { RpcErrorPassthroughFilter } from '@mediaflow/messaging';
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { SchedulerRequest } from '../tasks/tasks.handler';
+import type { SchedulerRequest } from '../tasks/tasks.rpc-controller';
 import { FilesService, type DeletedFile } from './files.service';
 
 /** The scheduler's file subjects; each one calls the service and nothing else. */
 @Controller()
 @UseFilters(new RpcErrorPassthroughFilter())
-export class FilesHandler {
+export class FilesRpcController {
   constructor(private readonly files: FilesService) {}
 
   @MessagePattern(schedulerRpc.createIngest.subject)

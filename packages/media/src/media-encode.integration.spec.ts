@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestVideo } from '@mediaflow/testing';
 import { encodeMediaFile, outputPercent } from './media-encode';
-import { createTestVideo } from './media-fixtures';
 import { videoTranscodeArgs } from './video-transcode-args';
 
 describe('encodeMediaFile', () => {

@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { withDatabase } from './database-url';
 import { ensureDatabase } from './ensure-database';
 import { openServiceDatabase } from './service-data-source';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, type TestDatabase } from './testing/test-database';
 
 // Against the real PostgreSQL (DATABASE_URL, default the local one).
 const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -13,11 +13,11 @@ export type SchedulerRequest<K extends keyof typeof schedulerRpc> = z.output<
 /**
  * The scheduler's task subjects; each one calls the service and nothing
  * else. The passthrough filter lets a MediaflowError reach the bus with its
- * code (see the registry's handler for why it is bound here).
+ * code (see the registry's RPC controller for why it is bound here).
  */
 @Controller()
 @UseFilters(new RpcErrorPassthroughFilter())
-export class TasksHandler {
+export class TasksRpcController {
   constructor(private readonly tasks: TasksService) {}
 
   @MessagePattern(schedulerRpc.createRun.subject)

@@ -1,5 +1,5 @@
-import { createTestVideo, probeMedia } from '@mediaflow/media';
-import { Fixtures } from '@mediaflow/testing';
+import { probeMedia } from '@mediaflow/media';
+import { createTestVideo, Fixtures } from '@mediaflow/testing';
 import sharp from 'sharp';
 import { sampleFrame } from './video-frames';
 
