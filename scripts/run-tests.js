@@ -23,8 +23,9 @@ async function main() {
   const services = await ensureTestServices();
   let turbo;
   try {
+    // --continue: one failing package does not hide how the others fare.
     // Not spawnSync: the event loop must stay free to read the embedded PostgreSQL's output.
-    const child = spawn('pnpm', ['exec', 'turbo', 'run', 'test', ...extra], {
+    const child = spawn('pnpm', ['exec', 'turbo', 'run', 'test', '--continue', ...extra], {
       cwd: root,
       stdio: 'inherit',
       env: { ...process.env, ...services.env },
