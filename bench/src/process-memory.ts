@@ -11,6 +11,8 @@ export interface ProcessMemory {
   ppid: number;
   command: string;
   pssBytes: number;
+  /** Resident set size (VmRSS): counts shared pages in full, in every process that maps them. */
+  rssBytes: number;
 }
 
 function readProcess(pid: number): ProcessMemory | undefined {
@@ -23,6 +25,7 @@ function readProcess(pid: number): ProcessMemory | undefined {
       ppid: Number(field('PPid')),
       command: field('Name') ?? '?',
       pssBytes: Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0) * 1024,
+      rssBytes: Number(field('VmRSS')?.replace(/\s*kB$/, '') ?? 0) * 1024,
     };
   } catch {
     return undefined; // it ended while we looked

@@ -85,9 +85,7 @@ export async function startAllInOne(env: Env = process.env): Promise<RunningAllI
     await start('worker-image', (options) => startImageWorker(configs.image, options));
     await start('worker-subtitles', (options) => startSubtitlesWorker(configs.subtitles, options));
     await start('worker-summary', (options) => startSummaryWorker(configs.summary, options));
-    const gateway = await start('gateway', ({ bus, shutdownHooks }) =>
-      startGateway(configs.gateway, { bus, shutdownHooks }),
-    );
+    const gateway = await start('gateway', (options) => startGateway(configs.gateway, options));
 
     return {
       url: gateway.url,

@@ -9,6 +9,7 @@ describe('gatewayConfigSchema', () => {
       MEDIAFLOW_SIGNED_URL_TTL_S: 3600,
       MEDIAFLOW_MAX_UPLOAD_BYTES: 2 * 1024 ** 3,
       MEDIAFLOW_FILE_WAIT_MS: 120_000,
+      MEDIAFLOW_TASK_RECHECK_MS: 5_000,
       MEDIAFLOW_S3_REDIRECT_DOWNLOADS: false,
     });
     const config = parseConfig(gatewayConfigSchema, {});
@@ -65,6 +66,7 @@ describe('gatewayConfigSchema', () => {
     [{ MEDIAFLOW_MAX_UPLOAD_BYTES: '2GB' }, /MEDIAFLOW_MAX_UPLOAD_BYTES must be a number of bytes/],
     [{ MEDIAFLOW_FILE_WAIT_MS: '-1' }, /MEDIAFLOW_FILE_WAIT_MS must be ≥ 0/],
     [{ MEDIAFLOW_FILE_WAIT_MS: '600000' }, /MEDIAFLOW_FILE_WAIT_MS must be ≤ 150000/],
+    [{ MEDIAFLOW_TASK_RECHECK_MS: '10' }, /MEDIAFLOW_TASK_RECHECK_MS must be ≥ 100/],
     [
       { MEDIAFLOW_SIGNING_SECRET: 'short' },
       /MEDIAFLOW_SIGNING_SECRET must be at least 32 characters/,

@@ -83,6 +83,17 @@ export const gatewayConfigSchema = z
       .min(0, 'must be ≥ 0')
       .max(ABANDONED_AFTER_MS / 2, `must be ≤ ${ABANDONED_AFTER_MS / 2}`)
       .default(120_000),
+    /**
+     * How often the gateway reads a task it follows (`GET /tasks/:id/events`,
+     * `Prefer: wait`, `POST /files`) besides when the scheduler says it
+     * changed: how late a change can be when its notification was lost.
+     */
+    MEDIAFLOW_TASK_RECHECK_MS: z.coerce
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number')
+      .min(100, 'must be ≥ 100')
+      .max(3_600_000, 'must be ≤ 3600000')
+      .default(5_000),
   })
   .superRefine(checkStorageEnv);
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;

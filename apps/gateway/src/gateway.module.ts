@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import type { MessageBus } from '@mediaflow/messaging';
+import type { MessageBus, TaskTransport } from '@mediaflow/messaging';
 import { ObservabilityModule } from '@mediaflow/observability';
 import {
   ServiceBusModule,
+  ServiceTransportModule,
   busAndDatabaseReadiness,
   serviceDatabaseModule,
 } from '@mediaflow/service-kit';
@@ -30,8 +31,12 @@ export const GATEWAY_SCHEMA = 'gateway';
 export interface GatewayModuleOptions {
   config: GatewayConfig;
   bus: MessageBus;
+  /** Where the scheduler's change notifications are followed (`GET /tasks/:id/events`, `Prefer: wait`). */
+  transport: TaskTransport;
   /** Drain the bus when the app shuts down: true when the gateway connected it itself. */
   closeBusOnShutdown?: boolean;
+  /** Close the transport when the app shuts down: true when the gateway connected it itself. */
+  closeTransportOnShutdown?: boolean;
 }
 
 /**
@@ -41,12 +46,19 @@ export interface GatewayModuleOptions {
  */
 @Module({})
 export class GatewayModule {
-  static forRoot({ config, bus, closeBusOnShutdown = false }: GatewayModuleOptions): DynamicModule {
+  static forRoot({
+    config,
+    bus,
+    transport,
+    closeBusOnShutdown = false,
+    closeTransportOnShutdown = false,
+  }: GatewayModuleOptions): DynamicModule {
     return {
       module: GatewayModule,
       global: true,
       imports: [
         ServiceBusModule.forRoot(bus, { closeOnShutdown: closeBusOnShutdown }),
+        ServiceTransportModule.forRoot(transport, { closeOnShutdown: closeTransportOnShutdown }),
         serviceDatabaseModule({
           url: config.DATABASE_URL,
           schema: GATEWAY_SCHEMA,

@@ -11,7 +11,7 @@ import {
   type TaskRecord,
   type TaskSource,
 } from '@mediaflow/contracts';
-import type { MessageBus, RpcHandler, Served } from '@mediaflow/messaging';
+import type { MessageBus, RpcHandler, Served, TaskTransport } from '@mediaflow/messaging';
 
 export interface SchedulerCall {
   subject: string;
@@ -25,7 +25,8 @@ interface Held {
 /**
  * Stands in for the scheduler on the real bus: it answers the scheduler's
  * request subjects from memory, records every call, and lets a test move a
- * task along (`update`), hold a request (`hold`) or fail the next one.
+ * task along (`update`, announced as the scheduler announces a change when
+ * given a transport), hold a request (`hold`) or fail the next one.
  */
 export class FakeScheduler {
   readonly calls: SchedulerCall[] = [];
@@ -34,8 +35,12 @@ export class FakeScheduler {
   private readonly holds = new Map<string, Promise<void>>();
   private readonly failures = new Map<string, MediaflowError>();
   private served: Served[] = [];
+  private readonly creations: ((task: TaskRecord) => void)[] = [];
 
-  constructor(private readonly bus: MessageBus) {}
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly transport?: TaskTransport,
+  ) {}
 
   async start(): Promise<void> {
     const queue = { queue: 'fake-scheduler' };
@@ -145,12 +150,24 @@ export class FakeScheduler {
     return stored;
   }
 
-  /** Moves a task along, as workers' events would. */
+  /** Moves a task along, as workers' events would, and says so as the scheduler does. */
   update(id: string, changes: Partial<TaskRecord>): TaskRecord {
     const entry = this.tasks.get(id);
     if (!entry) throw new Error(`no task ${id}`);
     Object.assign(entry.task, changes, { updated_at: now() });
+    void this.transport?.announceChanges({
+      v: 1,
+      project_id: entry.projectId,
+      run_id: entry.task.parent_id ?? id,
+      task_ids: [id],
+      at: Date.now(),
+    });
     return entry.task;
+  }
+
+  /** The next task (or run) the scheduler is asked to make, once it has made it. */
+  nextCreated(): Promise<TaskRecord> {
+    return new Promise((resolve) => this.creations.push(resolve));
   }
 
   private createRun(
@@ -182,6 +199,9 @@ export class FakeScheduler {
 
   private add(projectId: string, task: TaskRecord): TaskRecord {
     this.tasks.set(task.id, { projectId, task });
+    for (const step of task.workflow ?? []) this.tasks.set(step.id, { projectId, task: step });
+    // After the answer has gone out, as a worker's first event would come.
+    setImmediate(() => this.creations.splice(0).forEach((created) => created(task)));
     return task;
   }
 

@@ -53,6 +53,8 @@ export async function call(
 }
 
 export interface ServerSentEvent {
+  /** The `id:` line, when the event has one. */
+  id?: string;
   event: string;
   data: any;
 }
@@ -107,9 +109,11 @@ export async function openEvents(url: string, key: string): Promise<EventStream>
         const lines = block.split('\n');
         const comment = lines.filter((l) => l.startsWith(':'));
         comments.push(...comment);
+        const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
         const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
         const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-        if (event !== undefined && data !== undefined) return { event, data: JSON.parse(data) };
+        if (event !== undefined && data !== undefined)
+          return { ...(id === undefined ? {} : { id }), event, data: JSON.parse(data) };
       }
     } finally {
       clearTimeout(timer);

@@ -8,7 +8,7 @@ import { parseConfig } from '@mediaflow/config';
 import { MediaflowError, registryRpc, schedulerRpc, type StoredFile } from '@mediaflow/contracts';
 import { openMigratedDataSource, serviceDataSourceOptions } from '@mediaflow/database';
 import { createTestDatabase, type TestDatabase } from '@mediaflow/database/testing';
-import { NatsMessageBus } from '@mediaflow/messaging';
+import { JetStreamTaskTransport, NatsMessageBus } from '@mediaflow/messaging';
 import { LocalStorage, outputKey, signFileUrl } from '@mediaflow/storage';
 import { DataSource } from 'typeorm';
 import { startGateway, type RunningGateway } from '../src/bootstrap';
@@ -30,6 +30,7 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
   let db: TestDatabase;
   let dataDir: string;
   let bus: NatsMessageBus;
+  let changes: JetStreamTaskTransport;
   let registry: FakeRegistry;
   let scheduler: FakeScheduler;
   let gateway: RunningGateway;
@@ -51,6 +52,8 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       MEDIAFLOW_API_KEY: ADMIN_KEY,
       MEDIAFLOW_DATA_DIR: dataDir,
+      // Never, in a test: only the fake scheduler's change notifications make a gateway read a task again.
+      MEDIAFLOW_TASK_RECHECK_MS: '3600000',
       ...extra,
     });
 
@@ -126,8 +129,13 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
     await legacy.destroy();
 
     bus = await NatsMessageBus.connect({ url: NATS_URL, name: 'fakes', subjectPrefix: prefix });
+    changes = await JetStreamTaskTransport.connect({
+      url: NATS_URL,
+      name: 'fakes',
+      subjectPrefix: prefix,
+    });
     registry = new FakeRegistry(bus);
-    scheduler = new FakeScheduler(bus);
+    scheduler = new FakeScheduler(bus, changes);
     await Promise.all([registry.start(), scheduler.start()]);
 
     // No MEDIAFLOW_SIGNING_SECRET: the two must agree on the one the first start made.
@@ -154,6 +162,7 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
     await Promise.all([gateway?.close(), replica?.close()]);
     await Promise.all([registry?.stop(), scheduler?.stop()]);
     await bus?.close();
+    await changes?.close();
     await db?.drop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
@@ -582,7 +591,7 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
   });
 
   describe('GET /tasks/:id/events', () => {
-    it('sends the task at once and at every change, and closes once it is final', async () => {
+    it('sends the task at once and each change as the scheduler announces it, and closes once it is final', async () => {
       const created = await admin('POST', '/tasks', {
         json: { kind: 'image', file_id: source.id },
       });
@@ -593,19 +602,61 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
         expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
         const first = await events.next();
         expect(first).toMatchObject({
-          event: 'task',
-          data: { id, status: 'pending', progress: 0 },
+          event: 'task.created',
+          data: { type: 'task.created', data: { id, status: 'pending', progress: 0 } },
         });
-        expect(first!.data.input.url).toMatch(/signature=/);
+        // The envelope's id is the SSE id.
+        expect(first!.id).toMatch(/^evt_[a-z0-9]{16}$/);
+        expect(first!.data.id).toBe(first!.id);
+        expect(first!.data.data.input.url).toMatch(/signature=/);
 
-        scheduler.update(id, { status: 'processing', progress: 0 });
-        expect((await events.next())!.data).toMatchObject({ status: 'processing', progress: 0 });
+        // The gateway never reads again on its own here: each event comes from a notification.
+        scheduler.update(id, { status: 'processing', progress: 0, started_at: 2 });
+        expect(await events.next()).toMatchObject({
+          event: 'task.started',
+          data: { data: { status: 'processing', progress: 0 } },
+        });
         scheduler.update(id, { progress: 50 });
-        expect((await events.next())!.data).toMatchObject({ status: 'processing', progress: 50 });
+        expect(await events.next()).toMatchObject({
+          event: 'task.progress',
+          data: { data: { status: 'processing', progress: 50 } },
+        });
         scheduler.update(id, { status: 'completed', progress: 100, output });
         const last = await events.next();
-        expect(last!.data).toMatchObject({ status: 'completed', progress: 100 });
-        expect(last!.data.output.url).toMatch(/signature=/);
+        expect(last).toMatchObject({
+          event: 'task.completed',
+          data: { type: 'task.completed', data: { status: 'completed', progress: 100 } },
+        });
+        expect(last!.data.data.output.url).toMatch(/signature=/);
+        expect(await events.next()).toBeNull();
+      } finally {
+        events.close();
+      }
+    });
+
+    it("sends each step of a run as it moves, and the run's end last", async () => {
+      const created = await admin('POST', '/tasks', {
+        json: {
+          kind: 'workflow',
+          file_id: source.id,
+          workflow: [{ kind: 'image', ref: 'thumb' }],
+        },
+      });
+      const run = created.body.id as string;
+      const step = created.body.workflow[0].id as string;
+      const events = await openEvents(`${gateway.url}/tasks/${run}/events`, ADMIN_KEY);
+      try {
+        const seen = async () => {
+          const event = (await events.next())!;
+          return `${event.event} ${event.data.data.id === run ? 'run' : 'step'}`;
+        };
+        expect([await seen(), await seen()]).toEqual(['task.started run', 'task.created step']);
+        scheduler.update(step, { status: 'processing', progress: 40, started_at: 2 });
+        expect(await seen()).toBe('task.progress step');
+        scheduler.update(step, { status: 'completed', progress: 100, output });
+        expect(await seen()).toBe('task.completed step');
+        scheduler.update(run, { status: 'completed', progress: 100 });
+        expect(await seen()).toBe('task.completed run');
         expect(await events.next()).toBeNull();
       } finally {
         events.close();
@@ -617,7 +668,7 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
       const leaving = await startGateway(await gatewayConfig(), { shutdownHooks: false });
       const events = await openEvents(`${leaving.url}/tasks/${created.body.id}/events`, ADMIN_KEY);
       try {
-        expect((await events.next())!.data.status).toBe('pending');
+        expect((await events.next())!.data.data.status).toBe('pending');
         const closing = leaving.close();
         expect(await events.next(3000)).toBeNull();
         await closing;
@@ -632,20 +683,91 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
       expect(answer.body.error.code).toBe('not_found');
     });
 
-    it('stops asking the scheduler once the client has gone', async () => {
+    it('stops reading the task once the client has gone', async () => {
       const created = await admin('POST', '/tasks', { json: { kind: 'image', url: SOURCE_URL } });
       const id = created.body.id as string;
       const reads = () =>
         scheduler.callsTo(schedulerRpc.getTask.subject).filter((c) => c.request.id === id).length;
       const events = await openEvents(`${gateway.url}/tasks/${id}/events`, ADMIN_KEY);
       await events.next();
-      await new Promise((resolve) => setTimeout(resolve, 1200));
-      expect(reads()).toBeGreaterThanOrEqual(2);
+      scheduler.update(id, { progress: 10 });
+      await events.next();
+      const following = reads();
+      expect(following).toBeGreaterThanOrEqual(2);
       events.close();
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const after = reads();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect(reads()).toBe(after);
+      scheduler.update(id, { progress: 20 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(reads()).toBe(following);
+    });
+  });
+
+  describe('Prefer: wait', () => {
+    const image = () => ({ kind: 'image', file_id: source.id });
+
+    it('answers the finished task, once the scheduler says it ended, with Preference-Applied', async () => {
+      const answering = admin('POST', '/tasks', { json: image(), headers: { prefer: 'wait=30' } });
+      const created = await scheduler.nextCreated();
+      scheduler.update(created.id, { status: 'processing', started_at: 2 });
+      scheduler.update(created.id, { status: 'completed', progress: 100, output });
+      const answer = await answering;
+      expect(answer.status).toBe(201);
+      expect(answer.headers.get('preference-applied')).toBe('wait=30');
+      expect(answer.body).toMatchObject({ id: created.id, status: 'completed', progress: 100 });
+      expect(answer.body.output.url).toMatch(/signature=/);
+    });
+
+    it('waits for a run of an automation too, holding a longer wait to 60 s', async () => {
+      const auto = await automation();
+      const answering = admin('POST', `/automations/${auto.id}/run`, {
+        json: { file_id: source.id },
+        headers: { prefer: 'respond-async, wait=3600' },
+      });
+      const created = await scheduler.nextCreated();
+      scheduler.update(created.id, { status: 'failed', progress: 100 });
+      const answer = await answering;
+      expect(answer.status).toBe(201);
+      expect(answer.headers.get('preference-applied')).toBe('wait=60');
+      expect(answer.body).toMatchObject({ id: created.id, kind: 'workflow', status: 'failed' });
+    });
+
+    it.each([
+      ['when it has not ended in time', 'wait=1'],
+      ['at once when the preference is malformed (RFC 7240: ignored)', 'wait=soon'],
+    ])('answers the task as it is, without Preference-Applied, %s', async (_when, prefer) => {
+      const answer = await admin('POST', '/tasks', { json: image(), headers: { prefer } });
+      expect(answer.status).toBe(201);
+      expect(answer.body.status).toBe('pending');
+      expect(answer.headers.get('preference-applied')).toBeNull();
+    });
+
+    it('answers a task cancelled while it waits: cancelled is an end', async () => {
+      const answering = admin('POST', '/tasks', { json: image(), headers: { prefer: 'wait=30' } });
+      const created = await scheduler.nextCreated();
+      expect((await admin('POST', `/tasks/${created.id}/cancel`)).status).toBe(200);
+      const answer = await answering;
+      expect(answer.status).toBe(201);
+      expect(answer.headers.get('preference-applied')).toBe('wait=30');
+      expect(answer.body).toMatchObject({ id: created.id, status: 'cancelled' });
+    });
+
+    it('replays, for the same Idempotency-Key, what the first request answered', async () => {
+      const headers = {
+        prefer: 'wait=30',
+        'idempotency-key': `wait-${randomBytes(8).toString('hex')}`,
+      };
+      const answering = admin('POST', '/tasks', { json: image(), headers });
+      const created = await scheduler.nextCreated();
+      scheduler.update(created.id, { status: 'completed', progress: 100, output });
+      const first = await answering;
+      expect(first.body.status).toBe('completed');
+      // Later the task moves on (its output deleted, say); the replay is the answer sent, not a new read.
+      scheduler.update(created.id, { output: null });
+      const replay = await admin('POST', '/tasks', { json: image(), headers });
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.headers.get('preference-applied')).toBe('wait=30');
+      expect(replay.body).toEqual(first.body);
     });
   });
 

@@ -16,6 +16,8 @@ describe('schedulerConfigSchema', () => {
       MEDIAFLOW_RECONCILE_INTERVAL_MS: 10000,
       MEDIAFLOW_TASK_STALL_MS: 150000,
       MEDIAFLOW_WEBHOOK_TIMEOUT_MS: 10000,
+      MEDIAFLOW_EVENT_CONCURRENCY: 32,
+      MEDIAFLOW_WEBHOOK_CONCURRENCY: 16,
       MEDIAFLOW_ALLOWED_HOSTS: [],
     });
   });
@@ -47,6 +49,8 @@ describe('schedulerConfigSchema', () => {
     ['MEDIAFLOW_TASK_MAX_ATTEMPTS', '0'],
     ['MEDIAFLOW_TASK_ACK_WAIT_MS', 'soon'],
     ['MEDIAFLOW_RECONCILE_INTERVAL_MS', '1.5'],
+    ['MEDIAFLOW_EVENT_CONCURRENCY', '0'],
+    ['MEDIAFLOW_WEBHOOK_CONCURRENCY', '0'],
     ['NATS_URL', 'http://x'],
     ['MEDIAFLOW_ALLOWED_HOSTS', '127.0.0.1, http://hooks.internal'],
   ])('refuses %s=%s with one line naming it', (name, value) => {

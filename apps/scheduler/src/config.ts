@@ -17,6 +17,9 @@ const milliseconds = (min: number, max: number) =>
     .min(min)
     .max(max);
 
+const count = (min: number, max: number) =>
+  z.coerce.number().int('must be a whole number').min(min).max(max);
+
 /**
  * The scheduler's environment. HTTP serves only /health, /ready and /metrics;
  * the work is on the bus (request/reply) and JetStream (tasks and events).
@@ -32,17 +35,20 @@ export const schedulerConfigSchema = z
     /** How long a worker may be silent before JetStream redelivers its message. */
     MEDIAFLOW_TASK_ACK_WAIT_MS: milliseconds(1000, 3_600_000).default(30_000),
     /** Attempts of a retryable failure (and of a stalled task). */
-    MEDIAFLOW_TASK_MAX_ATTEMPTS: z.coerce
-      .number()
-      .int('must be a whole number')
-      .min(1)
-      .max(20)
-      .default(3),
-    /** How often the reconciler looks for due retries, stalled tasks and webhooks to send. */
+    MEDIAFLOW_TASK_MAX_ATTEMPTS: count(1, 20).default(3),
+    /** How often the reconciler looks for due retries, stalled tasks and webhooks to send again. */
     MEDIAFLOW_RECONCILE_INTERVAL_MS: milliseconds(50, 3_600_000).default(10_000),
     /** Silence after which a dispatched task gets a new attempt; 5 × the ack wait when unset. */
     MEDIAFLOW_TASK_STALL_MS: milliseconds(1000, 86_400_000).optional(),
     MEDIAFLOW_WEBHOOK_TIMEOUT_MS: milliseconds(100, 120_000).default(10_000),
+    /**
+     * Worker events the scheduler applies at once (the durable consumer's
+     * max_ack_pending), each task's in order; more than the pool's 10
+     * connections only queues for one, which keeps the pipe full.
+     */
+    MEDIAFLOW_EVENT_CONCURRENCY: count(1, 256).default(32),
+    /** Webhook POSTs in flight at once per scheduler process. */
+    MEDIAFLOW_WEBHOOK_CONCURRENCY: count(1, 1_000).default(16),
     ...allowedHostsEnv,
   })
   .superRefine(checkStorageEnv)

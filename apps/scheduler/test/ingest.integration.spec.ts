@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { newId, schedulerRpc, type StoredFile, type TaskRecord } from '@mediaflow/contracts';
 import { uploadKey } from '@mediaflow/storage';
-import { Gate } from './support/fake-worker';
+import { FAILS_ONCE, Gate } from './support/fake-worker';
 import { Harness, failure, until } from './support/harness';
 
 // Standalone ingests (POST /files) against the real PostgreSQL and NATS
@@ -128,12 +128,7 @@ describe('the staged upload', () => {
 
   it('stays through a retried attempt, which stores it, and goes once the ingest completes', async () => {
     const project = newId('prj');
-    h.worker.behaviours.set('narrow.png', {
-      type: 'fail',
-      code: 'provider_unavailable',
-      retryable: true,
-      times: 1,
-    });
+    h.worker.behaviours.set('narrow.png', FAILS_ONCE);
     const key = await stage(project, 'a png, say');
     const done = await h.waitForTask(project, (await ingestUpload(project, key, 'narrow.png')).id);
     // The second attempt read the staged bytes: they were still there after the first failed.

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newId, schedulerRpc, type StoredFile, type TaskRecord } from '@mediaflow/contracts';
-import { Gate } from './support/fake-worker';
+import { FAILS_ONCE, Gate } from './support/fake-worker';
 import { Harness, failure, sleep, stepsOf, until } from './support/harness';
 
 // The scheduler against the real PostgreSQL and NATS JetStream; the test
@@ -285,12 +285,7 @@ describe('failures and retries', () => {
 
   it('retries a retryable failure as attempt 2, which completes', async () => {
     const project = newId('prj');
-    h.worker.behaviours.set('flaky', {
-      type: 'fail',
-      code: 'provider_unavailable',
-      retryable: true,
-      times: 1,
-    });
+    h.worker.behaviours.set('flaky', FAILS_ONCE);
     const done = await h.waitForTask(
       project,
       (await createRun(project, [{ kind: 'summary', ref: 'flaky' }])).id,

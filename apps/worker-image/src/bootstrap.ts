@@ -1,4 +1,9 @@
-import { startWorker, type RunningWorker, type StartWorkerOptions } from '@mediaflow/worker-kit';
+import {
+  kindConcurrency,
+  startWorker,
+  type RunningWorker,
+  type StartWorkerOptions,
+} from '@mediaflow/worker-kit';
 import type { ImageWorkerConfig } from './config';
 import { imageHandlers } from './handlers';
 import { configureSharp } from './image/image.repository';
@@ -15,7 +20,8 @@ export function startImageWorker(
   config: ImageWorkerConfig,
   options: StartImageWorkerOptions = {},
 ): Promise<RunningWorker> {
-  configureSharp(config.MEDIAFLOW_WORKER_CONCURRENCY);
+  // Both decode with sharp.
+  configureSharp(kindConcurrency(config, 'image') + kindConcurrency(config, 'nsfw'));
   return startWorker({
     ...options,
     service: IMAGE_WORKER_SERVICE,

@@ -8,6 +8,8 @@ export const ID_PREFIX = {
   file: 'file',
   project: 'prj',
   apiKey: 'key',
+  /** Derived from the change it names, never drawn (task-events.ts). */
+  event: 'evt',
 } as const;
 export type IdPrefix = (typeof ID_PREFIX)[keyof typeof ID_PREFIX];
 

@@ -5,6 +5,7 @@ export * from './file-properties';
 export * from './ids';
 export * from './kinds';
 export * from './pagination';
+export * from './project-events';
 export * from './projects';
 export * from './rpc';
 export * from './task-messages';

@@ -103,5 +103,31 @@ export const TaskCancelSchema = z.object({
 });
 export type TaskCancel = z.infer<typeof TaskCancelSchema>;
 
+/**
+ * Change notifications: a core-NATS broadcast, not JetStream. After each
+ * decision it commits, the scheduler says which tasks of which run it
+ * changed; whoever shows tasks live (the gateway's `GET /tasks/:id/events`
+ * and `Prefer: wait`) reads them again. One that is lost costs only latency:
+ * those readers also read on a slow safety interval.
+ */
+export const TASK_CHANGES_SUBJECT = 'tasks.changed';
+
+export const TaskChangeSchema = z.object({
+  v: z.literal(TASK_MESSAGE_VERSION),
+  project_id: idSchema('prj'),
+  /** The run's root task; a task on its own is its own run. */
+  run_id: idSchema('task'),
+  /** The tasks of the run whose status, progress or attempt the decision changed. */
+  task_ids: z.array(idSchema('task')).min(1),
+  /**
+   * The decision created these tasks (a new run, task or ingest): whoever
+   * asked for them has them as they are from the answer.
+   */
+  created: z.boolean().optional(),
+  /** Unix milliseconds at the scheduler, once committed. */
+  at: z.number().int(),
+});
+export type TaskChange = z.infer<typeof TaskChangeSchema>;
+
 /** Task errors worth another attempt; the rest are the input's fault and final. */
 export const RETRYABLE_TASK_ERRORS = ['provider_unavailable', 'timeout', 'internal'] as const;

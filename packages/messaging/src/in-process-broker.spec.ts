@@ -1,4 +1,11 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newId, type TaskDispatch } from '@mediaflow/contracts';
@@ -48,14 +55,10 @@ async function collectWork(
   } = {},
 ) {
   const seen: Array<{ task_id: string; deliveries: number }> = [];
-  await transport(broker, options.transport).consumeWork(
-    ['image'],
-    async (d, control) => {
-      seen.push({ task_id: d.task_id, deliveries: control.deliveries });
-      if (options.ack?.(d, control) ?? true) control.ack();
-    },
-    { concurrency: 4 },
-  );
+  await transport(broker, options.transport).consumeWork({ image: 4 }, async (d, control) => {
+    seen.push({ task_id: d.task_id, deliveries: control.deliveries });
+    if (options.ack?.(d, control) ?? true) control.ack();
+  });
   return seen;
 }
 
@@ -213,6 +216,78 @@ describe('InProcessBroker journal', () => {
     ]);
   });
 
+  it('delivers again after a restart the events that were in hand, and none that were acked', async () => {
+    const [a, b, c, d] = [newId('task'), newId('task'), newId('task'), newId('task')];
+    const before = await openBroker();
+    const tried: string[] = [];
+    // a and c fail, and wait a minute for their redelivery; b and d are acked, out of publish order.
+    await transport(before, { eventRetryDelayMs: 60_000 }).consumeEvents(
+      'scheduler',
+      async (e) => {
+        tried.push(e.task_id);
+        if (e.task_id === a || e.task_id === c) throw new Error('database away');
+      },
+      { concurrency: 4 },
+    );
+    for (const id of [a, b, c, d]) await transport(before).publishEvent(taskEvent(id, 'started'));
+    await waitFor(() => tried.length === 4, 'the four events');
+    await before.close();
+
+    const after = await openBroker();
+    const seen: string[] = [];
+    await transport(after).consumeEvents('scheduler', async (e) => void seen.push(e.task_id), {
+      concurrency: 4,
+    });
+    await waitFor(() => seen.length === 2, 'the two events in hand at the restart');
+    expect(seen).toEqual([a, c]);
+    const next = newId('task');
+    await transport(after).publishEvent(taskEvent(next, 'started'));
+    await waitFor(() => seen.length >= 3, 'the next event');
+    expect(seen).toEqual([a, c, next]);
+    await after.close();
+    // Compacted at open: every event acked, none kept.
+    const last = await openBroker();
+    expect(last.stats()).toMatchObject({ events: 0, durableConsumers: 1 });
+  });
+
+  it("reads a consumer's position from a journal of format 1, its delivery count included", async () => {
+    const taskId = newId('task');
+    const event = (seq: number, e: ReturnType<typeof taskEvent>) =>
+      JSON.stringify({
+        t: 'event',
+        seq,
+        subject: 'tasks.events.image',
+        at: Date.now(),
+        payload: JSON.stringify(e),
+      });
+    writeFileSync(
+      join(dir, JOURNAL_FILE),
+      [
+        JSON.stringify({ t: 'journal', v: 1, workSeq: 0, eventSeq: 2 }),
+        event(1, taskEvent(taskId, 'started')),
+        event(2, taskEvent(taskId, 'progress', 50)),
+        // Past event 0, event 1 delivered once and not acked.
+        JSON.stringify({ t: 'durable', name: 'scheduler', passed: 0, seq: 1, deliveries: 1 }),
+        '',
+      ].join('\n'),
+    );
+    const errors: string[] = [];
+    const broker = await openBroker();
+    const seen: string[] = [];
+    await transport(broker, {
+      eventMaxDeliver: 2,
+      onError: (context) => errors.push(context),
+    }).consumeEvents('scheduler', async (e) => {
+      seen.push(eventLabel(e));
+      if (e.type === 'started') throw new Error('database away');
+    });
+    await waitFor(() => seen.length === 2, 'the last try and the next event');
+    expect(seen).toEqual(['started', 'progress 50']);
+    expect(errors).toEqual([
+      'event handler for tasks.events.image failed 2 times; giving the event up',
+    ]);
+  });
+
   it('keeps the journal small: acked work is compacted away when the broker opens', async () => {
     const broker = await openBroker({ duplicateWindowMs: 1 });
     const seen = await collectWork(broker);
@@ -334,7 +409,7 @@ describe('InProcessBroker journal', () => {
     const broker = await openBroker();
     const t = transport(broker);
     const handler = jest.fn(async () => undefined);
-    const consumer = await t.consumeWork(['image'], handler, { concurrency: 1 });
+    const consumer = await t.consumeWork({ image: 1 }, handler);
     const sent = taskDispatch('image');
     // Handed to the waiting consumer within the dispatch call, which the stop follows before the consumer runs again.
     const dispatched = t.dispatch(sent);

@@ -63,6 +63,7 @@ const openDirs = new Set<string>();
 export class InProcessBroker {
   private readonly router = new RpcRouter();
   private readonly cancels = new Broadcast<Uint8Array>();
+  private readonly changes = new Broadcast<Uint8Array>();
   private readonly work: WorkQueues;
   private readonly events: EventLog;
   private readonly views = new Set<{ close(): Promise<void> }>();
@@ -121,7 +122,7 @@ export class InProcessBroker {
   taskTransport(options: InProcessTaskTransportOptions): InProcessTaskTransport {
     this.assertOpen();
     const transport: InProcessTaskTransport = new InProcessTaskTransport(
-      { work: this.work, events: this.events, cancels: this.cancels },
+      { work: this.work, events: this.events, cancels: this.cancels, changes: this.changes },
       options,
       () => this.views.delete(transport),
     );
@@ -131,7 +132,7 @@ export class InProcessBroker {
 
   /**
    * Stores bytes on a task subject (`tasks.run.<kind>`, `tasks.events.<kind>`,
-   * `tasks.cancel`) as they are, unchecked, as a raw publish to NATS would:
+   * `tasks.cancel`, `tasks.changed`) as they are, unchecked, as a raw publish to NATS would:
    * for tests and tools that need a message that breaks its contract.
    */
   publishRaw(subject: string, payload: Uint8Array): void {
@@ -139,6 +140,7 @@ export class InProcessBroker {
     const text = Buffer.from(payload).toString('utf8');
     const kind = kindOf(subject);
     if (subject === NAMES.cancelSubject) this.cancels.publish(Buffer.from(payload));
+    else if (subject === NAMES.changesSubject) this.changes.publish(Buffer.from(payload));
     else if (kind !== null) this.work.publish(subject, kind, text, null);
     else if (tokenAfter(stem(NAMES.eventSubjects), subject) !== null)
       this.events.publish(subject, text);
@@ -163,6 +165,7 @@ export class InProcessBroker {
       this.work.close();
       this.events.close();
       this.cancels.clear();
+      this.changes.clear();
       this.journal?.close();
       this.journal = undefined;
       if (this.dir) openDirs.delete(this.dir);

@@ -1,5 +1,6 @@
 import { Broadcast } from './in-process-broadcast';
 import type { JournalRecord } from './in-process-journal';
+import type { HeldEvent } from './laned-event-consumer';
 import type { BrokerStore, Take } from './in-process-store';
 
 export interface StoredEvent {
@@ -13,47 +14,56 @@ export interface StoredEvent {
 export interface EventLimits {
   ackWaitMs: number;
   maxDeliver: number;
+  /** Events delivered and not acked yet, at most (max_ack_pending); a redelivery is not held back by it. */
+  maxPending: number;
 }
 
-/** An event in a durable consumer's hands. */
-export interface EventDelivery {
-  readonly subject: string;
-  readonly payload: Uint8Array;
-  /** Deliveries of this event to this consumer, this one included. */
-  readonly deliveries: number;
-  ack(): void;
-  /** Again after `delayMs`; after the consumer's last delivery, moved past instead. */
-  nak(delayMs: number): void;
-  /** Moves past an event that breaks its contract. */
-  term(): void;
-}
+/** An event in a durable consumer's hands, with its sequence number in the log. */
+export type EventDelivery = HeldEvent;
 
 interface EventTaker {
   limits: EventLimits;
   resolve(delivery: EventDelivery | null): void;
 }
 
+/** A handler holding a delivered event, until it answers or its ack wait runs out. */
+interface Holder {
+  limits: EventLimits;
+  answered: boolean;
+}
+
+/** A delivered event not acked yet: in a handler's hands, waiting for its redelivery, or due again. */
+interface Pending {
+  deliveries: number;
+  holder?: Holder;
+  /** The holder's ack wait, or the wait before the redelivery a nak asked for. */
+  timer?: NodeJS.Timeout;
+}
+
 interface Durable {
   name: string;
   /** Every event up to this sequence number is behind the consumer. */
   passed: number;
-  /** The event after `passed`, once delivered: how many times it was. */
-  pending?: { seq: number; deliveries: number };
-  /** Set while the pending event is in a handler's hands; one at a time, as max_ack_pending 1. */
-  holder?: { limits: EventLimits; answered: boolean };
-  /** The ack wait of the holder, or the wait before a retry. */
-  timer?: NodeJS.Timeout;
-  waiting: boolean;
+  /** The last event delivered for the first time; those after `passed` up to it are pending or done. */
+  delivered: number;
+  /** By sequence number, in ascending order (entries are added as `delivered` grows, never re-added). */
+  pending: Map<number, Pending>;
+  /** Pending events due again (a nak's delay over, an ack wait run out, a restart), lowest first. */
+  due: number[];
+  /** The last taker's max_ack_pending, as the latest JetStream consumer config holds. */
+  maxPending: number;
   takers: EventTaker[];
 }
 
 /**
  * The event stream of the in-process broker. Durable consumers read every
- * event in order, one at a time, each from where it was; followers get
- * events as they are published. An event is kept until every durable
- * consumer is past it, and at most `maxAgeMs` (a day, as the JetStream
- * stream keeps them); with no durable consumer yet, for that day, so that
- * the first one still reads from the start.
+ * event in order, each from where it was, with up to `maxPending` events
+ * delivered and not acked at once (JetStream's max_ack_pending; a redelivery
+ * is not held back by it), acked in any order; followers get events as they
+ * are published. An event is kept until every durable consumer is past it,
+ * and at most `maxAgeMs` (a day, as the JetStream stream keeps them); with
+ * no durable consumer yet, for that day, so that the first one still reads
+ * from the start.
  */
 export class EventLog {
   /** Kept events from `head` on, oldest first, numbered without gaps; those before `head` are dropped. */
@@ -96,6 +106,7 @@ export class EventLog {
       return { promise, cancel: () => undefined };
     }
     const durable = this.durable(name);
+    durable.maxPending = limits.maxPending;
     durable.takers.push(taker);
     this.deliverNext(durable);
     return {
@@ -137,11 +148,37 @@ export class EventLog {
         return;
       case 'durable': {
         const durable = this.durable(record.name, false);
-        durable.passed = record.passed;
-        durable.pending =
-          record.seq === undefined
-            ? undefined
-            : { seq: record.seq, deliveries: record.deliveries ?? 0 };
+        // Format 1 held at most one pending event, as `seq` and `deliveries`.
+        const pending =
+          record.pending ??
+          (record.seq === undefined ? [] : [[record.seq, record.deliveries ?? 0] as const]);
+        durable.pending = new Map(
+          [...pending]
+            .sort(([a], [b]) => a - b)
+            .map(([seq, deliveries]): [number, Pending] => [seq, { deliveries }]),
+        );
+        durable.delivered = Math.max(
+          record.passed,
+          record.delivered ?? 0,
+          ...durable.pending.keys(),
+        );
+        this.advance(durable, record.passed);
+        return;
+      }
+      case 'event-delivered': {
+        const durable = this.durable(record.name, false);
+        const pending = durable.pending.get(record.seq);
+        if (pending) pending.deliveries = record.deliveries;
+        else if (record.seq > durable.delivered) {
+          durable.pending.set(record.seq, { deliveries: record.deliveries });
+          durable.delivered = record.seq;
+        }
+        return;
+      }
+      case 'event-done': {
+        const durable = this.durable(record.name, false);
+        durable.pending.delete(record.seq);
+        this.advance(durable);
         return;
       }
       case 'work':
@@ -152,8 +189,9 @@ export class EventLog {
     }
   }
 
-  /** After a replay: drops what every consumer is past, or is too old. */
+  /** After a replay: what was in a handler's hands went down with the process, and is due again. */
   restored(): void {
+    for (const durable of this.durables.values()) durable.due = [...durable.pending.keys()];
     this.forgetBehind();
   }
 
@@ -169,7 +207,7 @@ export class EventLog {
     this.closed = true;
     this.followers.clear();
     for (const durable of this.durables.values()) {
-      clearTimeout(durable.timer);
+      for (const pending of durable.pending.values()) clearTimeout(pending.timer);
       for (const taker of durable.takers.splice(0)) taker.resolve(null);
     }
   }
@@ -177,7 +215,15 @@ export class EventLog {
   private durable(name: string, record = true): Durable {
     let durable = this.durables.get(name);
     if (!durable) {
-      durable = { name, passed: 0, waiting: false, takers: [] };
+      durable = {
+        name,
+        passed: 0,
+        delivered: 0,
+        pending: new Map(),
+        due: [],
+        maxPending: 1,
+        takers: [],
+      };
       this.durables.set(name, durable);
       // Known after a restart too: events it has not read are kept for it.
       if (record) this.record(this.durableRecord(durable));
@@ -185,74 +231,121 @@ export class EventLog {
     return durable;
   }
 
-  private next(durable: Durable): StoredEvent | undefined {
+  /** The kept event `seq`, if it is still kept. */
+  private event(seq: number): StoredEvent | undefined {
     const first = this.events[this.head];
-    if (!first) return undefined;
-    return this.events[this.head + Math.max(0, durable.passed + 1 - first.seq)];
+    if (!first || seq < first.seq) return undefined;
+    return this.events[this.head + (seq - first.seq)];
   }
 
+  /** Hands events to waiting takers: those due again first, then new ones while fewer than maxPending are pending. */
   private deliverNext(durable: Durable): void {
-    if (this.closed || durable.holder || durable.waiting || durable.takers.length === 0) return;
-    const event = this.next(durable);
-    if (!event) return;
-    const taker = durable.takers.shift()!;
-    const deliveries = durable.pending?.seq === event.seq ? durable.pending.deliveries + 1 : 1;
-    durable.pending = { seq: event.seq, deliveries };
-    const holder = { limits: taker.limits, answered: false };
-    durable.holder = holder;
-    this.record(this.durableRecord(durable));
-    durable.timer = setTimeout(() => this.release(durable, holder, 0), taker.limits.ackWaitMs);
+    while (!this.closed && durable.takers.length > 0) {
+      const next = this.nextDue(durable) ?? this.nextNew(durable);
+      if (!next) return;
+      this.deliver(durable, next.event, next.pending, durable.takers.shift()!);
+    }
+  }
+
+  private nextDue(durable: Durable): { event: StoredEvent; pending: Pending } | undefined {
+    for (let seq = durable.due.shift(); seq !== undefined; seq = durable.due.shift()) {
+      const pending = durable.pending.get(seq);
+      if (!pending || pending.holder) continue;
+      const event = this.event(seq);
+      // Too old, and dropped meanwhile: nothing left to deliver.
+      if (!event) this.finish(durable, seq);
+      else return { event, pending };
+    }
+    return undefined;
+  }
+
+  private nextNew(durable: Durable): { event: StoredEvent; pending: Pending } | undefined {
+    if (durable.pending.size >= durable.maxPending) return undefined;
+    const first = this.events[this.head];
+    if (!first) return undefined;
+    const event = this.event(Math.max(durable.delivered + 1, first.seq));
+    if (!event) return undefined;
+    const pending: Pending = { deliveries: 0 };
+    durable.pending.set(event.seq, pending);
+    durable.delivered = event.seq;
+    return { event, pending };
+  }
+
+  private deliver(durable: Durable, event: StoredEvent, pending: Pending, taker: EventTaker): void {
+    const { seq } = event;
+    pending.deliveries++;
+    const holder: Holder = { limits: taker.limits, answered: false };
+    pending.holder = holder;
+    this.record({ t: 'event-delivered', name: durable.name, seq, deliveries: pending.deliveries });
+    const expire = () =>
+      setTimeout(() => this.giveBack(durable, seq, holder, 0), taker.limits.ackWaitMs);
+    pending.timer = expire();
     const answer = (then: () => void) => () => {
       if (holder.answered) return;
       holder.answered = true;
       then();
     };
     // A late ack, from a handler whose ack wait ran out, still moves the consumer past the event, as on JetStream.
-    const pass = () => {
-      if (durable.passed < event.seq) this.pass(durable, event.seq);
-    };
+    const done = answer(() => this.finish(durable, seq));
     taker.resolve({
       subject: event.subject,
       payload: Buffer.from(event.payload, 'utf8'),
-      deliveries,
-      ack: answer(pass),
-      term: answer(pass),
-      nak: (delayMs) =>
-        answer(() => {
-          if (durable.holder === holder) this.release(durable, holder, delayMs);
-        })(),
+      seq,
+      deliveries: pending.deliveries,
+      ack: done,
+      term: done,
+      nak: (delayMs) => answer(() => this.giveBack(durable, seq, holder, delayMs))(),
+      working: () => {
+        if (holder.answered || pending.holder !== holder) return;
+        clearTimeout(pending.timer);
+        pending.timer = expire();
+      },
     });
   }
 
-  /** The handler let go (a nak, or its ack wait ran out): the same event again later, or past it after the last delivery. */
-  private release(durable: Durable, holder: NonNullable<Durable['holder']>, delayMs: number): void {
-    clearTimeout(durable.timer);
-    durable.timer = undefined;
-    durable.holder = undefined;
-    if (durable.pending && durable.pending.deliveries >= holder.limits.maxDeliver) {
-      this.pass(durable, durable.pending.seq);
+  /** The holder let go (a nak, or its ack wait ran out): the same event again later, or past it after the last delivery. */
+  private giveBack(durable: Durable, seq: number, holder: Holder, delayMs: number): void {
+    const pending = durable.pending.get(seq);
+    if (!pending || pending.holder !== holder) return;
+    clearTimeout(pending.timer);
+    pending.timer = undefined;
+    pending.holder = undefined;
+    if (pending.deliveries >= holder.limits.maxDeliver) {
+      this.finish(durable, seq);
     } else if (delayMs > 0 && !this.closed) {
-      durable.waiting = true;
-      durable.timer = setTimeout(() => {
-        durable.timer = undefined;
-        durable.waiting = false;
-        this.deliverNext(durable);
+      pending.timer = setTimeout(() => {
+        pending.timer = undefined;
+        this.makeDue(durable, seq);
       }, delayMs);
     } else {
-      this.deliverNext(durable);
+      this.makeDue(durable, seq);
     }
   }
 
-  private pass(durable: Durable, seq: number): void {
-    clearTimeout(durable.timer);
-    durable.timer = undefined;
-    durable.holder = undefined;
-    durable.waiting = false;
-    durable.passed = seq;
-    durable.pending = undefined;
-    this.record(this.durableRecord(durable));
-    this.forgetBehind();
+  private makeDue(durable: Durable, seq: number): void {
+    const at = durable.due.findIndex((due) => due > seq);
+    durable.due.splice(at < 0 ? durable.due.length : at, 0, seq);
     this.deliverNext(durable);
+  }
+
+  /** Done with the event (acked, terminated, given up): the consumer moves past it once everything before it is done too. */
+  private finish(durable: Durable, seq: number): void {
+    const pending = durable.pending.get(seq);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    durable.pending.delete(seq);
+    this.record({ t: 'event-done', name: durable.name, seq });
+    if (this.advance(durable)) this.forgetBehind();
+    this.deliverNext(durable);
+  }
+
+  /** Moves `passed` up to just before the lowest pending event (or to `delivered`); whether it moved. */
+  private advance(durable: Durable, floor = durable.passed): boolean {
+    const lowest = durable.pending.keys().next();
+    const passed = Math.max(floor, lowest.done ? durable.delivered : lowest.value - 1);
+    const moved = passed !== durable.passed;
+    durable.passed = passed;
+    return moved;
   }
 
   /** Drops, from the front, events every durable consumer is past and events older than the max age. */
@@ -277,15 +370,14 @@ export class EventLog {
   }
 
   private durableRecord(durable: Durable): JournalRecord {
-    return durable.pending
-      ? {
-          t: 'durable',
-          name: durable.name,
-          passed: durable.passed,
-          seq: durable.pending.seq,
-          deliveries: durable.pending.deliveries,
-        }
-      : { t: 'durable', name: durable.name, passed: durable.passed };
+    const pending = [...durable.pending].map(([seq, p]): [number, number] => [seq, p.deliveries]);
+    return {
+      t: 'durable',
+      name: durable.name,
+      passed: durable.passed,
+      ...(durable.delivered > durable.passed ? { delivered: durable.delivered } : {}),
+      ...(pending.length > 0 ? { pending } : {}),
+    };
   }
 
   /** As for work: a failed write after the fact is reported; a restart would deliver an event once more. */

@@ -1,4 +1,4 @@
-import { readJournal } from './in-process-journal';
+import { JOURNAL_VERSION, readJournal } from './in-process-journal';
 
 describe('readJournal', () => {
   const work = JSON.stringify({
@@ -31,7 +31,14 @@ describe('readJournal', () => {
   });
 
   it('refuses a journal of a later format', () => {
-    const header = JSON.stringify({ t: 'journal', v: 2, workSeq: 0, eventSeq: 0 });
-    expect(() => readJournal(`${header}\n`)).toThrow(/journal format 2/);
+    const header = JSON.stringify({
+      t: 'journal',
+      v: JOURNAL_VERSION + 1,
+      workSeq: 0,
+      eventSeq: 0,
+    });
+    expect(() => readJournal(`${header}\n`)).toThrow(
+      new RegExp(`journal format ${JOURNAL_VERSION + 1}`),
+    );
   });
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /** The journal's format; a journal written by a later format is refused rather than misread. */
-export const JOURNAL_VERSION = 1;
+export const JOURNAL_VERSION = 2;
 
 /**
  * One line of the in-process broker's journal. A compacted journal is a
@@ -52,17 +52,31 @@ export const JournalRecordSchema = z.discriminatedUnion('t', [
     payload: z.string(),
   }),
   /**
-   * A durable event consumer: every event up to `passed` is behind it; when
-   * `seq` is there, that event has been delivered `deliveries` times and not
-   * acked yet. The last record of a name is its state.
+   * A durable event consumer (as made, and in compacted journals): every
+   * event up to `passed` is behind it; of those after it, up to `delivered`,
+   * the ones in `pending` ([seq, deliveries]) were delivered that many times
+   * and not acked yet, the others are done. The last record of a name, with
+   * the `event-delivered` and `event-done` records after it, is its state.
+   * (Format 1 wrote at most one pending event, as `seq` and `deliveries`.)
    */
   z.object({
     t: z.literal('durable'),
     name: z.string(),
     passed: z.number().int(),
+    delivered: z.number().int().optional(),
+    pending: z.array(z.tuple([z.number().int(), z.number().int()])).optional(),
     seq: z.number().int().optional(),
     deliveries: z.number().int().optional(),
   }),
+  /** An event handed to a durable consumer: its deliveries so far, this one included. */
+  z.object({
+    t: z.literal('event-delivered'),
+    name: z.string(),
+    seq: z.number().int(),
+    deliveries: z.number().int(),
+  }),
+  /** An event a durable consumer is done with: acked, terminated, or given up after its last delivery. */
+  z.object({ t: z.literal('event-done'), name: z.string(), seq: z.number().int() }),
 ]);
 export type JournalRecord = z.infer<typeof JournalRecordSchema>;
 

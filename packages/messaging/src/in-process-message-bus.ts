@@ -6,6 +6,7 @@ import {
 } from '@mediaflow/contracts';
 import type { RpcRouter } from './in-process-rpc-router';
 import type { MessageBus, RpcHandler, ServeOptions, Served } from './message-bus';
+import { countPublished } from './message-metrics';
 import type { NatsMessageBusOptions } from './nats-message-bus';
 import { encodeReply, encodeRequest, parseReply, parseRequest, toReplyError } from './rpc-codec';
 
@@ -51,6 +52,7 @@ export class InProcessMessageBus implements MessageBus {
     }
     const timeout = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
     const bytes = encodeRequest(definition, data);
+    countPublished('request');
     let gaveUp!: () => void;
     const callerGaveUp = new Promise<void>((resolve) => (gaveUp = resolve));
     let timer: NodeJS.Timeout | undefined;
@@ -134,6 +136,7 @@ export class InProcessMessageBus implements MessageBus {
     bytes: Uint8Array,
   ): Promise<Uint8Array> {
     await Promise.resolve();
+    countPublished('reply');
     try {
       const request = parseRequest(definition, bytes);
       const response = definition.response.parse(await handler(request as never));

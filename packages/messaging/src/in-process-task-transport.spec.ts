@@ -60,9 +60,8 @@ describe('InProcessTaskTransport', () => {
     const transport = open({ maxDeliver: 3, onError: (context) => errors.push(context) });
     const deliveries: number[] = [];
     await transport.consumeWork(
-      ['image'],
+      { image: 1 },
       async (_d, control) => void deliveries.push(control.deliveries),
-      { concurrency: 1 },
     );
     await transport.dispatch(taskDispatch('image'));
     await waitFor(() => broker.stats().work === 0, 'the message to be given up');
@@ -75,17 +74,13 @@ describe('InProcessTaskTransport', () => {
   it('counts every delivery once: after a throw, a nak and an ack wait that ran out', async () => {
     const transport = open({ maxDeliver: 5 });
     const deliveries: number[] = [];
-    await transport.consumeWork(
-      ['image'],
-      async (_d, control) => {
-        deliveries.push(control.deliveries);
-        if (control.deliveries === 1) throw new Error('crashed');
-        if (control.deliveries === 2) return control.nak();
-        if (control.deliveries === 3) return;
-        control.ack();
-      },
-      { concurrency: 1 },
-    );
+    await transport.consumeWork({ image: 1 }, async (_d, control) => {
+      deliveries.push(control.deliveries);
+      if (control.deliveries === 1) throw new Error('crashed');
+      if (control.deliveries === 2) return control.nak();
+      if (control.deliveries === 3) return;
+      control.ack();
+    });
     await transport.dispatch(taskDispatch('image'));
     await waitFor(() => broker.stats().work === 0, 'the fourth delivery acked');
     expect(deliveries).toEqual([1, 2, 3, 4]);
@@ -95,14 +90,10 @@ describe('InProcessTaskTransport', () => {
     const transport = open({ maxDeliver: 5 });
     const acks: Array<() => void> = [];
     const deliveries: number[] = [];
-    await transport.consumeWork(
-      ['image'],
-      async (_d, control) => {
-        deliveries.push(control.deliveries);
-        acks.push(() => control.ack());
-      },
-      { concurrency: 2 },
-    );
+    await transport.consumeWork({ image: 2 }, async (_d, control) => {
+      deliveries.push(control.deliveries);
+      acks.push(() => control.ack());
+    });
     await transport.dispatch(taskDispatch('image'));
     await waitFor(() => deliveries.length === 2, 'the redelivery');
     acks[0]!();
@@ -118,16 +109,12 @@ describe('InProcessTaskTransport', () => {
     const finishing = new Promise<void>((resolve) => (finish = resolve));
     const order: string[] = [];
     let began = false;
-    await transport.consumeWork(
-      ['image'],
-      async (_d, control) => {
-        began = true;
-        await finishing;
-        order.push('handled');
-        control.ack();
-      },
-      { concurrency: 1 },
-    );
+    await transport.consumeWork({ image: 1 }, async (_d, control) => {
+      began = true;
+      await finishing;
+      order.push('handled');
+      control.ack();
+    });
     await transport.dispatch(taskDispatch('image'));
     await waitFor(() => began, 'the handler to begin');
     const closed = broker.close().then(() => order.push('closed'));

@@ -1,23 +1,34 @@
 import {
   TaskCancelSchema,
+  TaskChangeSchema,
   TaskDispatchSchema,
   TaskEventSchema,
   dispatchMessageId,
   type TaskCancel,
+  type TaskChange,
   type TaskDispatch,
   type TaskEvent,
   type TaskKind,
 } from '@mediaflow/contracts';
+import type { z } from 'zod';
 import type { Broadcast } from './in-process-broadcast';
 import type { EventDelivery, EventLog } from './in-process-event-log';
 import type { Take } from './in-process-store';
 import type { WorkDelivery, WorkQueues, WorkTakerInfo } from './in-process-work-queues';
 import type { JetStreamTaskTransportOptions } from './jetstream-task-transport';
+import { countPublished } from './message-metrics';
 import { decodeTaskMessage, encodeTaskMessage } from './task-message-codec';
-import type { Stoppable, TaskTransport, WorkControl } from './task-transport';
-import { TASK_TRANSPORT_DEFAULTS, eventRetryDelayMs } from './task-transport-limits';
+import { consumeEventsInLanes } from './laned-event-consumer';
+import {
+  type EventConsumerOptions,
+  type Stoppable,
+  type TaskTransport,
+  type WorkConcurrency,
+  type WorkControl,
+} from './task-transport';
+import { TASK_TRANSPORT_DEFAULTS } from './task-transport-limits';
 import { taskTransportNames, type TaskTransportNames } from './task-transport-names';
-import { WorkSlots } from './work-slots';
+import { workKinds, type WorkSlots } from './work-slots';
 
 /**
  * The JetStream transport's options, less what only a network needs (and
@@ -34,6 +45,7 @@ export interface InProcessTaskParts {
   work: WorkQueues;
   events: EventLog;
   cancels: Broadcast<Uint8Array>;
+  changes: Broadcast<Uint8Array>;
 }
 
 /**
@@ -73,6 +85,7 @@ export class InProcessTaskTransport implements TaskTransport {
     this.assertOpen();
     const message = TaskDispatchSchema.parse(dispatch);
     // A duplicate (the same attempt published twice within the window) is dropped, as by the JetStream stream.
+    countPublished('dispatch');
     this.parts.work.publish(
       this.names.runSubject(message.kind),
       message.kind,
@@ -84,6 +97,7 @@ export class InProcessTaskTransport implements TaskTransport {
   async publishEvent(event: TaskEvent): Promise<void> {
     this.assertOpen();
     const message = TaskEventSchema.parse(event);
+    countPublished('event');
     this.parts.events.publish(
       this.names.eventSubject(message.kind),
       text(encodeTaskMessage(message)),
@@ -91,13 +105,11 @@ export class InProcessTaskTransport implements TaskTransport {
   }
 
   async consumeWork(
-    kinds: readonly TaskKind[],
+    concurrency: WorkConcurrency,
     handler: (dispatch: TaskDispatch, control: WorkControl) => Promise<void>,
-    { concurrency }: { concurrency: number },
   ): Promise<Stoppable> {
     this.assertOpen();
-    const slots = new WorkSlots(concurrency);
-    const wanted = new Set<string>(kinds);
+    const kinds = workKinds(concurrency);
     const taker: WorkTakerInfo = {
       limits: { ackWaitMs: this.ackWaitMs, maxDeliver: this.maxDeliver },
       // JetStream drops such a message silently (an advisory nobody reads); here someone can be told.
@@ -108,18 +120,20 @@ export class InProcessTaskTransport implements TaskTransport {
         ),
     };
     let stopping = false;
-    let waiting: Take<WorkDelivery> | undefined;
+    const waiting = new Set<Take<WorkDelivery>>();
     const underWay = new Set<Promise<void>>();
 
-    // One loop over every kind: it waits for a message only while holding a
-    // slot, so that no more than `concurrency` are ever in hand, and an idle
-    // kind never holds a slot another kind could use.
-    const loop = (async () => {
+    // One loop per kind, each with its own slots: it waits for a message only
+    // while holding one, so that no more than the kind's concurrency are ever
+    // in hand, and a busy kind never takes a slot from another.
+    const loop = async (kind: TaskKind, slots: WorkSlots) => {
+      const wanted = new Set<string>([kind]);
       while (!stopping) {
         if (!(await slots.acquire())) break;
-        waiting = this.parts.work.take(wanted, taker);
-        const delivery = await waiting.promise;
-        waiting = undefined;
+        const take = this.parts.work.take(wanted, taker);
+        waiting.add(take);
+        const delivery = await take.promise;
+        waiting.delete(take);
         if (!delivery) {
           slots.release();
           break;
@@ -136,13 +150,14 @@ export class InProcessTaskTransport implements TaskTransport {
         });
         underWay.add(run);
       }
-    })();
+    };
+    const loops = kinds.map(({ kind, slots }) => loop(kind, slots));
 
     return this.track(async () => {
       stopping = true;
-      slots.close();
-      waiting?.cancel();
-      await loop;
+      for (const { slots } of kinds) slots.close();
+      for (const take of waiting) take.cancel();
+      await Promise.all(loops);
       await Promise.all([...underWay]);
     });
   }
@@ -150,28 +165,40 @@ export class InProcessTaskTransport implements TaskTransport {
   async consumeEvents(
     durable: string,
     handler: (event: TaskEvent) => Promise<void>,
+    { concurrency = 1 }: EventConsumerOptions = {},
   ): Promise<Stoppable> {
     this.assertOpen();
     // The same names as JetStream durable consumers accept.
     this.names.eventConsumer(durable);
-    const limits = { ackWaitMs: this.ackWaitMs, maxDeliver: this.eventMaxDeliver };
-    let stopping = false;
+    const limits = {
+      ackWaitMs: this.ackWaitMs,
+      maxDeliver: this.eventMaxDeliver,
+      maxPending: concurrency,
+    };
     let waiting: Take<EventDelivery> | undefined;
-    const loop = (async () => {
-      while (!stopping) {
-        waiting = this.parts.events.take(durable, limits);
-        const delivery = await waiting.promise;
-        waiting = undefined;
-        if (!delivery) break;
-        // An event handed over as we stop is still handled, as the JetStream transport does: it keeps the order.
-        await this.handleEvent(delivery, handler);
-      }
-    })();
-    return this.track(async () => {
-      stopping = true;
-      waiting?.cancel();
-      await loop;
-    });
+    const stop = consumeEventsInLanes(
+      {
+        // One at a time: in process, a take costs no round trip.
+        pull: async (_max, deliver) => {
+          waiting = this.parts.events.take(durable, limits);
+          const delivery = await waiting.promise;
+          waiting = undefined;
+          if (!delivery) return null;
+          deliver(delivery);
+          return 1;
+        },
+        interrupt: () => waiting?.cancel(),
+      },
+      handler,
+      {
+        ...limits,
+        concurrency,
+        retryDelayMs: this.options.eventRetryDelayMs ?? TASK_TRANSPORT_DEFAULTS.eventRetryDelayMs,
+        onInvalid: this.options.onInvalid,
+        onError: this.options.onError,
+      },
+    );
+    return this.track(stop);
   }
 
   async followEvents(handler: (event: TaskEvent) => void): Promise<Stoppable> {
@@ -190,19 +217,53 @@ export class InProcessTaskTransport implements TaskTransport {
 
   async cancel(cancel: TaskCancel): Promise<void> {
     this.assertOpen();
+    countPublished('cancel');
     this.parts.cancels.publish(encodeTaskMessage(TaskCancelSchema.parse(cancel)));
   }
 
   async onCancel(handler: (cancel: TaskCancel) => void): Promise<Stoppable> {
+    return this.listen(
+      this.parts.cancels,
+      this.names.cancelSubject,
+      TaskCancelSchema,
+      'cancel handler',
+      handler,
+    );
+  }
+
+  async announceChanges(change: TaskChange): Promise<void> {
     this.assertOpen();
-    const subject = this.names.cancelSubject;
-    const unlisten = this.parts.cancels.listen((payload) => {
-      const cancel = decodeTaskMessage(TaskCancelSchema, payload);
-      if (!cancel.ok) return this.options.onInvalid?.(subject, cancel.reason);
+    const message = encodeTaskMessage(TaskChangeSchema.parse(change));
+    countPublished('change');
+    this.parts.changes.publish(message);
+  }
+
+  async followChanges(handler: (change: TaskChange) => void): Promise<Stoppable> {
+    return this.listen(
+      this.parts.changes,
+      this.names.changesSubject,
+      TaskChangeSchema,
+      'change follower',
+      handler,
+    );
+  }
+
+  /** Listens to a broadcast as a core NATS subscription would, each message parsed with `schema`. */
+  private listen<S extends z.ZodType>(
+    broadcast: Broadcast<Uint8Array>,
+    subject: string,
+    schema: S,
+    context: string,
+    handler: (message: z.output<S>) => void,
+  ): Stoppable {
+    this.assertOpen();
+    const unlisten = broadcast.listen((payload) => {
+      const decoded = decodeTaskMessage(schema, payload);
+      if (!decoded.ok) return this.options.onInvalid?.(subject, decoded.reason);
       try {
-        handler(cancel.value);
+        handler(decoded.value);
       } catch (failure) {
-        this.options.onError?.('cancel handler', failure);
+        this.options.onError?.(context, failure);
       }
     });
     return this.track(async () => unlisten());
@@ -249,37 +310,6 @@ export class InProcessTaskTransport implements TaskTransport {
       // Left unacked, the message comes again after the ack wait, as if the worker had crashed.
       this.options.onError?.(`work handler for ${delivery.subject}`, error);
     }
-  }
-
-  private async handleEvent(
-    delivery: EventDelivery,
-    handler: (event: TaskEvent) => Promise<void>,
-  ): Promise<void> {
-    const event = decodeTaskMessage(TaskEventSchema, delivery.payload);
-    if (!event.ok) {
-      delivery.term();
-      this.options.onInvalid?.(delivery.subject, event.reason);
-      return;
-    }
-    try {
-      await handler(event.value);
-    } catch (error) {
-      const { deliveries } = delivery;
-      this.options.onError?.(
-        deliveries >= this.eventMaxDeliver
-          ? `event handler for ${delivery.subject} failed ${deliveries} times; giving the event up`
-          : `event handler for ${delivery.subject}`,
-        error,
-      );
-      delivery.nak(
-        eventRetryDelayMs(
-          this.options.eventRetryDelayMs ?? TASK_TRANSPORT_DEFAULTS.eventRetryDelayMs,
-          deliveries,
-        ),
-      );
-      return;
-    }
-    delivery.ack();
   }
 
   private track(stop: () => Promise<void>): Stoppable {

@@ -147,6 +147,8 @@ export class WorkQueues {
         return;
       case 'event':
       case 'durable':
+      case 'event-delivered':
+      case 'event-done':
         return; // the event log's records
     }
   }

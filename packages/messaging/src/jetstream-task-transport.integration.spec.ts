@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { newId } from '@mediaflow/contracts';
 import { connect, type NatsConnection } from 'nats';
 import {
   JetStreamTaskTransport,
   type JetStreamTaskTransportOptions,
 } from './jetstream-task-transport';
+import { eventConsumerConfig } from './task-stream-config';
+import { taskTransportNames } from './task-transport-names';
+import { taskEvent } from './testing/task-fixtures';
 import { describeTaskTransportContract } from './testing/task-transport.contract';
+import { waitFor } from './testing/wait-for';
 
 // Against the real NATS with JetStream. Every test has its own prefix, so its
 // own streams, deleted when it ends.
@@ -57,8 +62,8 @@ describeTaskTransportContract('JetStreamTaskTransport', async () => {
       return transport;
     },
     publishRaw: async (subject, payload) => {
-      // Cancellations are core NATS; work and events go to their streams.
-      if (subject.startsWith('tasks.cancel')) {
+      // Cancellations and change notifications are core NATS; work and events go to their streams.
+      if (subject === 'tasks.cancel' || subject === 'tasks.changed') {
         admin.publish(`${prefix}.${subject}`, payload);
         await admin.flush();
       } else {
@@ -97,6 +102,37 @@ describe('JetStreamTaskTransport', () => {
         retention: 'limits',
         max_age: 86_400e9,
       });
+    } finally {
+      await transport.close();
+      await deleteStreams(prefix);
+    }
+  });
+
+  it('brings a durable event consumer made one at a time up to the concurrency asked', async () => {
+    const prefix = `${filePrefix}n${++testNumber}`;
+    const transport = await openTransport(prefix);
+    try {
+      const names = taskTransportNames(prefix);
+      const jsm = await admin.jetstreamManager();
+      // As an earlier version made it: max_ack_pending 1.
+      await jsm.consumers.add(
+        names.eventStream,
+        eventConsumerConfig(names, 'scheduler', {
+          ackWaitMs: ACK_WAIT_MS,
+          maxDeliver: 20,
+          maxAckPending: 1,
+        }),
+      );
+      const seen: string[] = [];
+      await transport.consumeEvents('scheduler', async (e) => void seen.push(e.task_id), {
+        concurrency: 8,
+      });
+      const info = await jsm.consumers.info(names.eventStream, names.eventConsumer('scheduler'));
+      expect(info.config.max_ack_pending).toBe(8);
+      const sent = taskEvent(newId('task'), 'started');
+      await transport.publishEvent(sent);
+      await waitFor(() => seen.length === 1, 'the event');
+      expect(seen).toEqual([sent.task_id]);
     } finally {
       await transport.close();
       await deleteStreams(prefix);

@@ -1,9 +1,11 @@
 import {
   TaskCancelSchema,
+  TaskChangeSchema,
   TaskDispatchSchema,
   TaskEventSchema,
   dispatchMessageId,
   type TaskCancel,
+  type TaskChange,
   type TaskDispatch,
   type TaskEvent,
   type TaskKind,
@@ -18,6 +20,8 @@ import {
   type NatsError,
   type StreamConfig,
 } from 'nats';
+import type { z } from 'zod';
+import { countPublished } from './message-metrics';
 import { decodeTaskMessage, encodeTaskMessage } from './task-message-codec';
 import {
   eventConsumerConfig,
@@ -25,10 +29,18 @@ import {
   workConsumerConfig,
   workStreamConfig,
 } from './task-stream-config';
-import type { Stoppable, TaskTransport, WorkControl } from './task-transport';
-import { TASK_TRANSPORT_DEFAULTS, eventRetryDelayMs } from './task-transport-limits';
+import { consumeEventsInLanes, type HeldEvent } from './laned-event-consumer';
+import { Stopping } from './stopping';
+import type {
+  EventConsumerOptions,
+  Stoppable,
+  TaskTransport,
+  WorkConcurrency,
+  WorkControl,
+} from './task-transport';
+import { TASK_TRANSPORT_DEFAULTS } from './task-transport-limits';
 import { taskTransportNames, type TaskTransportNames } from './task-transport-names';
-import { WorkSlots } from './work-slots';
+import { workKinds, type WorkSlots } from './work-slots';
 import { connectNats } from './nats-connection';
 
 export interface JetStreamTaskTransportOptions {
@@ -41,8 +53,7 @@ export interface JetStreamTaskTransportOptions {
   /** Deliveries of one dispatch before JetStream gives up on it. Default 5. */
   maxDeliver?: number;
   /**
-   * How long one pull waits for a message (≥ 1 s). With more kinds than
-   * slots, an idle kind holds a slot this long; it also bounds how long
+   * How long one pull waits for a message (≥ 1 s): it bounds how long
    * `stop()` waits on a quiet queue. Default 1 s.
    */
   pullExpiresMs?: number;
@@ -59,6 +70,8 @@ export interface JetStreamTaskTransportOptions {
 const DEFAULT_PULL_EXPIRES_MS = 1_000;
 /** JetStream's error code for a stream that does not exist. */
 const STREAM_NOT_FOUND = 10059;
+/** JetStream's error code (2.10 on) for a create of a consumer that exists with another config. */
+const CONSUMER_EXISTS = 10148;
 /** After a failed pull (a reconnect, a consumer being recreated), before the next. */
 const PULL_FAILURE_PAUSE_MS = 1_000;
 
@@ -113,6 +126,7 @@ export class JetStreamTaskTransport implements TaskTransport {
   async dispatch(dispatch: TaskDispatch): Promise<void> {
     const message = TaskDispatchSchema.parse(dispatch);
     // A duplicate (the same attempt published twice) is acknowledged and dropped by the stream.
+    countPublished('dispatch');
     await this.js.publish(this.names.runSubject(message.kind), encodeTaskMessage(message), {
       msgID: dispatchMessageId(message.task_id, message.attempt),
     });
@@ -120,18 +134,18 @@ export class JetStreamTaskTransport implements TaskTransport {
 
   async publishEvent(event: TaskEvent): Promise<void> {
     const message = TaskEventSchema.parse(event);
+    countPublished('event');
     await this.js.publish(this.names.eventSubject(message.kind), encodeTaskMessage(message));
   }
 
   async consumeWork(
-    kinds: readonly TaskKind[],
+    concurrency: WorkConcurrency,
     handler: (dispatch: TaskDispatch, control: WorkControl) => Promise<void>,
-    { concurrency }: { concurrency: number },
   ): Promise<Stoppable> {
-    const slots = new WorkSlots(concurrency);
-    const consumers = await Promise.all(
-      [...new Set(kinds)].map(async (kind) => ({
+    const kinds = await Promise.all(
+      workKinds(concurrency).map(async ({ kind, slots }) => ({
         kind,
+        slots,
         consumer: await this.ensureConsumer(
           this.names.workStream,
           workConsumerConfig(this.names, kind, {
@@ -144,9 +158,10 @@ export class JetStreamTaskTransport implements TaskTransport {
     const stopping = new Stopping();
     const underWay = new Set<Promise<void>>();
 
-    // One pull loop per kind; a loop pulls only while holding a slot, so that
-    // no more than `concurrency` messages are ever in this process's hands.
-    const pullLoop = async (kind: TaskKind, consumer: Consumer) => {
+    // One pull loop per kind, each with its own slots; a loop pulls only while
+    // holding one, so that no more than the kind's concurrency are ever in
+    // this process's hands.
+    const pullLoop = async (kind: TaskKind, slots: WorkSlots, consumer: Consumer) => {
       while (!stopping.is) {
         if (!(await slots.acquire())) break;
         const message = await this.pull(consumer, `work ${kind}`, stopping);
@@ -167,11 +182,11 @@ export class JetStreamTaskTransport implements TaskTransport {
         underWay.add(run);
       }
     };
-    const loops = consumers.map(({ kind, consumer }) => pullLoop(kind, consumer));
+    const loops = kinds.map(({ kind, slots, consumer }) => pullLoop(kind, slots, consumer));
 
     return this.track(async () => {
       stopping.stop();
-      slots.close();
+      for (const { slots } of kinds) slots.close();
       await Promise.all(loops);
       await Promise.all([...underWay]);
     });
@@ -180,49 +195,67 @@ export class JetStreamTaskTransport implements TaskTransport {
   async consumeEvents(
     durable: string,
     handler: (event: TaskEvent) => Promise<void>,
+    { concurrency = 1 }: EventConsumerOptions = {},
   ): Promise<Stoppable> {
+    const maxDeliver = this.options.eventMaxDeliver ?? TASK_TRANSPORT_DEFAULTS.eventMaxDeliver;
     const consumer = await this.ensureConsumer(
       this.names.eventStream,
       eventConsumerConfig(this.names, durable, {
         ackWaitMs: this.ackWaitMs,
-        maxDeliver: this.options.eventMaxDeliver ?? TASK_TRANSPORT_DEFAULTS.eventMaxDeliver,
+        maxDeliver,
+        maxAckPending: concurrency,
       }),
     );
     const stopping = new Stopping();
-    const loop = (async () => {
-      while (!stopping.is) {
-        const message = await this.pull(consumer, `events ${durable}`, stopping);
-        // An event pulled as we stop is still handled: handlers are short, and it keeps the order.
-        if (message) await this.handleEvent(message, handler);
-      }
-    })();
-    return this.track(async () => {
-      stopping.stop();
-      await loop;
-    });
+    const stop = consumeEventsInLanes(
+      {
+        // An event pulled as we stop is still handled: the pull ends by itself within pullExpiresMs.
+        pull: async (max, deliver) => {
+          let got = 0;
+          try {
+            const messages = await consumer.fetch({
+              max_messages: max,
+              expires: this.pullExpiresMs,
+            });
+            for await (const message of messages) {
+              got++;
+              deliver(this.heldEvent(message));
+            }
+          } catch (error) {
+            if (!stopping.is && !this.connection.isClosed()) {
+              this.options.onError?.(`pulling events ${durable}`, error);
+              await stopping.sleep(PULL_FAILURE_PAUSE_MS);
+            }
+          }
+          return got;
+        },
+        interrupt: () => stopping.stop(),
+      },
+      handler,
+      {
+        concurrency,
+        ackWaitMs: this.ackWaitMs,
+        maxDeliver,
+        retryDelayMs: this.options.eventRetryDelayMs ?? TASK_TRANSPORT_DEFAULTS.eventRetryDelayMs,
+        onInvalid: this.options.onInvalid,
+        onError: this.options.onError,
+      },
+    );
+    return this.track(stop);
   }
 
-  async followEvents(handler: (event: TaskEvent) => void): Promise<Stoppable> {
+  followEvents(handler: (event: TaskEvent) => void): Promise<Stoppable> {
     // JetStream publishes are plain NATS messages too: a core subscription sees them from now on.
-    const subscription = this.connection.subscribe(this.names.eventSubjects, {
-      callback: (error, message) => {
-        if (error) return;
-        const event = decodeTaskMessage(TaskEventSchema, message.data);
-        if (!event.ok) return this.options.onInvalid?.(message.subject, event.reason);
-        try {
-          handler(event.value);
-        } catch (failure) {
-          this.options.onError?.(`follower of ${message.subject}`, failure);
-        }
-      },
-    });
-    await this.connection.flush();
-    return this.track(async () => {
-      if (!subscription.isClosed()) await subscription.drain();
-    });
+    return this.listen(
+      this.names.eventSubjects,
+      TaskEventSchema,
+      (subject) => `follower of ${subject}`,
+      handler,
+    );
   }
 
   async cancel(cancel: TaskCancel): Promise<void> {
+    countPublished('cancel');
     this.connection.publish(
       this.names.cancelSubject,
       encodeTaskMessage(TaskCancelSchema.parse(cancel)),
@@ -230,16 +263,42 @@ export class JetStreamTaskTransport implements TaskTransport {
     await this.connection.flush();
   }
 
-  async onCancel(handler: (cancel: TaskCancel) => void): Promise<Stoppable> {
-    const subscription = this.connection.subscribe(this.names.cancelSubject, {
+  onCancel(handler: (cancel: TaskCancel) => void): Promise<Stoppable> {
+    return this.listen(this.names.cancelSubject, TaskCancelSchema, () => 'cancel handler', handler);
+  }
+
+  /** Not flushed: the connection sends it within the turn, and a lost one costs only latency. */
+  async announceChanges(change: TaskChange): Promise<void> {
+    const message = encodeTaskMessage(TaskChangeSchema.parse(change));
+    countPublished('change');
+    this.connection.publish(this.names.changesSubject, message);
+  }
+
+  followChanges(handler: (change: TaskChange) => void): Promise<Stoppable> {
+    return this.listen(
+      this.names.changesSubject,
+      TaskChangeSchema,
+      () => 'change follower',
+      handler,
+    );
+  }
+
+  /** A core subscription (every subscriber gets every message), each message parsed with `schema`. */
+  private async listen<S extends z.ZodType>(
+    subject: string,
+    schema: S,
+    context: (subject: string) => string,
+    handler: (message: z.output<S>) => void,
+  ): Promise<Stoppable> {
+    const subscription = this.connection.subscribe(subject, {
       callback: (error, message) => {
         if (error) return;
-        const cancel = decodeTaskMessage(TaskCancelSchema, message.data);
-        if (!cancel.ok) return this.options.onInvalid?.(message.subject, cancel.reason);
+        const decoded = decodeTaskMessage(schema, message.data);
+        if (!decoded.ok) return this.options.onInvalid?.(message.subject, decoded.reason);
         try {
-          handler(cancel.value);
+          handler(decoded.value);
         } catch (failure) {
-          this.options.onError?.('cancel handler', failure);
+          this.options.onError?.(context(message.subject), failure);
         }
       },
     });
@@ -293,32 +352,19 @@ export class JetStreamTaskTransport implements TaskTransport {
     }
   }
 
-  private async handleEvent(
-    message: JsMsg,
-    handler: (event: TaskEvent) => Promise<void>,
-  ): Promise<void> {
-    const event = decodeTaskMessage(TaskEventSchema, message.data);
-    if (!event.ok) {
-      this.reply(message, 'term', () => message.term());
-      this.options.onInvalid?.(message.subject, event.reason);
-      return;
-    }
-    try {
-      await handler(event.value);
-    } catch (error) {
-      const deliveries = message.info.redeliveryCount;
-      const maxDeliver = this.options.eventMaxDeliver ?? TASK_TRANSPORT_DEFAULTS.eventMaxDeliver;
-      this.options.onError?.(
-        deliveries >= maxDeliver
-          ? `event handler for ${message.subject} failed ${deliveries} times; giving the event up`
-          : `event handler for ${message.subject}`,
-        error,
-      );
-      const first = this.options.eventRetryDelayMs ?? TASK_TRANSPORT_DEFAULTS.eventRetryDelayMs;
-      this.reply(message, 'nak', () => message.nak(eventRetryDelayMs(first, deliveries)));
-      return;
-    }
-    this.reply(message, 'ack', () => message.ack());
+  /** A pulled event, for the lanes; its replies go through {@link reply}. */
+  private heldEvent(message: JsMsg): HeldEvent {
+    return {
+      subject: message.subject,
+      payload: message.data,
+      seq: message.seq,
+      deliveries: message.info.redeliveryCount,
+      ack: () => this.reply(message, 'ack', () => message.ack()),
+      // No reason on the wire: nats-server 2.9 ignores a `+TERM` that carries one.
+      term: () => this.reply(message, 'term', () => message.term()),
+      nak: (delayMs) => this.reply(message, 'nak', () => message.nak(delayMs)),
+      working: () => this.reply(message, 'working', () => message.working()),
+    };
   }
 
   /**
@@ -368,10 +414,21 @@ export class JetStreamTaskTransport implements TaskTransport {
     }
   }
 
-  /** Creates the durable consumer, or brings an existing one to this config (nats-server updates it in place). */
+  /**
+   * Creates the durable consumer, or brings an existing one to this config
+   * (a max_ack_pending or ack wait changed since it was made). nats-server
+   * 2.9 takes a create of an existing durable as an update; later servers
+   * refuse it (`consumer already exists`), so it is then sent as one.
+   */
   private async ensureConsumer(stream: string, config: Partial<ConsumerConfig>): Promise<Consumer> {
-    await this.jsm.consumers.add(stream, config);
-    return this.js.consumers.get(stream, config.durable_name!);
+    const durable = config.durable_name!;
+    try {
+      await this.jsm.consumers.add(stream, config);
+    } catch (error) {
+      if ((error as NatsError).api_error?.err_code !== CONSUMER_EXISTS) throw error;
+      await this.jsm.consumers.update(stream, durable, config);
+    }
+    return this.js.consumers.get(stream, durable);
   }
 
   private track(stop: () => Promise<void>): Stoppable {
@@ -384,30 +441,5 @@ export class JetStreamTaskTransport implements TaskTransport {
     };
     this.running.add(stoppable);
     return stoppable;
-  }
-}
-
-/** A stop flag whose sleeps end early when it is raised. */
-class Stopping {
-  is = false;
-  private readonly wakers = new Set<() => void>();
-
-  stop(): void {
-    this.is = true;
-    for (const wake of this.wakers) wake();
-    this.wakers.clear();
-  }
-
-  sleep(ms: number): Promise<void> {
-    if (this.is) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
   }
 }

@@ -6,6 +6,7 @@ import {
 } from '@mediaflow/contracts';
 import { ErrorCode, type NatsConnection, type Subscription } from 'nats';
 import type { MessageBus, RpcHandler, ServeOptions, Served } from './message-bus';
+import { countPublished } from './message-metrics';
 import { encodeReply, encodeRequest, parseReply, parseRequest, toReplyError } from './rpc-codec';
 import { connectNats } from './nats-connection';
 
@@ -44,6 +45,7 @@ export class NatsMessageBus implements MessageBus {
   ): Promise<RpcResponse<D>> {
     const timeout = options.timeoutMs ?? this.options.requestTimeoutMs ?? 10_000;
     let reply;
+    countPublished('request');
     try {
       reply = await this.connection.request(
         this.subject(definition),
@@ -76,6 +78,7 @@ export class NatsMessageBus implements MessageBus {
               this.options.onHandlerError?.(definition.subject, failure);
             reply = encodeReply(definition, { error: toReplyError(failure) });
           }
+          countPublished('reply');
           message.respond(reply);
         })();
       },

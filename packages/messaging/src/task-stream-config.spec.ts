@@ -56,15 +56,21 @@ describe('stream and consumer configs', () => {
     expect(config).not.toHaveProperty('deliver_subject');
   });
 
-  it('reads every event from the start, one at a time', () => {
-    expect(eventConsumerConfig(names, 'scheduler', { ackWaitMs: 30_000, maxDeliver: 20 })).toEqual({
+  it('reads every event from the start, as many at a time as the consumer takes', () => {
+    expect(
+      eventConsumerConfig(names, 'scheduler', {
+        ackWaitMs: 30_000,
+        maxDeliver: 20,
+        maxAckPending: 32,
+      }),
+    ).toEqual({
       durable_name: 'p_events_scheduler',
       filter_subject: 'p.tasks.events.>',
       ack_policy: 'explicit',
       deliver_policy: 'all',
       ack_wait: 30_000_000_000,
       max_deliver: 20,
-      max_ack_pending: 1,
+      max_ack_pending: 32,
     });
   });
 });

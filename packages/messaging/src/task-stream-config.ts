@@ -84,18 +84,21 @@ export function workConsumerConfig(
 export interface EventConsumerLimits {
   ackWaitMs: number;
   maxDeliver: number;
+  /** Events delivered and not acked yet, at most: the consumer's concurrency. */
+  maxAckPending: number;
 }
 
 /**
- * A durable consumer of every event: one message at a time (max_ack_pending
- * 1), so that each task's events, and in fact all events, are handled in the
- * order they were published, a redelivery included. From the start of the
- * stream, so events published before the consumer first existed are not lost.
+ * A durable consumer of every event, from the start of the stream, so that
+ * events published before the consumer first existed are not lost. Up to
+ * `maxAckPending` events are in its hands at once, across every replica
+ * (an event given back for a later redelivery counts until it is acked); the
+ * consumer keeps each task's events in order itself (TaskTransport.consumeEvents).
  */
 export function eventConsumerConfig(
   names: TaskTransportNames,
   durable: string,
-  { ackWaitMs, maxDeliver }: EventConsumerLimits,
+  { ackWaitMs, maxDeliver, maxAckPending }: EventConsumerLimits,
 ): Partial<ConsumerConfig> {
   return {
     durable_name: names.eventConsumer(durable),
@@ -104,6 +107,6 @@ export function eventConsumerConfig(
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(ackWaitMs),
     max_deliver: maxDeliver,
-    max_ack_pending: 1,
+    max_ack_pending: maxAckPending,
   };
 }

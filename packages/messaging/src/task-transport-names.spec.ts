@@ -9,6 +9,7 @@ describe('taskTransportNames', () => {
       workSubjects: 'mf1.tasks.run.>',
       eventSubjects: 'mf1.tasks.events.>',
       cancelSubject: 'mf1.tasks.cancel',
+      changesSubject: 'mf1.tasks.changed',
     });
     expect(names.runSubject('image')).toBe('mf1.tasks.run.image');
     expect(names.eventSubject('video')).toBe('mf1.tasks.events.video');
@@ -22,6 +23,7 @@ describe('taskTransportNames', () => {
     expect(names.eventStream).toBe('TASK_EVENTS');
     expect(names.runSubject('ingest')).toBe('tasks.run.ingest');
     expect(names.cancelSubject).toBe('tasks.cancel');
+    expect(names.changesSubject).toBe('tasks.changed');
     expect(names.workConsumer('image')).toBe('work_image');
     expect(names.eventConsumer('gateway')).toBe('events_gateway');
   });

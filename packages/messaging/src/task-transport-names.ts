@@ -1,5 +1,6 @@
 import {
   TASK_CANCEL_SUBJECT,
+  TASK_CHANGES_SUBJECT,
   TASK_STREAMS,
   taskEventSubject,
   taskRunSubject,
@@ -15,6 +16,8 @@ export interface TaskTransportNames {
   /** The wildcard the event stream captures, and what followers subscribe to. */
   eventSubjects: string;
   cancelSubject: string;
+  /** Core NATS: the scheduler's change notifications. */
+  changesSubject: string;
   runSubject(kind: TaskKind): string;
   eventSubject(kind: TaskKind): string;
   /** The durable pull consumer of one kind, shared by every replica of its worker. */
@@ -43,6 +46,7 @@ export function taskTransportNames(prefix?: string): TaskTransportNames {
     workSubjects: subject(TASK_STREAMS.work.subjects),
     eventSubjects: subject(TASK_STREAMS.events.subjects),
     cancelSubject: subject(TASK_CANCEL_SUBJECT),
+    changesSubject: subject(TASK_CHANGES_SUBJECT),
     runSubject: (kind) => subject(taskRunSubject(kind)),
     eventSubject: (kind) => subject(taskEventSubject(kind)),
     workConsumer: (kind) => name(`work_${kind}`),

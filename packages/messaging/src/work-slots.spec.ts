@@ -26,6 +26,18 @@ describe('WorkSlots', () => {
     await expect(slots.acquire()).resolves.toBe(false);
   });
 
+  it('grants a free slot without waiting, and none when full or closed', async () => {
+    const slots = new WorkSlots(2);
+    expect(slots.tryAcquire()).toBe(true);
+    expect(slots.tryAcquire()).toBe(true);
+    expect(slots.tryAcquire()).toBe(false);
+    slots.release();
+    expect(slots.tryAcquire()).toBe(true);
+    slots.release();
+    slots.close();
+    expect(slots.tryAcquire()).toBe(false);
+  });
+
   it('never frees more than its size', async () => {
     const slots = new WorkSlots(1);
     slots.release();

@@ -1,3 +1,6 @@
+import type { TaskKind } from '@mediaflow/contracts';
+import type { WorkConcurrency } from './task-transport';
+
 /**
  * A counting semaphore with FIFO waiters: how many messages a consumer may
  * hold at once across its pull loops. Closing it wakes every waiter with
@@ -24,6 +27,13 @@ export class WorkSlots {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
+  /** A slot if one is free right now, without waiting. */
+  tryAcquire(): boolean {
+    if (this.closed || this.free === 0) return false;
+    this.free--;
+    return true;
+  }
+
   release(): void {
     const next = this.waiters.shift();
     // Hand the slot straight to the next waiter so a new caller cannot jump the queue.
@@ -40,4 +50,17 @@ export class WorkSlots {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) waiter(false);
   }
+}
+
+/** The slots of each kind a consumer pulls, in the order given; refuses none, or a count below one. */
+export function workKinds(
+  concurrency: WorkConcurrency,
+): Array<{ kind: TaskKind; slots: WorkSlots }> {
+  const entries = Object.entries(concurrency) as Array<[TaskKind, number]>;
+  if (entries.length === 0) throw new Error('consumeWork needs at least one kind');
+  return entries.map(([kind, size]) => {
+    if (!Number.isInteger(size) || size < 1)
+      throw new Error(`concurrency of ${kind} must be a whole number ≥ 1 (got ${size})`);
+    return { kind, slots: new WorkSlots(size) };
+  });
 }

@@ -1,13 +1,7 @@
 import type { NatsEnv } from '@mediaflow/config';
 import { MESSAGE_BUS, NatsMessageBus, type MessageBus } from '@mediaflow/messaging';
-import {
-  Global,
-  Inject,
-  Logger,
-  Module,
-  type DynamicModule,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { globalConnectionModule } from './global-connection';
 
 /** Connects a service to NATS; handler failures that are bugs are logged with their stack. */
 export function connectServiceBus(config: NatsEnv, service: string): Promise<MessageBus> {
@@ -22,27 +16,10 @@ export function connectServiceBus(config: NatsEnv, service: string): Promise<Mes
   });
 }
 
-/** Closes a bus the service owns, after Nest has stopped everything that used it. */
-class BusShutdown implements OnApplicationShutdown {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.bus.close();
-  }
-}
-
 /** Provides the bus under MESSAGE_BUS to every module of the app. */
-@Global()
 @Module({})
 export class ServiceBusModule {
   static forRoot(bus: MessageBus, options: { closeOnShutdown: boolean }): DynamicModule {
-    return {
-      module: ServiceBusModule,
-      providers: [
-        { provide: MESSAGE_BUS, useValue: bus },
-        ...(options.closeOnShutdown ? [BusShutdown] : []),
-      ],
-      exports: [MESSAGE_BUS],
-    };
+    return globalConnectionModule(ServiceBusModule, MESSAGE_BUS, bus, options.closeOnShutdown);
   }
 }

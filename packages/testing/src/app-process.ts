@@ -14,14 +14,19 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `apps/<name>/dist/main.js` as its own process and waits until `/ready` answers 200. */
+/**
+ * Starts `apps/<name>/dist/main.js` as its own process and waits until `/ready` answers 200.
+ * `nodeArgs` go to Node before the script: `--cpu-prof` and its kin are refused in NODE_OPTIONS.
+ */
 export async function startApp(
   name: string,
   env: Record<string, string>,
   port?: number,
+  nodeArgs: readonly string[] = [],
 ): Promise<AppProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js')], {
+  const script = path.join(REPO_ROOT, 'apps', name, 'dist', 'main.js');
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -7,4 +7,5 @@ export * from './task-harness';
 export * from './api-client';
 export * from './app-process';
 export * from './system';
+export * from './task-events';
 export * from './task-polling';

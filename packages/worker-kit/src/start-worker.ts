@@ -7,6 +7,7 @@ import {
   type MessageBus,
   type Stoppable,
   type TaskTransport,
+  type WorkConcurrency,
 } from '@mediaflow/messaging';
 import {
   ObservabilityModule,
@@ -27,7 +28,7 @@ import {
 } from '@nestjs/common';
 import { recordTaskOutcome } from './task-metrics';
 import { TaskRunner, type TaskHandlers } from './task-runner';
-import type { WorkerConfig } from './worker-config';
+import { workerConcurrency, type WorkerConfig } from './worker-config';
 
 export interface StartWorkerOptions {
   /** The worker's name: in logs, metrics and the NATS connection list. */
@@ -52,8 +53,8 @@ const WORK_LOOP = Symbol('WORK_LOOP');
 interface WorkLoop {
   runner: TaskRunner;
   transport: TaskTransport;
-  kinds: TaskKind[];
-  concurrency: number;
+  /** The worker's kinds, each with how many of its tasks run at once. */
+  concurrency: WorkConcurrency;
   /** Closes the transport when the worker connected it itself. */
   release(): Promise<void>;
 }
@@ -71,10 +72,11 @@ class TaskWorkLoop implements OnApplicationBootstrap, BeforeApplicationShutdown 
   constructor(@Inject(WORK_LOOP) private readonly loop: WorkLoop) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { runner, transport, kinds, concurrency } = this.loop;
+    const { runner, transport, concurrency } = this.loop;
     await runner.start();
-    this.consumer = await transport.consumeWork(kinds, runner.run, { concurrency });
-    new Logger('TaskWorker').log(`taking ${kinds.join(', ')} tasks, ${concurrency} at a time`);
+    this.consumer = await transport.consumeWork(concurrency, runner.run);
+    const taking = Object.entries(concurrency).map(([kind, count]) => `${kind} ${count}`);
+    new Logger('TaskWorker').log(`taking tasks, at once at most: ${taking.join(', ')}`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -117,7 +119,8 @@ class WorkerModule {
 
 /**
  * Starts a worker: HTTP for /health, /ready and /metrics, and the work loop
- * over its handlers' queues, `MEDIAFLOW_WORKER_CONCURRENCY` tasks at a time.
+ * over its handlers' queues, each kind's own number of tasks at a time
+ * (`kindConcurrency`).
  */
 export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
   const { config, service } = options;
@@ -157,8 +160,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const loop: WorkLoop = {
       runner,
       transport,
-      kinds,
-      concurrency: config.MEDIAFLOW_WORKER_CONCURRENCY,
+      concurrency: workerConcurrency(config, kinds),
       release,
     };
     return await startService({

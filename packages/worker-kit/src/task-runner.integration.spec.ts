@@ -122,9 +122,10 @@ async function startRunner(handlers: TaskHandlers, options: Partial<TaskRunnerOp
     ...options,
   });
   await runner.start();
-  const consumer = await worker.consumeWork(Object.keys(handlers) as TaskKind[], runner.run, {
-    concurrency: 2,
-  });
+  const consumer = await worker.consumeWork(
+    Object.fromEntries(Object.keys(handlers).map((kind) => [kind, 2])),
+    runner.run,
+  );
   stoppables.push({ stop: async () => (await consumer.stop(), await runner.stop()) });
   return { runner, consumer };
 }
@@ -474,7 +475,7 @@ describe('TaskRunner', () => {
       scratchDir,
       logger,
     });
-    const consumer = await worker.consumeWork(['nsfw'], runner.run, { concurrency: 1 });
+    const consumer = await worker.consumeWork({ nsfw: 1 }, runner.run);
     stoppables.push(consumer);
     const task = dispatch('nsfw', null);
     await scheduler.dispatch(task);

@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os';
 import { ConfigError, parseConfig } from '@mediaflow/config';
+import { TASK_KIND_NAMES } from '@mediaflow/contracts';
 import { z } from 'zod';
-import { workerConfigSchema } from './worker-config';
+import { kindConcurrencyVariable, workerConcurrency, workerConfigSchema } from './worker-config';
 
 describe('workerConfigSchema', () => {
   const schema = workerConfigSchema(3010);
@@ -15,7 +16,6 @@ describe('workerConfigSchema', () => {
       PORT: 3010,
       MEDIAFLOW_DATA_DIR: './.mediaflow',
       MEDIAFLOW_TASK_ACK_WAIT_MS: 30000,
-      MEDIAFLOW_WORKER_CONCURRENCY: 2,
       MEDIAFLOW_TASK_TIMEOUT_MS: 3600000,
       TMPDIR: tmpdir(),
     });
@@ -53,6 +53,59 @@ describe('workerConfigSchema', () => {
     expect((error as Error).message).toContain(
       'MEDIAFLOW_TASK_ACK_WAIT_MS must be a number of milliseconds (got "soon")',
     );
+  });
+
+  describe('concurrency per kind', () => {
+    const CORES = 6;
+    const of = (env: Record<string, string>) =>
+      workerConcurrency(parseConfig(schema, env), TASK_KIND_NAMES, CORES);
+
+    it('runs light kinds 16 at a time and CPU-bound kinds one per core by default', () => {
+      expect(of({})).toEqual({
+        ingest: 16,
+        image: 16,
+        nsfw: 16,
+        summary: 16,
+        video: CORES,
+        audio: CORES,
+        thumbnails: CORES,
+        speech: CORES,
+        subtitles: CORES,
+      });
+    });
+
+    it("takes MEDIAFLOW_WORKER_CONCURRENCY for every kind, and a kind's own variable over it", () => {
+      expect(
+        of({
+          MEDIAFLOW_WORKER_CONCURRENCY: '3',
+          MEDIAFLOW_WORKER_CONCURRENCY_IMAGE: '40',
+          MEDIAFLOW_WORKER_CONCURRENCY_VIDEO: '1',
+        }),
+      ).toEqual({
+        ingest: 3,
+        image: 40,
+        nsfw: 3,
+        summary: 3,
+        video: 1,
+        audio: 3,
+        thumbnails: 3,
+        speech: 3,
+        subtitles: 3,
+      });
+      expect(of({ MEDIAFLOW_WORKER_CONCURRENCY_SPEECH: '2' })).toMatchObject({
+        speech: 2,
+        subtitles: CORES,
+        image: 16,
+      });
+    });
+
+    it('has a variable for every declared kind, and refuses a bad one naming it', () => {
+      for (const kind of TASK_KIND_NAMES)
+        expect(Object.keys(schema.shape)).toContain(kindConcurrencyVariable(kind));
+      expect(() => parseConfig(schema, { MEDIAFLOW_WORKER_CONCURRENCY_NSFW: '0' })).toThrow(
+        'MEDIAFLOW_WORKER_CONCURRENCY_NSFW must be ≥ 1 (got "0")',
+      );
+    });
   });
 
   it('reads the storage settings, and refuses s3 without a bucket in one line', () => {

@@ -1,4 +1,4 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import {
   checkStorageEnv,
   dataDirEnv,
@@ -7,6 +7,8 @@ import {
   serviceEnv,
   storageEnv,
 } from '@mediaflow/config';
+import { TASK_KIND_NAMES, type TaskKind } from '@mediaflow/contracts';
+import type { WorkConcurrency } from '@mediaflow/messaging';
 import { z } from 'zod';
 
 const milliseconds = (min: number, max: number, fallback: number) =>
@@ -17,19 +19,83 @@ const milliseconds = (min: number, max: number, fallback: number) =>
     .max(max, `must be ≤ ${max}`)
     .default(fallback);
 
+const concurrency = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be ≥ 1')
+  .max(256, 'must be ≤ 256');
+
+/** The variable that sets one kind's concurrency. */
+export type KindConcurrencyVariable = `MEDIAFLOW_WORKER_CONCURRENCY_${Uppercase<TaskKind>}`;
+
+export function kindConcurrencyVariable(kind: TaskKind): KindConcurrencyVariable {
+  return `MEDIAFLOW_WORKER_CONCURRENCY_${kind.toUpperCase()}` as KindConcurrencyVariable;
+}
+
+const kindConcurrencyEnv = Object.fromEntries(
+  TASK_KIND_NAMES.map((kind) => [kindConcurrencyVariable(kind), concurrency.optional()]),
+) as Record<KindConcurrencyVariable, z.ZodOptional<typeof concurrency>>;
+
+/**
+ * How each kind uses the machine, which sets how many of its tasks a worker
+ * runs at once by default. `light` kinds mostly wait (the network, a small
+ * decode whose threads configureSharp shares out, a model call): many at
+ * once. `cores` kinds keep a core busy each (ffmpeg, the recogniser): one
+ * per core, so that a burst of them does not slow every one of them down.
+ */
+const KIND_LOAD: Record<TaskKind, 'light' | 'cores'> = {
+  ingest: 'light',
+  image: 'light',
+  nsfw: 'light',
+  summary: 'light',
+  video: 'cores',
+  audio: 'cores',
+  thumbnails: 'cores',
+  speech: 'cores',
+  subtitles: 'cores',
+};
+
+/** The default concurrency of a `light` kind. */
+export const LIGHT_KIND_CONCURRENCY = 16;
+
+type ConcurrencyEnv = Pick<WorkerConfig, 'MEDIAFLOW_WORKER_CONCURRENCY' | KindConcurrencyVariable>;
+
+/**
+ * How many tasks of `kind` a worker runs at once: its own variable, else
+ * MEDIAFLOW_WORKER_CONCURRENCY, else its default (16 for a light kind, the
+ * cores for a CPU-bound one).
+ */
+export function kindConcurrency(
+  config: ConcurrencyEnv,
+  kind: TaskKind,
+  cores = availableParallelism(),
+): number {
+  return (
+    config[kindConcurrencyVariable(kind)] ??
+    config.MEDIAFLOW_WORKER_CONCURRENCY ??
+    (KIND_LOAD[kind] === 'light' ? LIGHT_KIND_CONCURRENCY : cores)
+  );
+}
+
+/** Each of a worker's kinds with its concurrency, as consumeWork takes them. */
+export function workerConcurrency(
+  config: ConcurrencyEnv,
+  kinds: readonly TaskKind[],
+  cores = availableParallelism(),
+): WorkConcurrency {
+  return Object.fromEntries(kinds.map((kind) => [kind, kindConcurrency(config, kind, cores)]));
+}
+
 /** What every worker reads on top of the service and NATS settings. */
 export const workerEnv = {
   ...dataDirEnv,
   ...storageEnv,
   /** How long a worker may be silent before JetStream gives its task to another; heartbeats go at a third of it. */
   MEDIAFLOW_TASK_ACK_WAIT_MS: milliseconds(1_000, 3_600_000, 30_000),
-  /** Tasks one worker process runs at once, across its kinds. */
-  MEDIAFLOW_WORKER_CONCURRENCY: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be ≥ 1')
-    .max(64, 'must be ≤ 64')
-    .default(2),
+  /** Tasks of each kind one worker process runs at once, unless the kind's own variable is set; unset, each kind's default. */
+  MEDIAFLOW_WORKER_CONCURRENCY: concurrency.optional(),
+  /** `MEDIAFLOW_WORKER_CONCURRENCY_<KIND>`: one kind's tasks at once, over MEDIAFLOW_WORKER_CONCURRENCY. */
+  ...kindConcurrencyEnv,
   /** One attempt longer than this is aborted and fails with `timeout` (retried). */
   MEDIAFLOW_TASK_TIMEOUT_MS: milliseconds(1_000, 7 * 24 * 3_600_000, 3_600_000),
   /** Where each attempt gets its scratch directory. */

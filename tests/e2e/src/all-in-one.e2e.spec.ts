@@ -98,6 +98,19 @@ describe('the all-in-one process', () => {
     );
   });
 
+  it('answers a small task with Prefer: wait once it has ended, woken in-process', async () => {
+    const waited = await api()('POST', '/tasks', {
+      body: { kind: 'image', url: files.url('photo.jpg'), options: { width: 64, format: 'png' } },
+      headers: { prefer: 'wait=60' },
+    });
+    expect(waited.status).toBe(201);
+    expect(waited.headers.get('preference-applied')).toBe('wait=60');
+    expect(waited.body).toMatchObject({
+      status: 'completed',
+      output: { width: 64, format: 'png' },
+    });
+  });
+
   it('finishes every seed run accepted before a crash and a graceful restart', async () => {
     const runs: Record<keyof typeof SEEDS, string> = { upload: '', social: '', shortVideo: '' };
     const inputs = { upload: 'talk.mp4', social: 'photo.jpg', shortVideo: 'upload.mp4' };

@@ -7,13 +7,17 @@ import {
   downloadImage,
   Fixtures,
   FixtureServer,
+  readTaskEvents,
   stepsOf,
   System,
   waitForTask,
 } from '@mediaflow/testing';
 
 // Every app a separate process on the real NATS and PostgreSQL; sources
-// served from 127.0.0.1, which the allow-list lets ingest fetch.
+// served from 127.0.0.1, which the allow-list lets ingest fetch. The gateway
+// never reads a task it follows on its own here (MEDIAFLOW_TASK_RECHECK_MS):
+// only the scheduler's change notifications move its event streams and
+// `Prefer: wait`.
 
 describe('running automations', () => {
   const fixtures = new Fixtures();
@@ -30,7 +34,10 @@ describe('running automations', () => {
     fixtures.write('notes.txt', 'this is not media\n'.repeat(100));
     fixtures.pngBomb('bomb.png');
     files = await FixtureServer.start(fixtures.dir);
-    system = await System.start(ALL_APPS, { MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1' });
+    system = await System.start(ALL_APPS, {
+      MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1',
+      MEDIAFLOW_TASK_RECHECK_MS: '3600000',
+    });
     api = client(system.baseUrl, system.adminKey);
   }, 120_000);
 
@@ -233,6 +240,38 @@ describe('running automations', () => {
     expect(again.body).toEqual(first.body);
     const runs = await api('GET', `/tasks?automation_id=${id}&kind=workflow`);
     expect(runs.body.meta.total).toBe(1);
+  });
+
+  it('streams a run as the scheduler changes it: each step started, then completed, the run last', async () => {
+    // Big enough that its steps start after the stream has opened.
+    const id = await automation([
+      { kind: 'image', options: { width: 2000, format: 'avif' }, ref: 'large' },
+    ]);
+    const started = await run(id, files.url('big.jpg'));
+    const events = await readTaskEvents(system.baseUrl, system.adminKey, started.body.id);
+    const step = stepsOf(started.body)[0].id;
+    const ofStep = events.filter((e) => e.data.data.id === step).map((e) => e.event);
+    expect(ofStep).toContain('task.started');
+    expect(ofStep.at(-1)).toBe('task.completed');
+    expect(events.at(-1)).toMatchObject({
+      event: 'task.completed',
+      data: { type: 'task.completed', data: { id: started.body.id, status: 'completed' } },
+    });
+    for (const event of events) expect(event.id).toBe(event.data.id);
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
+  });
+
+  it('answers a run with Prefer: wait once it has ended', async () => {
+    const id = await automation([{ kind: 'image', options: { width: 64 }, ref: 'thumb' }]);
+    const waited = await run(id, files.url('alpha.png'), {}, { prefer: 'wait=60' });
+    expect(waited.status).toBe(201);
+    expect(waited.headers.get('preference-applied')).toBe('wait=60');
+    expect(waited.body).toMatchObject({ status: 'completed', progress: 100 });
+    expect(stepsOf(waited.body)[0]).toMatchObject({
+      ref: 'thumb',
+      status: 'completed',
+      output: { width: 64 },
+    });
   });
 
   it('signs the webhook of a finished task', async () => {

@@ -5,6 +5,7 @@ import {
   client,
   Fixtures,
   FixtureServer,
+  readTaskEvents,
   stepsOf,
   System,
   waitForTask,
@@ -155,22 +156,12 @@ describe('the short-video automation', () => {
       body: { kind: 'video', url: files.url('long.mp4'), options: { codec: 'h265' } },
     });
     expect(res.status).toBe(201);
-    const stream = await fetch(`${system.baseUrl}/tasks/${res.body.id}/events`, {
-      headers: { authorization: `Bearer ${system.adminKey}` },
-    });
-    const seen: { status: string; progress: number }[] = [];
-    let text = '';
-    for await (const chunk of stream.body!) {
-      text += Buffer.from(chunk).toString('utf8');
-      const blocks = text.split('\n\n');
-      text = blocks.pop()!;
-      for (const block of blocks) {
-        const data = block.split('\n').find((line) => line.startsWith('data: '));
-        if (!data) continue;
-        const task = JSON.parse(data.slice('data: '.length));
-        seen.push({ status: task.status, progress: task.progress });
-      }
-    }
+    const events = await readTaskEvents(system.baseUrl, system.adminKey, res.body.id);
+    const seen = events.map(({ data: event }) => ({
+      status: event.data.status,
+      progress: event.data.progress,
+    }));
+    expect(events.at(-1)!.event).toBe('task.completed');
     expect(seen.at(-1)).toMatchObject({ status: 'completed', progress: 100 });
     // Strictly between 0 and 100 at least twice, never going back.
     const during = seen.map((s) => s.progress).filter((p) => p > 0 && p < 100);

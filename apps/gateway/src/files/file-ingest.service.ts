@@ -11,8 +11,8 @@ import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import type { StreamedBody } from '../http/streamed-body';
+import { TaskWaiter } from '../task-changes/task-waiter';
 import { FileUrls } from './file-urls';
-import { IngestFollower } from './ingest-follower';
 import { ingestAnswer, type IngestAnswer } from './ingest-outcome';
 import { StagedUploads, uploadTooLarge } from './staged-uploads';
 import { uploadFilename } from './upload-filename';
@@ -37,21 +37,25 @@ function emptyUpload(): MediaflowError {
 @Injectable()
 export class FileIngestService {
   private readonly maxUploadBytes: number;
+  private readonly waitMs: number;
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly staged: StagedUploads,
-    private readonly follower: IngestFollower,
+    private readonly waiter: TaskWaiter,
     private readonly urls: FileUrls,
-    @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_MAX_UPLOAD_BYTES'>,
+    @Inject(GATEWAY_CONFIG)
+    config: Pick<GatewayConfig, 'MEDIAFLOW_MAX_UPLOAD_BYTES' | 'MEDIAFLOW_FILE_WAIT_MS'>,
   ) {
     this.maxUploadBytes = config.MEDIAFLOW_MAX_UPLOAD_BYTES;
+    this.waitMs = config.MEDIAFLOW_FILE_WAIT_MS;
   }
 
   /** `{ "url": …, "filename"?: … }`: the worker downloads it safely (net-guard), as a run's source. */
   async fromUrl(projectId: string, body: IngestFileBody, origin: string): Promise<IngestAnswer> {
+    const since = this.waiter.mark();
     const task = await this.ingest(projectId, { url: body.url }, body.filename ?? null);
-    return this.answer(projectId, task, origin);
+    return this.answer(projectId, task, origin, since);
   }
 
   /**
@@ -78,6 +82,7 @@ export class FileIngestService {
       await this.staged.discard(key);
       throw emptyUpload();
     }
+    const since = this.waiter.mark();
     let task: TaskRecord;
     try {
       task = await this.ingest(projectId, { staged_key: key }, filename);
@@ -85,7 +90,7 @@ export class FileIngestService {
       await this.staged.discard(key);
       throw error;
     }
-    return this.answer(projectId, task, origin);
+    return this.answer(projectId, task, origin, since);
   }
 
   private ingest(
@@ -96,8 +101,14 @@ export class FileIngestService {
     return this.bus.request(schedulerRpc.createIngest, { project_id: projectId, source, filename });
   }
 
-  private async answer(projectId: string, task: TaskRecord, origin: string): Promise<IngestAnswer> {
-    const ended = await this.follower.follow(projectId, task);
+  /** The ingest once it has ended, or the task still running when MEDIAFLOW_FILE_WAIT_MS has passed. */
+  private async answer(
+    projectId: string,
+    task: TaskRecord,
+    origin: string,
+    since: number,
+  ): Promise<IngestAnswer> {
+    const ended = await this.waiter.untilEnded(projectId, task, this.waitMs, since);
     return ingestAnswer(ended, this.urls.forOrigin(origin));
   }
 }

@@ -2,19 +2,19 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { SettingsModule } from '../settings/settings.module';
+import { TaskChangesModule } from '../task-changes/task-changes.module';
 import { FileContentController } from './file-content.controller';
 import { FileContentService } from './file-content.service';
 import { FileIngestService } from './file-ingest.service';
 import { FileUrls } from './file-urls';
 import { FilesController } from './files.controller';
 import { FilesService } from './files.service';
-import { IngestFollower } from './ingest-follower';
 import { signingSecretProvider } from './signing-secret';
 import { StagedUploads } from './staged-uploads';
 import { storageProvider } from './storage.provider';
 
 @Module({
-  imports: [AuthModule, SettingsModule, IdempotencyModule],
+  imports: [AuthModule, SettingsModule, IdempotencyModule, TaskChangesModule],
   controllers: [FilesController, FileContentController],
   providers: [
     signingSecretProvider,
@@ -23,7 +23,6 @@ import { storageProvider } from './storage.provider';
     FilesService,
     FileContentService,
     StagedUploads,
-    IngestFollower,
     FileIngestService,
   ],
   exports: [FileUrls],

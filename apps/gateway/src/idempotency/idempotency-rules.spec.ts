@@ -5,6 +5,7 @@ import {
   canonicalJson,
   decideOnTakenKey,
   keepsAnswer,
+  keptHeaders,
   parseIdempotencyKey,
   requestFingerprint,
   type StoredIdempotencyKey,
@@ -94,6 +95,7 @@ describe('decideOnTakenKey', () => {
     ...request,
     status: 201,
     response: { id: 'task_x' },
+    headers: {},
     ageMs: 1000,
     ...changes,
   });
@@ -102,12 +104,27 @@ describe('decideOnTakenKey', () => {
     [
       'the same request, answered',
       stored(),
-      { action: 'replay', status: 201, body: { id: 'task_x' } },
+      { action: 'replay', status: 201, body: { id: 'task_x' }, headers: {} },
+    ],
+    [
+      'the same request, answered with the headers that are part of it',
+      stored({ headers: { 'Preference-Applied': 'wait=5' } }),
+      {
+        action: 'replay',
+        status: 201,
+        body: { id: 'task_x' },
+        headers: { 'Preference-Applied': 'wait=5' },
+      },
     ],
     [
       'the same request, answered with a client error',
       stored({ status: 409, response: { error: { code: 'conflict', message: 'paused' } } }),
-      { action: 'replay', status: 409, body: { error: { code: 'conflict', message: 'paused' } } },
+      {
+        action: 'replay',
+        status: 409,
+        body: { error: { code: 'conflict', message: 'paused' } },
+        headers: {},
+      },
     ],
     [
       'another body',
@@ -143,10 +160,24 @@ describe('decideOnTakenKey', () => {
     [
       'an answer as old as an abandoned reservation',
       stored({ ageMs: ABANDONED_AFTER_MS }),
-      { action: 'replay', status: 201, body: { id: 'task_x' } },
+      { action: 'replay', status: 201, body: { id: 'task_x' }, headers: {} },
     ],
   ])('%s', (_name, key, decision) => {
     expect(decideOnTakenKey(key, request)).toEqual(decision);
+  });
+});
+
+describe('keptHeaders', () => {
+  it('keeps the headers that are part of an answer, and no other', () => {
+    const sent: Record<string, unknown> = {
+      'preference-applied': 'wait=5',
+      'content-type': 'application/json',
+      'x-request-id': 'r1',
+    };
+    expect(keptHeaders((name) => sent[name.toLowerCase()])).toEqual({
+      'Preference-Applied': 'wait=5',
+    });
+    expect(keptHeaders(() => undefined)).toEqual({});
   });
 });
 

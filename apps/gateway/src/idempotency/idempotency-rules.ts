@@ -7,6 +7,8 @@ import { MediaflowError } from '@mediaflow/contracts';
  */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
+/** Response headers that are part of the answer, kept and replayed with it. */
+export const KEPT_RESPONSE_HEADERS = ['Preference-Applied'] as const;
 
 /** How long an answer is replayed. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -74,12 +76,14 @@ export interface StoredIdempotencyKey extends RequestFingerprint {
   /** Null while the first request runs. */
   status: number | null;
   response: unknown;
+  /** Those of {@link KEPT_RESPONSE_HEADERS} the answer had. */
+  headers: Record<string, string>;
   /** Measured by the database's clock, which every replica shares. */
   ageMs: number;
 }
 
 export type KeyDecision =
-  | { action: 'replay'; status: number; body: unknown }
+  | { action: 'replay'; status: number; body: unknown; headers: Record<string, string> }
   | { action: 'conflict'; message: string }
   /** Expired or abandoned: forget it and reserve the key afresh. */
   | { action: 'retake' };
@@ -109,7 +113,22 @@ export function decideOnTakenKey(
         'A request with this Idempotency-Key is still in progress: retry once it has answered',
     };
   }
-  return { action: 'replay', status: stored.status, body: stored.response };
+  return {
+    action: 'replay',
+    status: stored.status,
+    body: stored.response,
+    headers: stored.headers,
+  };
+}
+
+/** The {@link KEPT_RESPONSE_HEADERS} an answer has, by name. */
+export function keptHeaders(getHeader: (name: string) => unknown): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of KEPT_RESPONSE_HEADERS) {
+    const value = getHeader(name);
+    if (typeof value === 'string') kept[name] = value;
+  }
+  return kept;
 }
 
 /** A server failure (5xx) releases the key so that the client can retry; anything else is kept. */

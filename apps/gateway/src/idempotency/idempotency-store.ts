@@ -13,6 +13,7 @@ interface KeyRow {
   body_hash: string;
   status: number | null;
   response: unknown;
+  response_headers: Record<string, string> | null;
   age_ms: number;
 }
 
@@ -36,7 +37,7 @@ export class IdempotencyStore {
 
   async find(projectId: string, key: string): Promise<StoredIdempotencyKey | undefined> {
     const rows: KeyRow[] = await this.db.query(
-      `SELECT "request_method", "request_path", "body_hash", "status", "response",
+      `SELECT "request_method", "request_path", "body_hash", "status", "response", "response_headers",
               (extract(epoch FROM now() - "created_at") * 1000)::float8 AS "age_ms"
          FROM "gateway"."idempotency_keys"
         WHERE "project_id" = $1 AND "key" = $2`,
@@ -50,16 +51,24 @@ export class IdempotencyStore {
       bodyHash: row.body_hash,
       status: row.status,
       response: row.response,
+      headers: row.response_headers ?? {},
       ageMs: row.age_ms,
     };
   }
 
   /** Records the answer to replay. */
-  async complete(projectId: string, key: string, status: number, response: unknown): Promise<void> {
+  async complete(
+    projectId: string,
+    key: string,
+    status: number,
+    response: unknown,
+    headers: Record<string, string>,
+  ): Promise<void> {
     await this.db.query(
-      `UPDATE "gateway"."idempotency_keys" SET "status" = $3, "response" = $4::jsonb
+      `UPDATE "gateway"."idempotency_keys"
+          SET "status" = $3, "response" = $4::jsonb, "response_headers" = $5::jsonb
         WHERE "project_id" = $1 AND "key" = $2`,
-      [projectId, key, status, JSON.stringify(response ?? null)],
+      [projectId, key, status, JSON.stringify(response ?? null), JSON.stringify(headers)],
     );
   }
 

@@ -12,6 +12,7 @@ import { toErrorResponse } from '../http/error-envelope.filter';
 import {
   IDEMPOTENCY_KEY_HEADER,
   REPLAYED_HEADER,
+  keptHeaders,
   parseIdempotencyKey,
   requestFingerprint,
 } from './idempotency-rules';
@@ -28,12 +29,14 @@ interface IdempotentReply {
   statusCode: number;
   status(code: number): IdempotentReply;
   header(name: string, value: string): IdempotentReply;
+  getHeader(name: string): unknown;
 }
 
 /**
  * Honours `Idempotency-Key` on a POST (docs/http-api.md, Idempotency): the first
  * request with a key runs and its answer is kept; a replay within 24 hours
- * gets that answer again, with `Idempotent-Replayed: true`, and runs nothing.
+ * gets that answer again (its status, body and the headers that are part of
+ * it), with `Idempotent-Replayed: true`, and runs nothing.
  * Runs after the guard, so the key is scoped to the caller's project.
  */
 @Injectable()
@@ -58,6 +61,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
     if (claim.action === 'replay') {
       reply.status(claim.status).header(REPLAYED_HEADER, 'true');
+      for (const [name, value] of Object.entries(claim.headers)) reply.header(name, value);
       return of(claim.body);
     }
 
@@ -80,7 +84,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
       // Kept before it is sent, so that a replay right after the answer finds it.
       mergeMap(async (body) => {
-        await this.idempotency.settle(projectId, key, reply.statusCode, body);
+        await this.idempotency.settle(
+          projectId,
+          key,
+          reply.statusCode,
+          body,
+          keptHeaders((name) => reply.getHeader(name)),
+        );
         return body;
       }),
     );

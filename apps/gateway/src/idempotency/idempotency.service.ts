@@ -8,7 +8,9 @@ import {
 import { decideOnTakenKey, keepsAnswer, type RequestFingerprint } from './idempotency-rules';
 import { IdempotencyStore } from './idempotency-store';
 
-export type Claim = { action: 'proceed' } | { action: 'replay'; status: number; body: unknown };
+export type Claim =
+  | { action: 'proceed' }
+  | { action: 'replay'; status: number; body: unknown; headers: Record<string, string> };
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Expired or abandoned keys are forgotten and reserved again; a key fought over this often is busy. */
@@ -43,8 +45,14 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
   }
 
   /** Keeps the answer of the first request, or frees the key when the failure was ours (5xx). */
-  async settle(projectId: string, key: string, status: number, body: unknown): Promise<void> {
-    if (keepsAnswer(status)) await this.store.complete(projectId, key, status, body);
+  async settle(
+    projectId: string,
+    key: string,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
+    if (keepsAnswer(status)) await this.store.complete(projectId, key, status, body, headers);
     else await this.store.release(projectId, key);
   }
 

@@ -21,7 +21,11 @@ interface Operation {
   requestBody?: { required: boolean; content: Record<string, { schema?: JsonSchema }> };
   responses: Record<
     string,
-    { description: string; content?: Record<string, { schema?: JsonSchema }> }
+    {
+      description: string;
+      headers?: Record<string, unknown>;
+      content?: Record<string, { schema?: JsonSchema }>;
+    }
   >;
 }
 
@@ -117,7 +121,10 @@ function operationSection(path: string, method: string, operation: Operation): s
       .map((media) => (media.schema ? describeType(media.schema) : ''))
       .filter(Boolean);
     const body = schemas.length > 0 ? ` (${schemas.join(', ')})` : '';
-    lines.push(`| ${status} | ${cell(response.description + body)} |`);
+    const headers = Object.keys(response.headers ?? {});
+    const headerText =
+      headers.length > 0 ? `; headers ${headers.map((h) => `\`${h}\``).join(', ')}` : '';
+    lines.push(`| ${status} | ${cell(response.description + body + headerText)} |`);
   }
   lines.push('');
   return lines;

@@ -248,6 +248,32 @@ describe('the OpenAPI document', () => {
     expect(run.responses['409']!.headers).toBeUndefined();
   });
 
+  it('documents Prefer: wait, and Preference-Applied, on the routes that make a task', () => {
+    const preferring = GATEWAY_ROUTES.filter((route) => {
+      const operation = document.paths[openApiPath(route.path)]![route.method] as {
+        parameters?: { name: string; in: string }[];
+      };
+      return (operation.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Prefer');
+    }).map((r) => `${r.method} ${r.path}`);
+    expect(preferring.sort()).toEqual(['post /automations/:id/run', 'post /tasks']);
+    const create = document.paths['/tasks']!.post as {
+      responses: Record<string, { headers?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(create.responses['201']!.headers!).sort()).toEqual([
+      'Idempotent-Replayed',
+      'Preference-Applied',
+    ]);
+  });
+
+  it('documents the events of GET /tasks/{id}/events as the Event envelope', () => {
+    const events = document.paths['/tasks/{id}/events']!.get as {
+      responses: Record<string, { content: Record<string, { schema: unknown }> }>;
+    };
+    expect(events.responses['200']!.content['text/event-stream']!.schema).toEqual({
+      $ref: '#/components/schemas/Event',
+    });
+  });
+
   it('documents POST /files: JSON, multipart or raw bytes in; the file, or the ingest task while it runs, out', () => {
     const create = document.paths['/files']!.post as {
       requestBody: { content: Record<string, { schema: unknown }> };

@@ -232,19 +232,26 @@ function operation(route: RouteSpec, components: ReturnType<typeof buildComponen
   for (const response of route.responses) {
     const contentType = response.contentType ?? 'application/json';
     const replayable = route.idempotent && response.status < 300;
-    responses[String(response.status)] = {
-      description: response.description,
+    const headers: Record<string, JsonSchema> = {
       ...(replayable
         ? {
-            headers: {
-              'Idempotent-Replayed': {
-                description:
-                  '`true` when this is the stored answer to an earlier request with the same key',
-                schema: { type: 'string', enum: ['true'] },
-              },
+            'Idempotent-Replayed': {
+              description:
+                '`true` when this is the stored answer to an earlier request with the same key',
+              schema: { type: 'string', enum: ['true'] },
             },
           }
         : {}),
+      ...Object.fromEntries(
+        (response.headers ?? []).map(({ name, description }) => [
+          name,
+          { description, schema: { type: 'string' } },
+        ]),
+      ),
+    };
+    responses[String(response.status)] = {
+      description: response.description,
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
       ...(response.schema
         ? { content: { [contentType]: { schema: schemaFor(response.schema, 'output') } } }
         : response.contentType

@@ -17,6 +17,7 @@ import {
   IngestFileBodySchema,
   NewApiKeySchema,
   PageQuerySchema,
+  ProjectEventSchema,
   RunAutomationBodySchema,
   TaskListQuerySchema,
   TaskListSchema,
@@ -26,6 +27,7 @@ import {
 } from '@mediaflow/contracts';
 import { z } from 'zod';
 import { SignedContentQuerySchema } from '../files/signed-file-url';
+import { MAX_PREFER_WAIT_S, PREFERENCE_APPLIED_HEADER } from '../tasks/prefer-wait';
 import {
   CreatedProjectWithWebhookSecretSchema,
   WebhookSecretSchema,
@@ -40,6 +42,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Default `application/json` when a schema is given. */
   contentType?: string;
+  /** Headers of this answer (besides `Idempotent-Replayed`, which every idempotent route's 2xx has). */
+  headers?: { name: string; description: string }[];
 }
 
 /** One documented route: what the OpenAPI document is generated from. */
@@ -89,6 +93,30 @@ function errors(...statuses: number[]): ResponseSpec[] {
 
 /** What every route with a JSON body can answer besides its own errors. */
 const BODY_ERRORS = [400, 401, 413, 415];
+
+/** `Prefer: wait=N` on the routes that make a task, and what it answers. */
+const PREFER_WAIT = {
+  header: {
+    name: 'Prefer',
+    description:
+      `\`wait=N\` (RFC 7240): answer once the task has ended (completed, failed, skipped or cancelled), ` +
+      `waiting at most N seconds (${MAX_PREFER_WAIT_S} at most; a longer wait is held to it). A malformed ` +
+      'one, or `wait=0`, is ignored. Other preferences are ignored.',
+  },
+  created: (what: string) => ({
+    status: 201,
+    description:
+      `${what}: at once, or with \`Prefer: wait=N\` as it is once it has ended (with ` +
+      '`Preference-Applied: wait=N`) or, still running, when the N seconds have passed',
+    schema: TaskObjectSchema,
+    headers: [
+      {
+        name: PREFERENCE_APPLIED_HEADER,
+        description: '`wait=N` when the answer is the task ended within the wait asked for',
+      },
+    ],
+  }),
+};
 
 const HealthSchema = z.object({ status: z.literal('ok') });
 const ReadinessSchema = z.object({
@@ -229,14 +257,13 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     summary: 'Run an automation on a URL or a stored file',
     description:
       'Exactly one of `url` and `file_id`. The run is a task of kind `workflow` whose steps are the ' +
-      "automation's workflow as it is now; later edits never change it. A paused automation answers 409.",
+      "automation's workflow as it is now; later edits never change it. A paused automation answers 409. " +
+      'With `Prefer: wait=N` the answer waits, up to N seconds, for the run to end.',
     tag: 'Tasks',
     idempotent: true,
+    headers: [PREFER_WAIT.header],
     body: RunAutomationBodySchema,
-    responses: [
-      { status: 201, description: 'The new run', schema: TaskObjectSchema },
-      ...errors(...BODY_ERRORS, 404, 409, 503),
-    ],
+    responses: [PREFER_WAIT.created('The new run'), ...errors(...BODY_ERRORS, 404, 409, 503)],
   },
   {
     method: 'post',
@@ -245,14 +272,14 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     summary: 'Run one task, or an ad-hoc workflow, on a URL or a stored file',
     description:
       'Exactly one of `url` and `file_id`. With `kind: "workflow"`, `workflow` is required and checked like an ' +
-      "automation's; with any other kind, `options` are that kind's options (see its `<Kind>Options` schema).",
+      "automation's; with any other kind, `options` are that kind's options (see its `<Kind>Options` schema). " +
+      'With `Prefer: wait=N` the answer waits, up to N seconds, for the task to end: what a chat app wants ' +
+      'for a thumbnail.',
     tag: 'Tasks',
     idempotent: true,
+    headers: [PREFER_WAIT.header],
     body: CreateTaskBodySchema,
-    responses: [
-      { status: 201, description: 'The new task', schema: TaskObjectSchema },
-      ...errors(...BODY_ERRORS, 404, 409, 503),
-    ],
+    responses: [PREFER_WAIT.created('The new task'), ...errors(...BODY_ERRORS, 404, 409, 503)],
   },
   {
     method: 'get',
@@ -296,11 +323,21 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     operationId: 'streamTaskEvents',
     summary: "Follow a task's status and progress (Server-Sent Events)",
     description:
-      '`event: task` with the task object at once and after every change of status or progress; the ' +
-      'stream ends once the task is final. A comment line every 15 s keeps it open through proxies.',
+      'One event for the task, and for each step of a run, at once, then one each time one of them ' +
+      'changes, as the scheduler makes the change: `event:` is its type (`task.created`, `task.started`, ' +
+      '`task.progress`, `task.completed`, `task.failed`, `task.cancelled`, `task.skipped`), `id:` its id ' +
+      '(the same for the same change, on every stream), and `data:` the [Event](#schema-event) ' +
+      '`{ id, type, created_at, data }`, `data` being the task (or step) as `GET /tasks/{id}` shows it. The ' +
+      "stream ends after the task's final event. A scheduler error ends it with `event: error` and the " +
+      'error envelope. A comment line every 15 s keeps it open through proxies.',
     tag: 'Tasks',
     responses: [
-      { status: 200, description: 'An event stream', contentType: 'text/event-stream' },
+      {
+        status: 200,
+        description: 'An event stream',
+        contentType: 'text/event-stream',
+        schema: ProjectEventSchema,
+      },
       ...errors(401, 404, 503),
     ],
   },

@@ -1,8 +1,10 @@
 import type { TaskObject } from '@mediaflow/contracts';
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RequestOrigin } from '../http/request-origin';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { answerPreference, preferredWait } from './prefer-wait';
 import { parseRunRequest } from './task-input';
 import { TasksService } from './tasks.service';
 
@@ -13,12 +15,22 @@ export class AutomationRunsController {
 
   @Post(':id/run')
   @Idempotent()
-  run(
+  async run(
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,
     @Body() body: unknown,
     @RequestOrigin() origin: string,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskObject> {
-    return this.tasks.runAutomation(caller.projectId, id, parseRunRequest(body), origin);
+    const waitS = preferredWait(prefer);
+    const run = await this.tasks.runAutomation(
+      caller.projectId,
+      id,
+      parseRunRequest(body),
+      origin,
+      waitS,
+    );
+    return answerPreference(reply, waitS, run);
   }
 }

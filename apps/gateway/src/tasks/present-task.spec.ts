@@ -1,4 +1,5 @@
 import type { StoredFile, TaskRecord } from '@mediaflow/contracts';
+import { taskRecord } from '../../test/task-record';
 import { presentFile } from '../files/present-file';
 import { presentTask } from './present-task';
 
@@ -30,27 +31,13 @@ function storedFile(id: string, overrides: Partial<StoredFile> = {}): StoredFile
 }
 
 function record(id: string, overrides: Partial<TaskRecord> = {}): TaskRecord {
-  return {
+  return taskRecord('pending', 0, {
     id,
-    object: 'task',
-    kind: 'image',
-    automation_id: null,
-    parent_id: null,
-    ref: null,
-    input: null,
-    options: {},
-    status: 'pending',
-    progress: 0,
-    output: null,
-    error: null,
     attempts: 0,
     created_at: 1735689825,
     updated_at: 1735689825,
-    started_at: null,
-    finished_at: null,
-    webhook_url: null,
     ...overrides,
-  };
+  });
 }
 
 const source = storedFile('file_source0000000001', { kind: 'video', mimetype: 'video/mp4' });

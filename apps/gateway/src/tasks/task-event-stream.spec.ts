@@ -1,29 +1,39 @@
 import { EventEmitter } from 'node:events';
-import { MediaflowError, type TaskRecord, type TaskStatus } from '@mediaflow/contracts';
+import {
+  MediaflowError,
+  projectEventId,
+  type TaskRecord,
+  type TaskStatus,
+} from '@mediaflow/contracts';
+import { taskRecord } from '../../test/task-record';
 import { TaskEventStream, type EventSink, type TaskEventSource } from './task-event-stream';
-import { hasChanged, sseEvent } from './task-events';
+import { changedNodes, sseEvent, treeNodes } from './task-events';
 
-function task(status: TaskStatus, progress = 0): TaskRecord {
-  return {
-    id: 'task_aaaaaaaaaaaaaaaa',
-    object: 'task',
-    kind: 'image',
-    automation_id: null,
-    parent_id: null,
-    ref: null,
-    input: null,
-    options: {},
-    status,
-    progress,
-    output: null,
-    error: null,
-    attempts: 1,
-    created_at: 1,
-    updated_at: 1,
-    started_at: null,
-    finished_at: null,
-    webhook_url: null,
-  };
+const TASK = 'task_aaaaaaaaaaaaaaaa';
+
+const task = taskRecord;
+
+/** A run of two steps, the second after the first. */
+function run(
+  status: TaskStatus,
+  progress: number,
+  first: [TaskStatus, number],
+  second: [TaskStatus, number],
+): TaskRecord {
+  const step = (id: string, [stepStatus, stepProgress]: [TaskStatus, number]) =>
+    task(stepStatus, stepProgress, { id, parent_id: TASK });
+  return task(status, progress, {
+    kind: 'workflow',
+    workflow: [
+      { ...step('task_step1aaaaaaaaaaa', first), next: [step('task_step2aaaaaaaaaaa', second)] },
+    ],
+  });
+}
+
+interface SentEvent {
+  id?: string;
+  event: string;
+  data: any;
 }
 
 /** A response that records what is written, and can be closed as a leaving client would. */
@@ -38,20 +48,39 @@ class FakeSink extends EventEmitter implements EventSink {
     this.ended = true;
     this.emit('close');
   }
-  events(): { event: string; data: unknown }[] {
+  events(): SentEvent[] {
     return this.chunks
-      .filter((c) => c.startsWith('event:'))
+      .filter((c) => !c.startsWith(':'))
       .map((c) => {
-        const [, event, data] = /^event: (.*)\ndata: (.*)\n\n$/.exec(c)!;
-        return { event: event!, data: JSON.parse(data!) };
+        const [, id, event, data] = /^(?:id: (.*)\n)?event: (.*)\ndata: (.*)\n\n$/.exec(c)!;
+        return { ...(id ? { id } : {}), event: event!, data: JSON.parse(data!) };
       });
+  }
+  /** What each event said: its type, then each task's id, status and progress. */
+  news(): string[] {
+    return this.events().map((e) => `${e.event} ${e.data.data?.id} ${e.data.data?.status}`);
   }
 }
 
-/** Answers the states given, one per read, then the last one forever (or errors, when given). */
-function scriptedSource(script: (TaskRecord | Error)[]): TaskEventSource & { reads: number } {
-  const source = {
+/**
+ * Answers the states given, one per read, then the last one forever (or
+ * errors, when given); records what it was asked to watch, and wakes the
+ * stream when the test says so, as a change notification would.
+ */
+interface ScriptedSource extends TaskEventSource {
+  reads: number;
+  watched: string[];
+  unwatched: boolean;
+  /** What a change notification does. */
+  wake(): void;
+}
+
+function scriptedSource(script: (TaskRecord | Error)[]): ScriptedSource {
+  const source: ScriptedSource = {
     reads: 0,
+    watched: [],
+    unwatched: false,
+    wake: () => undefined,
     async read() {
       const next = script[Math.min(source.reads, script.length - 1)]!;
       source.reads++;
@@ -59,106 +88,205 @@ function scriptedSource(script: (TaskRecord | Error)[]): TaskEventSource & { rea
       return next;
     },
     present: (t: TaskRecord) => ({ ...t, presented: true }) as never,
+    watch(taskIds, wake) {
+      source.watched = [...taskIds];
+      source.wake = wake;
+      return () => void (source.unwatched = true);
+    },
   };
   return source;
 }
 
+/** Streams of a test, ended after it: one still open would keep its timers. */
+const opened: TaskEventStream[] = [];
+function stream(...args: ConstructorParameters<typeof TaskEventStream>): TaskEventStream {
+  const made = new TaskEventStream(...args);
+  opened.push(made);
+  return made;
+}
+afterEach(() => {
+  for (const made of opened.splice(0)) made.end();
+});
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const fast = { pollMs: 5, heartbeatMs: 1000 };
+/** Nothing but notifications makes the stream read. */
+const pushOnly = { recheckMs: 3_600_000, heartbeatMs: 3_600_000 };
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await sleep(5);
+}
 
 describe('TaskEventStream', () => {
-  it('sends the first state at once, then each change, and ends once final', async () => {
+  it('sends the first state at once, then each change it is told of, and ends once final', async () => {
     const sink = new FakeSink();
     const source = scriptedSource([
-      task('pending'),
-      task('processing', 0),
-      task('processing', 0),
+      task('processing'),
       task('processing', 50),
       task('completed', 100),
     ]);
-    new TaskEventStream(source, sink, fast).start(task('pending'));
-    expect(sink.events()).toHaveLength(1);
-    for (let i = 0; i < 100 && !sink.ended; i++) await sleep(5);
+    stream(source, sink, pushOnly).start(task('pending'));
+    expect(source.watched).toEqual([TASK]);
+    for (let reads = 1; reads <= 3; reads++) {
+      source.wake();
+      await until(() => sink.events().length === reads + 1);
+    }
     expect(sink.ended).toBe(true);
-    expect(
-      sink
-        .events()
-        .map(({ event, data }) => [
-          event,
-          (data as TaskRecord).status,
-          (data as TaskRecord).progress,
-        ]),
-    ).toEqual([
-      ['task', 'pending', 0],
-      ['task', 'processing', 0],
-      ['task', 'processing', 50],
-      ['task', 'completed', 100],
+    expect(sink.events().map((e) => [e.event, e.data.data.status, e.data.data.progress])).toEqual([
+      ['task.created', 'pending', 0],
+      ['task.started', 'processing', 0],
+      ['task.progress', 'processing', 50],
+      ['task.completed', 'completed', 100],
     ]);
-    // What is sent is the presented task.
-    expect(sink.events()[0]!.data).toMatchObject({ presented: true });
-    const reads = source.reads;
-    await sleep(30);
-    expect(source.reads).toBe(reads);
+    expect(source.reads).toBe(3);
+    expect(source.unwatched).toBe(true);
   });
 
-  it('sends a task that is already final once, and ends', () => {
+  it('sends each event with its id, in the envelope, with the presented task', () => {
+    const sink = new FakeSink();
+    const state = task('processing', 40, { updated_at: 1_800_000_000 });
+    stream(scriptedSource([state]), sink, pushOnly).start(state);
+    const [sent] = sink.events();
+    const id = projectEventId(state);
+    expect(sent).toEqual({
+      id,
+      event: 'task.progress',
+      data: {
+        id,
+        type: 'task.progress',
+        created_at: 1_800_000_000,
+        data: { ...state, presented: true },
+      },
+    });
+  });
+
+  it('sends nothing when a read finds nothing new', async () => {
+    const sink = new FakeSink();
+    const source = scriptedSource([task('processing', 10, { updated_at: 2 })]);
+    stream(source, sink, pushOnly).start(task('processing', 10));
+    source.wake();
+    await until(() => source.reads === 1);
+    await sleep(10);
+    expect(sink.events()).toHaveLength(1);
+  });
+
+  it('reads once more, not once each, for the notifications that come during a read', async () => {
+    const sink = new FakeSink();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const source = scriptedSource([task('processing', 10)]);
+    const read = source.read;
+    source.read = async () => {
+      const state = await read();
+      if (source.reads === 1) await held;
+      return state;
+    };
+    stream(source, sink, pushOnly).start(task('processing'));
+    source.wake();
+    await until(() => source.reads === 1);
+    for (let i = 0; i < 5; i++) source.wake();
+    release();
+    await until(() => source.reads === 2);
+    await sleep(20);
+    expect(source.reads).toBe(2);
+  });
+
+  it("sends a run's steps as they move, the run first, or last once it has ended", async () => {
+    const sink = new FakeSink();
+    const source = scriptedSource([
+      run('processing', 0, ['processing', 30], ['waiting', 0]),
+      run('completed', 100, ['completed', 100], ['completed', 100]),
+    ]);
+    stream(source, sink, pushOnly).start(run('processing', 0, ['pending', 0], ['waiting', 0]));
+    expect(source.watched).toEqual([TASK, 'task_step1aaaaaaaaaaa', 'task_step2aaaaaaaaaaa']);
+    source.wake();
+    await until(() => sink.events().length === 4);
+    source.wake();
+    await until(() => sink.ended);
+    expect(sink.news()).toEqual([
+      // The first read: everything.
+      `task.started ${TASK} processing`,
+      'task.created task_step1aaaaaaaaaaa pending',
+      'task.created task_step2aaaaaaaaaaa waiting',
+      // A step's progress.
+      'task.progress task_step1aaaaaaaaaaa processing',
+      // Both steps and the run, which ends the stream.
+      'task.completed task_step1aaaaaaaaaaa completed',
+      'task.completed task_step2aaaaaaaaaaa completed',
+      `task.completed ${TASK} completed`,
+    ]);
+  });
+
+  it('sends a task that is already final once, and ends without reading or watching', () => {
     const sink = new FakeSink();
     const source = scriptedSource([task('failed')]);
-    new TaskEventStream(source, sink, fast).start(task('cancelled'));
-    expect(sink.events().map((e) => (e.data as TaskRecord).status)).toEqual(['cancelled']);
+    stream(source, sink, pushOnly).start(task('cancelled'));
+    expect(sink.news()).toEqual([`task.cancelled ${TASK} cancelled`]);
     expect(sink.ended).toBe(true);
     expect(source.reads).toBe(0);
+    expect(source.watched).toEqual([]);
   });
 
-  it('stops polling when the client goes away', async () => {
+  it('reads again on its own after recheckMs, in case a notification was lost', async () => {
+    const sink = new FakeSink();
+    const source = scriptedSource([task('completed', 100)]);
+    stream(source, sink, { recheckMs: 5, heartbeatMs: 3_600_000 }).start(task('processing'));
+    await until(() => sink.ended);
+    expect(sink.news().at(-1)).toBe(`task.completed ${TASK} completed`);
+  });
+
+  it('stops reading and watching when the client goes away', async () => {
     const sink = new FakeSink();
     const source = scriptedSource([task('processing', 10)]);
-    new TaskEventStream(source, sink, fast).start(task('processing', 10));
-    await sleep(30);
-    expect(source.reads).toBeGreaterThan(0);
+    stream(source, sink, { recheckMs: 5, heartbeatMs: 3_600_000 }).start(task('processing', 10));
+    await until(() => source.reads > 0);
     sink.emit('close');
+    expect(source.unwatched).toBe(true);
     const reads = source.reads;
+    source.wake();
     await sleep(40);
     expect(source.reads).toBeLessThanOrEqual(reads + 1);
     expect(sink.events()).toHaveLength(1);
   });
 
-  it('waits out a scheduler that is not answering, and goes on', async () => {
+  it('waits out a scheduler that is not answering, and goes on at the next notification', async () => {
     const sink = new FakeSink();
     const down = new MediaflowError('service_unavailable', 'No service is answering');
-    const source = scriptedSource([down, down, task('completed', 100)]);
-    new TaskEventStream(source, sink, fast).start(task('processing'));
-    for (let i = 0; i < 100 && !sink.ended; i++) await sleep(5);
-    expect(sink.events().map((e) => [e.event, (e.data as TaskRecord).status])).toEqual([
-      ['task', 'processing'],
-      ['task', 'completed'],
+    const source = scriptedSource([down, task('completed', 100)]);
+    stream(source, sink, pushOnly).start(task('processing'));
+    source.wake();
+    await until(() => source.reads === 1);
+    expect(sink.ended).toBe(false);
+    source.wake();
+    await until(() => sink.ended);
+    expect(sink.news()).toEqual([
+      `task.started ${TASK} processing`,
+      `task.completed ${TASK} completed`,
     ]);
   });
 
   it('sends any other error as an error event, in the envelope, and ends', async () => {
     const sink = new FakeSink();
-    const source = scriptedSource([
-      new MediaflowError('not_found', 'No task task_aaaaaaaaaaaaaaaa'),
-    ]);
-    new TaskEventStream(source, sink, fast).start(task('processing'));
-    for (let i = 0; i < 100 && !sink.ended; i++) await sleep(5);
+    const source = scriptedSource([new MediaflowError('not_found', `No task ${TASK}`)]);
+    stream(source, sink, pushOnly).start(task('processing'));
+    source.wake();
+    await until(() => sink.ended);
     expect(sink.events().at(-1)).toEqual({
       event: 'error',
-      data: { error: { code: 'not_found', message: 'No task task_aaaaaaaaaaaaaaaa' } },
+      data: { error: { code: 'not_found', message: `No task ${TASK}` } },
     });
   });
 
   it('sends a heartbeat comment while the task is quiet', async () => {
     const sink = new FakeSink();
-    const stream = new TaskEventStream(scriptedSource([task('processing')]), sink, {
-      pollMs: 5,
+    const heartbeating = stream(scriptedSource([task('processing')]), sink, {
+      recheckMs: 3_600_000,
       heartbeatMs: 10,
     });
     const heartbeats = () => sink.chunks.filter((c) => c === ': heartbeat\n\n').length;
-    stream.start(task('processing'));
+    heartbeating.start(task('processing'));
     // Waits for them rather than a fixed time: under CI's load a 10 ms interval can run late.
     for (let i = 0; i < 400 && heartbeats() < 2; i++) await sleep(5);
-    stream.end();
+    heartbeating.end();
     expect(heartbeats()).toBeGreaterThanOrEqual(2);
     const written = sink.chunks.length;
     await sleep(30);
@@ -167,32 +295,45 @@ describe('TaskEventStream', () => {
 
   it('tells its listeners once it is over, however it ended', () => {
     const sink = new FakeSink();
-    const stream = new TaskEventStream(scriptedSource([task('processing')]), sink, fast);
+    const closing = stream(scriptedSource([task('processing')]), sink, pushOnly);
     const closed = jest.fn();
-    stream.onClose(closed);
-    stream.start(task('processing'));
+    closing.onClose(closed);
+    closing.start(task('processing'));
     sink.emit('close');
     sink.emit('close');
     expect(closed).toHaveBeenCalledTimes(1);
     const late = jest.fn();
-    stream.onClose(late);
+    closing.onClose(late);
     expect(late).toHaveBeenCalledTimes(1);
   });
 });
 
 describe('task event helpers', () => {
-  it.each([
-    [undefined, { status: 'pending', progress: 0 }, true],
-    [{ status: 'pending', progress: 0 }, { status: 'pending', progress: 0 }, false],
-    [{ status: 'pending', progress: 0 }, { status: 'processing', progress: 0 }, true],
-    [{ status: 'processing', progress: 10 }, { status: 'processing', progress: 20 }, true],
-  ] as const)('hasChanged(%j, %j) is %s', (previous, current, changed) => {
-    expect(hasChanged(previous, current)).toBe(changed);
+  it('writes one event per data line, whatever the text holds, with its id when it has one', () => {
+    expect(sseEvent('task.progress', { message: 'two\nlines\r\n' }, 'evt_x')).toBe(
+      'id: evt_x\nevent: task.progress\ndata: {"message":"two\\nlines\\r\\n"}\n\n',
+    );
+    expect(sseEvent('error', {})).toBe('event: error\ndata: {}\n\n');
   });
 
-  it('writes one event per data line, whatever the text holds', () => {
-    expect(sseEvent('task', { message: 'two\nlines\r\n' })).toBe(
-      'event: task\ndata: {"message":"two\\nlines\\r\\n"}\n\n',
-    );
+  it('lists a tree depth first, the task first', () => {
+    const tree = run('processing', 0, ['pending', 0], ['waiting', 0]);
+    expect(treeNodes(tree).map((n) => n.id)).toEqual([
+      TASK,
+      'task_step1aaaaaaaaaaa',
+      'task_step2aaaaaaaaaaa',
+    ]);
+  });
+
+  it('finds the tasks whose state moved since the events sent', () => {
+    const before = run('processing', 0, ['processing', 0], ['waiting', 0]);
+    const sent = new Map(treeNodes(before).map((n) => [n.id, projectEventId(n)]));
+    expect(changedNodes(before, sent)).toEqual([]);
+    const after = run('processing', 50, ['completed', 100], ['pending', 0]);
+    expect(changedNodes(after, sent).map((n) => n.id)).toEqual([
+      TASK,
+      'task_step1aaaaaaaaaaa',
+      'task_step2aaaaaaaaaaa',
+    ]);
   });
 });

@@ -1,26 +1,11 @@
-import { ERROR_STATUS, type ErrorBody, type TaskStatus } from '@mediaflow/contracts';
-
-/** What a client of `GET /tasks/:id/events` is told about. */
-export interface TaskProgress {
-  status: TaskStatus;
-  progress: number;
-}
-
-/** Whether the task moved since the last event; the first state is always news. */
-export function hasChanged(previous: TaskProgress | undefined, current: TaskProgress): boolean {
-  return (
-    previous === undefined ||
-    previous.status !== current.status ||
-    previous.progress !== current.progress
-  );
-}
+import { isFinalStatus, projectEventId, type TaskTree } from '@mediaflow/contracts';
 
 /**
- * One Server-Sent Event. JSON.stringify escapes every line break, so the
- * data is a single `data:` line.
+ * One Server-Sent Event, with its `id:` when it has one. JSON.stringify
+ * escapes every line break, so the data is a single `data:` line.
  */
-export function sseEvent(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+export function sseEvent(event: string, data: unknown, id?: string): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /** A comment line: keeps proxies and load balancers from closing a quiet stream. */
@@ -34,7 +19,29 @@ export const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 };
 
-/** A failed poll worth retrying (no scheduler answering for a moment); anything else ends the stream. */
-export function isTransient(error: ErrorBody): boolean {
-  return ERROR_STATUS[error.code] === 503 || ERROR_STATUS[error.code] === 504;
+/** A task and every step under it, depth first, the task first. */
+export function treeNodes<F>(task: TaskTree<F>): TaskTree<F>[] {
+  const nodes: TaskTree<F>[] = [];
+  const visit = (node: TaskTree<F>) => {
+    nodes.push(node);
+    for (const child of [...(node.workflow ?? []), ...(node.next ?? []), ...(node.else ?? [])])
+      visit(child);
+  };
+  visit(task);
+  return nodes;
+}
+
+/**
+ * The tasks of a tree (the task, and a run's steps) whose state has moved
+ * since the events already sent (task id → the id of its last event), in
+ * the order to send them: the task first and its steps after, but once the
+ * task has ended it comes last, so that its final event ends the stream.
+ */
+export function changedNodes<F>(
+  task: TaskTree<F>,
+  sent: ReadonlyMap<string, string>,
+): TaskTree<F>[] {
+  const [root, ...steps] = treeNodes(task);
+  const ordered = isFinalStatus(root!.status) ? [...steps, root!] : [root!, ...steps];
+  return ordered.filter((node) => sent.get(node.id) !== projectEventId(node));
 }

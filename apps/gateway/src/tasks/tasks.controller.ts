@@ -1,10 +1,11 @@
 import { TaskListQuerySchema, type List, type TaskObject } from '@mediaflow/contracts';
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RequestOrigin } from '../http/request-origin';
 import { parseQuery } from '../http/request-parsing';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { answerPreference, preferredWait } from './prefer-wait';
 import { parseTaskSubmission } from './task-input';
 import { TaskEventsService } from './task-events.service';
 import { TasksService } from './tasks.service';
@@ -18,12 +19,21 @@ export class TasksController {
 
   @Post()
   @Idempotent()
-  create(
+  async create(
     @CurrentPrincipal() caller: Principal,
     @Body() body: unknown,
     @RequestOrigin() origin: string,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TaskObject> {
-    return this.tasks.submit(caller.projectId, parseTaskSubmission(body), origin);
+    const waitS = preferredWait(prefer);
+    const task = await this.tasks.submit(
+      caller.projectId,
+      parseTaskSubmission(body),
+      origin,
+      waitS,
+    );
+    return answerPreference(reply, waitS, task);
   }
 
   @Get()

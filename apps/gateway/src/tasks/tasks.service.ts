@@ -12,6 +12,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FileUrls } from '../files/file-urls';
 import { withoutUndefined } from '../http/request-parsing';
 import { ProjectsService } from '../projects/projects.service';
+import { TaskWaiter } from '../task-changes/task-waiter';
 import { presentTask } from './present-task';
 import type { RunRequest, TaskSubmission } from './task-input';
 
@@ -27,14 +28,20 @@ export class TasksService {
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly projects: ProjectsService,
     private readonly urls: FileUrls,
+    private readonly waiter: TaskWaiter,
   ) {}
 
-  /** A run of a saved automation, on the workflow it has now (later edits never change it). */
+  /**
+   * A run of a saved automation, on the workflow it has now (later edits
+   * never change it); with `waitS` (`Prefer: wait`), as it is once it has
+   * ended or when that many seconds have passed.
+   */
   async runAutomation(
     projectId: string,
     automationId: string,
     run: RunRequest,
     origin: string,
+    waitS?: number,
   ): Promise<TaskObject> {
     const automation = await this.bus.request(registryRpc.get, {
       project_id: projectId,
@@ -46,19 +53,27 @@ export class TasksService {
         `Automation ${automation.id} is paused: set its status to active to run it`,
       );
     }
+    const webhook = await this.webhook(projectId, run.webhookUrl);
+    const since = this.waiter.mark();
     const created = await this.bus.request(schedulerRpc.createRun, {
       project_id: projectId,
       automation_id: automation.id,
       workflow: automation.workflow,
       source: run.source,
-      webhook: await this.webhook(projectId, run.webhookUrl),
+      webhook,
     });
-    return this.present(created, origin);
+    return this.answer(projectId, created, origin, waitS, since);
   }
 
-  /** `POST /tasks`: a run of an ad-hoc workflow, or one task of a kind. */
-  async submit(projectId: string, submission: TaskSubmission, origin: string): Promise<TaskObject> {
+  /** `POST /tasks`: a run of an ad-hoc workflow, or one task of a kind; `waitS` as for a run. */
+  async submit(
+    projectId: string,
+    submission: TaskSubmission,
+    origin: string,
+    waitS?: number,
+  ): Promise<TaskObject> {
     const webhook = await this.webhook(projectId, submission.webhookUrl);
+    const since = this.waiter.mark();
     const created =
       submission.kind === 'workflow'
         ? await this.bus.request(schedulerRpc.createRun, {
@@ -75,7 +90,7 @@ export class TasksService {
             source: submission.source,
             webhook,
           });
-    return this.present(created, origin);
+    return this.answer(projectId, created, origin, waitS, since);
   }
 
   async list(projectId: string, query: TaskListQuery, origin: string): Promise<List<TaskObject>> {
@@ -106,6 +121,28 @@ export class TasksService {
 
   present(task: TaskRecord, origin: string): TaskObject {
     return presentTask(task, this.urls.forOrigin(origin));
+  }
+
+  /**
+   * A task just made, as the POST answers it: presented at once, or after
+   * waiting up to `waitS` for it to end. A preference is only that: if the
+   * wait cannot be had (the scheduler failing the reads), the task is
+   * answered as made.
+   */
+  private async answer(
+    projectId: string,
+    created: TaskRecord,
+    origin: string,
+    waitS: number | undefined,
+    since: number,
+  ): Promise<TaskObject> {
+    const task =
+      waitS === undefined
+        ? created
+        : await this.waiter
+            .untilEnded(projectId, created, waitS * 1000, since)
+            .catch(() => created);
+    return this.present(task, origin);
   }
 
   /** Where and how to sign the POST when the task ends (docs/http-api.md, Webhooks). */

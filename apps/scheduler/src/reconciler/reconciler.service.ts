@@ -19,15 +19,16 @@ import { WebhookSender } from '../webhooks/webhook-sender.service';
 export const RECONCILE_LOCK = 'mediaflow:scheduler:reconcile';
 /** A dispatch written this long ago and still not published lost its publish (it normally takes milliseconds). */
 export const UNPUBLISHED_GRACE_MS = 2_000;
-/** Tasks (or deliveries) looked at per kind of work per round; the rest wait for the next round. */
+/** Tasks looked at per kind of work per round; the rest wait for the next round. */
 const BATCH = 100;
 
 /**
  * What no event will ever trigger: publishing dispatches that never reached
  * the broker, dispatching retries whose backoff is over, giving tasks whose
  * worker fell silent a new attempt (or failing them with `timeout`), and
- * sending webhooks. PostgreSQL says what is due; a round every
- * MEDIAFLOW_RECONCILE_INTERVAL_MS.
+ * handing the webhook sender the deliveries due again after a failure (or
+ * that no process took when their task ended: a full queue, a crash).
+ * PostgreSQL says what is due; a round every MEDIAFLOW_RECONCILE_INTERVAL_MS.
  */
 @Injectable()
 export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -75,7 +76,8 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       await this.step('publishing lost dispatches', () => this.publishLost());
       await this.step('dispatching due retries', () => this.dispatchDueRetries());
       await this.step('handling silent tasks', () => this.handleSilent());
-      await this.step('sending webhooks', () => this.webhooks.sendDue(BATCH));
+      // Claimed per delivery and sent in the background: the round does not wait for receivers.
+      await this.step('sending due webhooks', () => this.webhooks.sendDue());
     });
   }
 

@@ -2,25 +2,44 @@ import { TASK_MESSAGE_VERSION, type TaskDispatch } from '@mediaflow/contracts';
 import { TASK_TRANSPORT, type TaskTransport } from '@mediaflow/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SchedulerStore } from '../database/scheduler-store';
+import { PublishedMarks } from './published-marks';
+import type { ChangedTasks } from './task-changes';
 
 /**
- * Hands committed decisions to the broker. PostgreSQL is the truth: a
- * dispatch is written (attempt bumped, status pending) before it is
- * published, and one that does not reach the broker keeps `published_at`
- * null for the reconciler to publish again (the same message id, so a
- * publish that did land is dropped as a duplicate).
+ * Hands committed decisions to the broker: dispatches, cancellations and
+ * change notifications. PostgreSQL is the truth: a dispatch is written
+ * (attempt bumped, status pending) before it is published, and one that
+ * does not reach the broker keeps `published_at` null for the reconciler
+ * to publish again (the same message id, so a publish that did land is
+ * dropped as a duplicate).
  */
 @Injectable()
 export class DispatchPublisher {
   private readonly logger = new Logger(DispatchPublisher.name);
+  private readonly marks = new PublishedMarks((marks) =>
+    this.store.autocommit((repos) => repos.tasks.markPublished(marks)),
+  );
 
   constructor(
     @Inject(TASK_TRANSPORT) private readonly transport: TaskTransport,
     private readonly store: SchedulerStore,
   ) {}
 
+  /**
+   * Publishes every dispatch at once, then marks those the broker took: one
+   * UPDATE for them, shared with other decisions' marks under load
+   * ({@link PublishedMarks}).
+   */
   async publish(dispatches: readonly TaskDispatch[]): Promise<void> {
-    await Promise.all(dispatches.map((dispatch) => this.publishOne(dispatch)));
+    const taken = await Promise.all(dispatches.map((dispatch) => this.publishOne(dispatch)));
+    const published = dispatches.filter((_, i) => taken[i]);
+    try {
+      await this.marks.add(published.map((d) => ({ id: d.task_id, attempt: d.attempt })));
+    } catch (error) {
+      // Published all the same; the reconciler's second publish is dropped as a duplicate.
+      const what = published.map((d) => `${d.task_id} attempt ${d.attempt}`).join(', ');
+      this.logger.warn(`${what} published but not marked so: ${(error as Error).message}`);
+    }
   }
 
   /** Tells whoever runs these tasks to stop; a worker that misses it finds the task cancelled when it reports. */
@@ -34,23 +53,31 @@ export class DispatchPublisher {
     }
   }
 
-  private async publishOne(dispatch: TaskDispatch): Promise<void> {
-    const what = `${dispatch.kind} task ${dispatch.task_id} attempt ${dispatch.attempt}`;
+  /**
+   * Tells whoever follows these tasks (the gateway's live views) that they
+   * changed. A notification that does not go out costs them only latency:
+   * logged, never failing the decision.
+   */
+  async announceChanges(changed: ChangedTasks): Promise<void> {
     try {
-      await this.transport.dispatch(dispatch);
+      await this.transport.announceChanges({ v: TASK_MESSAGE_VERSION, ...changed, at: Date.now() });
     } catch (error) {
       this.logger.warn(
-        `${what} not published, left to the reconciler: ${(error as Error).message}`,
+        `change of run ${changed.run_id} (${changed.task_ids.join(', ')}) not announced: ${(error as Error).message}`,
       );
-      return;
     }
+  }
+
+  /** Whether the broker took it; one that did not is left to the reconciler, published_at null. */
+  private async publishOne(dispatch: TaskDispatch): Promise<boolean> {
     try {
-      await this.store.autocommit((repos) =>
-        repos.tasks.markPublished(dispatch.task_id, dispatch.attempt),
-      );
+      await this.transport.dispatch(dispatch);
+      return true;
     } catch (error) {
-      // Published all the same; the reconciler's second publish is dropped as a duplicate.
-      this.logger.warn(`${what} published but not marked so: ${(error as Error).message}`);
+      this.logger.warn(
+        `${dispatch.kind} task ${dispatch.task_id} attempt ${dispatch.attempt} not published, left to the reconciler: ${(error as Error).message}`,
+      );
+      return false;
     }
   }
 }

@@ -11,6 +11,7 @@ import { toWebhookBody } from '../webhooks/webhook-body';
 import { summariseWorkflowRun } from './run-summary';
 import { loadRun, type LoadedRun } from './run-loader';
 import { stepChanges } from './run-rows';
+import { changedRowIds, changedTasks, type ChangedTasks } from './task-changes';
 import { buildTaskDispatch } from './task-dispatch';
 
 export const CANCELLED_ERROR: TaskError = { code: 'cancelled', message: 'The task was cancelled' };
@@ -29,6 +30,10 @@ export interface AppliedAdvance {
   dispatches: TaskDispatch[];
   /** The run as it is now. */
   run: LoadedRun;
+  /** Webhook deliveries this change created (the run ended), to send once the transaction has committed. */
+  deliveries: string[];
+  /** The tasks whose state this change moved, to announce once it has committed. */
+  changed: ChangedTasks | undefined;
 }
 
 /**
@@ -71,14 +76,21 @@ export async function applyAdvance(
   if (!wasFinal) await updateRoot(repos, run, advance.steps, options);
   const after = await loadRun(repos, run.root.id);
   const { root } = after;
+  const deliveries: string[] = [];
   if (!wasFinal && isFinalStatus(root.status) && root.webhook_url) {
-    await repos.deliveries.insert(
+    const delivery = await repos.deliveries.insert(
       root.id,
       root.webhook_url,
       toWebhookBody(buildTaskTree(root.id, after.rows, after.files)),
     );
+    if (delivery) deliveries.push(delivery);
   }
-  return { dispatches, run: after };
+  return {
+    dispatches,
+    run: after,
+    deliveries,
+    changed: changedTasks(root, changedRowIds(run.rows, after.rows)),
+  };
 }
 
 async function updateRoot(

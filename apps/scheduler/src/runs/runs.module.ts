@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DispatchPublisher } from './dispatch-publisher';
 import { RunsService } from './runs.service';
 import { TaskEventsConsumer } from './task-events.consumer';
 
 @Module({
+  imports: [WebhooksModule],
   providers: [RunsService, DispatchPublisher, TaskEventsConsumer],
   exports: [RunsService, DispatchPublisher],
 })

@@ -29,11 +29,13 @@ import { toStepFile } from '../files/stored-file';
 import { SCHEDULER_CONFIG, STORAGE } from '../scheduler-tokens';
 import { isRoot, type TaskRow } from '../tasks/task-row';
 import { buildTaskTree } from '../tasks/task-tree';
+import { WebhookSender } from '../webhooks/webhook-sender.service';
 import { DispatchPublisher } from './dispatch-publisher';
 import { CANCELLED_ERROR, applyAdvance, type AdvanceOptions } from './run-advancer';
 import { loadRun, lockRun, type LoadedRun } from './run-loader';
 import { planIngestRow, planRunRows, type IngestRequest, type RunRequest } from './run-plan';
 import { toRunSteps } from './run-rows';
+import { changedTasks, type ChangedTasks } from './task-changes';
 import { buildTaskDispatch } from './task-dispatch';
 
 type Completed = Extract<TaskEvent, { type: 'completed' }>;
@@ -44,6 +46,10 @@ interface Decided {
   cancels?: string[];
   /** Staged uploads whose ingest has ended: their bytes are stored (or refused) for good. */
   staged?: string[];
+  /** Webhook deliveries of the runs and tasks that ended. */
+  deliveries?: string[];
+  /** The tasks whose state it changed, for whoever follows them (SSE, `Prefer: wait`). */
+  changed?: ChangedTasks | undefined;
 }
 
 const NOTHING: Decided = { dispatches: [] };
@@ -60,6 +66,7 @@ export class RunsService {
   constructor(
     private readonly store: SchedulerStore,
     private readonly publisher: DispatchPublisher,
+    private readonly webhooks: WebhookSender,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     @Inject(STORAGE) private readonly storage: Storage,
   ) {}
@@ -98,10 +105,20 @@ export class RunsService {
           before,
           startRun(before, toStepFile(source!)),
         );
-        decided = { dispatches: applied.dispatches };
+        decided = { dispatches: applied.dispatches, deliveries: applied.deliveries };
         now = applied.run;
       }
-      return { decided, record: buildTaskTree(run.root.id, now.rows, now.files) };
+      return {
+        decided: {
+          ...decided,
+          changed: changedTasks(
+            run.root,
+            now.rows.map((row) => row.id),
+            true,
+          ),
+        },
+        record: buildTaskTree(run.root.id, now.rows, now.files),
+      };
     });
     await this.announce(decided);
     return record;
@@ -124,7 +141,10 @@ export class RunsService {
       if (!ingest) throw new Error(`ingest ${row.id} could not be dispatched`);
       const now = await loadRun(repos, row.id);
       return {
-        decided: { dispatches: [buildTaskDispatch(ingest, undefined)] },
+        decided: {
+          dispatches: [buildTaskDispatch(ingest, undefined)],
+          changed: changedTasks(row, [row.id], true),
+        },
         record: buildTaskTree(row.id, now.rows, now.files),
       };
     });
@@ -134,15 +154,24 @@ export class RunsService {
 
   /** Under the run's lock like every status change, so that a cancel deciding on `pending` meets no `processing`. */
   async started(taskId: string, attempt: number): Promise<void> {
-    await this.store.transaction(async (repos) => {
-      if (await this.lockRunOf(repos, taskId)) await repos.tasks.markStarted(taskId, attempt);
+    const changed = await this.store.transaction(async (repos) => {
+      const run = await this.lockRunOf(repos, taskId);
+      if (run && (await repos.tasks.markStarted(taskId, attempt)) > 0)
+        return changedTasks(run.root, [taskId]);
+      return undefined;
     });
+    await this.announce({ dispatches: [], changed });
   }
 
   /** Changes no status: progress only grows, and only for the attempt awaited. */
 
   async progress(taskId: string, attempt: number, progress: number): Promise<void> {
-    await this.store.autocommit((repos) => repos.tasks.recordProgress(taskId, attempt, progress));
+    const task = await this.store.autocommit((repos) =>
+      repos.tasks.recordProgress(taskId, attempt, progress),
+    );
+    if (!task) return;
+    const root = { id: task.run_id, project_id: task.project_id };
+    await this.announce({ dispatches: [], changed: changedTasks(root, [taskId]) });
   }
 
   /**
@@ -220,7 +249,7 @@ export class RunsService {
       if (!found?.waiting) return NOTHING;
       if (retryable && attempt < found.task.max_attempts) {
         await repos.tasks.scheduleRetry(taskId, attempt, backoffMs(attempt, TASK_RETRY_BACKOFF));
-        return NOTHING;
+        return { dispatches: [], changed: changedTasks(found.run.root, [taskId]) };
       }
       return this.failForGood(repos, found.run, found.task, error);
     });
@@ -307,6 +336,8 @@ export class RunsService {
           dispatches: applied.dispatches,
           cancels: running.filter((id) => cancelled.has(id)),
           staged,
+          deliveries: applied.deliveries,
+          changed: applied.changed,
         },
         record: buildTaskTree(taskId, now.rows, now.files),
       };
@@ -325,7 +356,10 @@ export class RunsService {
       const row = run && (await update(repos));
       if (!run || !row) return NOTHING;
       onDispatched?.(row);
-      return { dispatches: [buildTaskDispatch(row, run.files.get(row.input_file_id))] };
+      return {
+        dispatches: [buildTaskDispatch(row, run.files.get(row.input_file_id))],
+        changed: changedTasks(run.root, [row.id]),
+      };
     });
     await this.announce(decided);
   }
@@ -398,6 +432,10 @@ export class RunsService {
   }
 
   private async announce(decided: Decided): Promise<void> {
+    // First: followers only read, and a notification costs a publish without a round trip.
+    if (decided.changed) await this.publisher.announceChanges(decided.changed);
+    // Handed over, not awaited: the sender's queue bounds what is in flight.
+    if (decided.deliveries?.length) this.webhooks.sendNow(decided.deliveries);
     await this.publisher.publish(decided.dispatches);
     if (decided.cancels?.length) await this.publisher.cancel(decided.cancels);
     for (const key of decided.staged ?? []) await this.discardStaged(key);

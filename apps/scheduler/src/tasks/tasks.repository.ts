@@ -178,11 +178,13 @@ export class TasksRepository {
     );
   }
 
-  /** The dispatch of this attempt is on the broker. */
-  async markPublished(id: string, attempt: number): Promise<void> {
+  /** The dispatches of these attempts are on the broker: one statement for all of them. */
+  async markPublished(marks: ReadonlyArray<{ id: string; attempt: number }>): Promise<void> {
     await this.sql.rows(
-      `UPDATE scheduler.tasks SET published_at = now() WHERE id = $1 AND attempt = $2 AND published_at IS NULL`,
-      [id, attempt],
+      `UPDATE scheduler.tasks AS t SET published_at = now()
+       FROM unnest($1::text[], $2::int[]) AS m(id, attempt)
+       WHERE t.id = m.id AND t.attempt = m.attempt AND t.published_at IS NULL`,
+      [marks.map((m) => m.id), marks.map((m) => m.attempt)],
     );
   }
 
@@ -237,12 +239,17 @@ export class TasksRepository {
     );
   }
 
-  /** Progress only grows; any report is a sign of life. */
-  recordProgress(id: string, attempt: number, progress: number): Promise<number> {
-    return this.sql.count(
+  /** Progress only grows; any report is a sign of life. Answers the task's run, unless the report was stale. */
+  recordProgress(
+    id: string,
+    attempt: number,
+    progress: number,
+  ): Promise<Pick<TaskRow, 'run_id' | 'project_id'> | undefined> {
+    return this.sql.first(
       `UPDATE scheduler.tasks
        SET progress = GREATEST(progress, $3), last_heard_at = now(), updated_at = now()
-       WHERE id = $1 AND ${AWAITING}`,
+       WHERE id = $1 AND ${AWAITING}
+       RETURNING run_id, project_id`,
       [id, attempt, Math.floor(progress)],
     );
   }

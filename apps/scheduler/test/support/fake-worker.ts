@@ -29,6 +29,14 @@ export type Behaviour =
   /** Starts, keeps reporting progress, and completes only when released (or cancelled: then it completes anyway, late). */
   | { type: 'hold'; gate: Gate };
 
+/** A provider down for the first attempt: failed, worth another, which completes. */
+export const FAILS_ONCE: Behaviour = {
+  type: 'fail',
+  code: 'provider_unavailable',
+  retryable: true,
+  times: 1,
+};
+
 export class Gate {
   private opened!: () => void;
   readonly open = new Promise<void>((resolve) => (this.opened = resolve));
@@ -92,9 +100,8 @@ export class FakeWorker {
   async start(): Promise<void> {
     this.stoppables.push(
       await this.transport.consumeWork(
-        TASK_KIND_NAMES,
+        Object.fromEntries(TASK_KIND_NAMES.map((kind) => [kind, 16])),
         (dispatch, control) => this.work(dispatch, control),
-        { concurrency: 16 },
       ),
       await this.transport.onCancel((cancel) => this.cancelled.push(cancel.task_id)),
     );

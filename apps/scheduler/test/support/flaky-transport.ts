@@ -1,10 +1,22 @@
-import type { TaskCancel, TaskDispatch, TaskEvent, TaskKind } from '@mediaflow/contracts';
-import type { Stoppable, TaskTransport, WorkControl } from '@mediaflow/messaging';
+import type { TaskCancel, TaskChange, TaskDispatch, TaskEvent } from '@mediaflow/contracts';
+import type {
+  EventConsumerOptions,
+  Stoppable,
+  TaskTransport,
+  WorkConcurrency,
+  WorkControl,
+} from '@mediaflow/messaging';
 
-/** The real transport, with a switch that makes the next dispatches fail to publish (a broker hiccup). */
+/**
+ * The real transport, with switches that make the next dispatches or change
+ * notifications fail to publish (a broker hiccup), and a record of the
+ * notifications announced.
+ */
 export class FlakyTransport implements TaskTransport {
   failNextDispatches = 0;
   failedDispatches: TaskDispatch[] = [];
+  failNextAnnouncements = 0;
+  readonly announced: TaskChange[] = [];
 
   constructor(private readonly inner: TaskTransport) {}
 
@@ -22,19 +34,22 @@ export class FlakyTransport implements TaskTransport {
   }
 
   consumeWork(
-    kinds: readonly TaskKind[],
+    concurrency: WorkConcurrency,
     handler: (dispatch: TaskDispatch, control: WorkControl) => Promise<void>,
-    options: { concurrency: number },
   ): Promise<Stoppable> {
-    return this.inner.consumeWork(kinds, handler, options);
+    return this.inner.consumeWork(concurrency, handler);
   }
 
   publishEvent(event: TaskEvent): Promise<void> {
     return this.inner.publishEvent(event);
   }
 
-  consumeEvents(durable: string, handler: (event: TaskEvent) => Promise<void>): Promise<Stoppable> {
-    return this.inner.consumeEvents(durable, handler);
+  consumeEvents(
+    durable: string,
+    handler: (event: TaskEvent) => Promise<void>,
+    options?: EventConsumerOptions,
+  ): Promise<Stoppable> {
+    return this.inner.consumeEvents(durable, handler, options);
   }
 
   followEvents(handler: (event: TaskEvent) => void): Promise<Stoppable> {
@@ -47,6 +62,19 @@ export class FlakyTransport implements TaskTransport {
 
   onCancel(handler: (cancel: TaskCancel) => void): Promise<Stoppable> {
     return this.inner.onCancel(handler);
+  }
+
+  async announceChanges(change: TaskChange): Promise<void> {
+    if (this.failNextAnnouncements > 0) {
+      this.failNextAnnouncements--;
+      throw new Error('simulated publish failure');
+    }
+    this.announced.push(change);
+    await this.inner.announceChanges(change);
+  }
+
+  followChanges(handler: (change: TaskChange) => void): Promise<Stoppable> {
+    return this.inner.followChanges(handler);
   }
 
   close(): Promise<void> {

@@ -48,6 +48,7 @@ export class Harness {
     readonly db: TestDatabase,
     readonly prefix: string,
     readonly dataDir: string,
+    env: Record<string, string>,
   ) {
     this.config = {
       ...parseConfig(schedulerConfigSchema, {
@@ -63,17 +64,20 @@ export class Harness {
         MEDIAFLOW_WEBHOOK_TIMEOUT_MS: '2000',
         // The tests' webhook receivers are on 127.0.0.1; other loopback addresses stay refused.
         MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1',
+        ...env,
       }),
       PORT: 0,
     };
     this.storage = new LocalStorage(path.join(dataDir, 'files'));
   }
 
-  static async start(): Promise<Harness> {
+  /** `env` overrides the scheduler's test settings. */
+  static async start(env: Record<string, string> = {}): Promise<Harness> {
     const harness = new Harness(
       await createTestDatabase(),
       `t${randomBytes(6).toString('hex')}`,
       mkdtempSync(path.join(tmpdir(), 'mediaflow-scheduler-')),
+      env,
     );
     // The scheduler gets a transport the test can make fail; the worker has its own connection.
     harness.transport = new FlakyTransport(await harness.connectTransport('scheduler-test'));

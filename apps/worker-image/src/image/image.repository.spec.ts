@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import sharp from 'sharp';
 import { Fixtures } from '@mediaflow/testing';
 import { imagePlan, type ImageOptions } from './image-plan';
-import { ImageRepository } from './image.repository';
+import { ImageRepository, sharpThreads } from './image.repository';
 
 describe('ImageRepository (real sharp)', () => {
   const fixtures = new Fixtures();
@@ -112,4 +112,21 @@ describe('ImageRepository (real sharp)', () => {
       code: 'internal',
     });
   });
+});
+
+describe('sharpThreads', () => {
+  it.each([
+    // images at once, cores, libuv pool → threads per image
+    [16, 2, 4, 1],
+    [16, 16, 4, 4],
+    [2, 8, 4, 4],
+    [1, 8, 4, 8],
+    [32, 8, 16, 1],
+    [3, 2, 4, 1],
+  ])(
+    '%i images at once on %i cores, a pool of %i: %i threads each',
+    (images, cores, pool, threads) => {
+      expect(sharpThreads(images, cores, pool)).toBe(threads);
+    },
+  );
 });

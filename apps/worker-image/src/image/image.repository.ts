@@ -12,12 +12,28 @@ export interface ImageHeader {
 }
 
 /**
- * Threads libvips may use per image, so that the worker's concurrent tasks
- * share the machine instead of each taking every core; and no operation
- * cache, which only holds memory when every task reads a different file.
+ * Threads libvips may use per image, so that the images decoded at once
+ * share the cores instead of each taking every one: sharp works on libuv's
+ * thread pool (UV_THREADPOOL_SIZE, 4 unless set), so at most that many images
+ * are worked on at once however many tasks wait, each with this many threads.
+ * 16 image tasks on 2 cores: 4 images at once, 1 thread each; on 16 cores,
+ * 4 threads each.
  */
-export function configureSharp(workerConcurrency: number): void {
-  sharp.concurrency(Math.max(1, Math.floor(availableParallelism() / workerConcurrency)));
+export function sharpThreads(
+  imagesAtOnce: number,
+  cores: number,
+  threadPool = Number(process.env.UV_THREADPOOL_SIZE) || 4,
+): number {
+  return Math.max(1, Math.floor(cores / Math.min(imagesAtOnce, threadPool)));
+}
+
+/**
+ * Shares the cores among the images the worker decodes at once (its `image`
+ * and `nsfw` tasks); and no operation cache, which only holds memory when
+ * every task reads a different file.
+ */
+export function configureSharp(imagesAtOnce: number): void {
+  sharp.concurrency(sharpThreads(imagesAtOnce, availableParallelism()));
   sharp.cache(false);
 }
 

@@ -1,4 +1,10 @@
-import { newId, type TaskDispatch, type TaskEvent, type TaskKind } from '@mediaflow/contracts';
+import {
+  newId,
+  type TaskChange,
+  type TaskDispatch,
+  type TaskEvent,
+  type TaskKind,
+} from '@mediaflow/contracts';
 
 /** A valid dispatch of a fresh task. */
 export function taskDispatch(
@@ -34,4 +40,9 @@ export function taskEvent(taskId: string, type: 'started' | 'progress', progress
 /** How a test names an event it saw. */
 export function eventLabel(event: TaskEvent): string {
   return event.type === 'progress' ? `progress ${event.progress}` : event.type;
+}
+
+/** A change notification for a run and some of its tasks (the run itself when none are given). */
+export function taskChange(runId = newId('task'), taskIds: string[] = [runId]): TaskChange {
+  return { v: 1, project_id: newId('prj'), run_id: runId, task_ids: taskIds, at: Date.now() };
 }

@@ -1,8 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { newId, type TaskCancel, type TaskDispatch, type TaskEvent } from '@mediaflow/contracts';
+import {
+  newId,
+  type TaskCancel,
+  type TaskChange,
+  type TaskDispatch,
+  type TaskEvent,
+} from '@mediaflow/contracts';
 import type { InProcessTaskTransportOptions } from '../in-process-task-transport';
 import type { TaskTransport, WorkControl } from '../task-transport';
-import { eventLabel, taskDispatch, taskEvent } from './task-fixtures';
+import { eventLabel, taskChange, taskDispatch, taskEvent } from './task-fixtures';
 import { waitFor } from './wait-for';
 
 /** The options every driver's transport takes, `name` included but optional here. */
@@ -72,14 +78,10 @@ export function describeTaskTransportContract(
           const transport = await open();
           const sent = taskDispatch('image');
           const received: Array<{ dispatch: TaskDispatch; deliveries: number }> = [];
-          await transport.consumeWork(
-            ['image', 'video'],
-            async (d, control) => {
-              received.push({ dispatch: d, deliveries: control.deliveries });
-              control.ack();
-            },
-            { concurrency: 1 },
-          );
+          await transport.consumeWork({ image: 1, video: 1 }, async (d, control) => {
+            received.push({ dispatch: d, deliveries: control.deliveries });
+            control.ack();
+          });
           await transport.dispatch(sent);
           await waitFor(() => received.length === 1, 'the dispatch');
           expect(received[0]).toEqual({ dispatch: sent, deliveries: 1 });
@@ -100,14 +102,10 @@ export function describeTaskTransportContract(
           await transport.dispatch({ ...first, attempt: 2 });
           expect(await stored()).toBe(2);
           const attempts: number[] = [];
-          await transport.consumeWork(
-            ['image'],
-            async (d, control) => {
-              attempts.push(d.attempt);
-              control.ack();
-            },
-            { concurrency: 2 },
-          );
+          await transport.consumeWork({ image: 2 }, async (d, control) => {
+            attempts.push(d.attempt);
+            control.ack();
+          });
           await waitFor(
             async () => attempts.length === 2 && (await stored()) === 0,
             'both attempts acked',
@@ -125,15 +123,11 @@ export function describeTaskTransportContract(
         async () => {
           const transport = await open();
           const deliveries: Array<{ deliveries: number; at: number }> = [];
-          await transport.consumeWork(
-            ['image'],
-            async (_d, control) => {
-              deliveries.push({ deliveries: control.deliveries, at: Date.now() });
-              // The first time, the worker "crashes": it returns without acking.
-              if (control.deliveries > 1) control.ack();
-            },
-            { concurrency: 1 },
-          );
+          await transport.consumeWork({ image: 1 }, async (_d, control) => {
+            deliveries.push({ deliveries: control.deliveries, at: Date.now() });
+            // The first time, the worker "crashes": it returns without acking.
+            if (control.deliveries > 1) control.ack();
+          });
           await transport.dispatch(taskDispatch('image'));
           await waitFor(
             async () => redelivered(deliveries) && (await stored()) === 0,
@@ -152,15 +146,11 @@ export function describeTaskTransportContract(
           const errors: string[] = [];
           const transport = await open({ onError: (context) => errors.push(context) });
           const deliveries: Array<{ deliveries: number }> = [];
-          await transport.consumeWork(
-            ['image'],
-            async (_d, control) => {
-              deliveries.push({ deliveries: control.deliveries });
-              if (control.deliveries === 1) throw new Error('ffmpeg vanished');
-              control.ack();
-            },
-            { concurrency: 1 },
-          );
+          await transport.consumeWork({ image: 1 }, async (_d, control) => {
+            deliveries.push({ deliveries: control.deliveries });
+            if (control.deliveries === 1) throw new Error('ffmpeg vanished');
+            control.ack();
+          });
           await transport.dispatch(taskDispatch('image'));
           await waitFor(
             async () => redelivered(deliveries) && (await stored()) === 0,
@@ -182,7 +172,8 @@ export function describeTaskTransportContract(
           const deliveries: number[] = [];
           let done = false;
           await transport.consumeWork(
-            ['image'],
+            // A second slot, free for a redelivery if one came while the first runs.
+            { image: 2 },
             async (_d, control) => {
               deliveries.push(control.deliveries);
               if (control.deliveries > 1) return control.ack();
@@ -192,8 +183,6 @@ export function describeTaskTransportContract(
               control.ack();
               done = true;
             },
-            // A second slot, free for a redelivery if one came while the first runs.
-            { concurrency: 2 },
           );
           await transport.dispatch(taskDispatch('image'));
           await waitFor(async () => done && (await stored()) === 0, 'the long task acked');
@@ -209,16 +198,12 @@ export function describeTaskTransportContract(
         async () => {
           const transport = await open();
           const deliveries: Array<{ deliveries: number; at: number }> = [];
-          await transport.consumeWork(
-            ['image'],
-            async (_d, control) => {
-              deliveries.push({ deliveries: control.deliveries, at: Date.now() });
-              // The worker shuts down: it gives the message back for later.
-              if (control.deliveries === 1) control.nak(500);
-              else control.ack();
-            },
-            { concurrency: 1 },
-          );
+          await transport.consumeWork({ image: 1 }, async (_d, control) => {
+            deliveries.push({ deliveries: control.deliveries, at: Date.now() });
+            // The worker shuts down: it gives the message back for later.
+            if (control.deliveries === 1) control.nak(500);
+            else control.ack();
+          });
           await transport.dispatch(taskDispatch('image'));
           await waitFor(
             async () => redelivered(deliveries) && (await stored()) === 0,
@@ -238,18 +223,12 @@ export function describeTaskTransportContract(
           const poison = taskDispatch('image');
           const after = taskDispatch('image');
           const seen: string[] = [];
-          await transport.consumeWork(
-            ['image'],
-            async (d, control) => {
-              seen.push(
-                `${d.task_id === poison.task_id ? 'poison' : 'after'} ${control.deliveries}`,
-              );
-              // Given back at once each time: were there a third delivery, it would come before `after`.
-              if (d.task_id === poison.task_id) control.nak();
-              else control.ack();
-            },
-            { concurrency: 1 },
-          );
+          await transport.consumeWork({ image: 1 }, async (d, control) => {
+            seen.push(`${d.task_id === poison.task_id ? 'poison' : 'after'} ${control.deliveries}`);
+            // Given back at once each time: were there a third delivery, it would come before `after`.
+            if (d.task_id === poison.task_id) control.nak();
+            else control.ack();
+          });
           await transport.dispatch(poison);
           await waitFor(() => seen.includes('poison 2'), 'the second delivery of the poison');
           await transport.dispatch(after);
@@ -262,39 +241,44 @@ export function describeTaskTransportContract(
       );
 
       it(
-        'holds at most `concurrency` messages at once across its kinds',
+        "holds at most each kind's concurrency at once, a busy kind leaving the others their slots",
         async () => {
           const transport = await open();
-          let running = 0;
-          let most = 0;
-          const handled: string[] = [];
+          const running = { image: 0, video: 0 };
+          const most = { image: 0, video: 0 };
+          const handled: TaskDispatch[] = [];
           const releases: Array<() => void> = [];
-          await transport.consumeWork(
-            ['image', 'video', 'audio'],
-            async (d, control) => {
-              most = Math.max(most, ++running);
-              await new Promise<void>((resolve) => releases.push(resolve));
-              running--;
-              handled.push(d.task_id);
-              control.ack();
-            },
-            { concurrency: 2 },
-          );
+          await transport.consumeWork({ image: 2, video: 1 }, async (d, control) => {
+            const kind = d.kind as keyof typeof running;
+            most[kind] = Math.max(most[kind], ++running[kind]);
+            await new Promise<void>((resolve) => releases.push(resolve));
+            running[kind]--;
+            handled.push(d);
+            control.ack();
+          });
           const sent = (
-            ['image', 'video', 'audio', 'image', 'video', 'audio', 'image'] as const
+            ['image', 'image', 'image', 'image', 'image', 'video', 'video', 'video'] as const
           ).map((k) => taskDispatch(k));
           await Promise.all(sent.map((d) => transport.dispatch(d)));
-          // Two at a time: wait until both slots hold a message, let those finish, again.
+          const left = (kind: string) =>
+            sent.filter((d) => d.kind === kind).length -
+            handled.filter((d) => d.kind === kind).length;
+          // Every slot full, then let those finish, again: the video never waits for an image slot.
           while (handled.length < sent.length) {
-            const expected = Math.min(2, sent.length - handled.length);
-            await waitFor(() => releases.length === expected, `${expected} handlers running`);
+            const expected = {
+              image: Math.min(2, left('image')),
+              video: Math.min(1, left('video')),
+            };
+            const full = expected.image + expected.video;
+            await waitFor(() => releases.length === full, `${full} handlers running`);
+            expect(running).toEqual(expected);
             const batch = releases.splice(0);
             const target = handled.length + batch.length;
             for (const release of batch) release();
             await waitFor(() => handled.length >= target, 'the released handlers to finish');
           }
-          expect(most).toBe(2);
-          expect(handled.sort()).toEqual(sent.map((d) => d.task_id).sort());
+          expect(most).toEqual({ image: 2, video: 1 });
+          expect(handled.map((d) => d.task_id).sort()).toEqual(sent.map((d) => d.task_id).sort());
         },
         TEST_TIMEOUT_MS,
       );
@@ -304,14 +288,10 @@ export function describeTaskTransportContract(
         async () => {
           const transport = await open();
           const handled: string[] = [];
-          await transport.consumeWork(
-            ['image', 'audio', 'video'],
-            async (d, control) => {
-              handled.push(d.kind);
-              control.ack();
-            },
-            { concurrency: 1 },
-          );
+          await transport.consumeWork({ image: 1, audio: 1, video: 1 }, async (d, control) => {
+            handled.push(d.kind);
+            control.ack();
+          });
           await transport.dispatch(taskDispatch('video'));
           await waitFor(() => handled.length === 1, 'the video dispatch');
           await transport.dispatch(taskDispatch('audio'));
@@ -334,15 +314,11 @@ export function describeTaskTransportContract(
             ['a', a],
             ['b', b],
           ] as const) {
-            await replica.consumeWork(
-              ['video'],
-              async (d, control) => {
-                handledBy.set(d.task_id, [...(handledBy.get(d.task_id) ?? []), name]);
-                await sleep(50);
-                control.ack();
-              },
-              { concurrency: 2 },
-            );
+            await replica.consumeWork({ video: 2 }, async (d, control) => {
+              handledBy.set(d.task_id, [...(handledBy.get(d.task_id) ?? []), name]);
+              await sleep(50);
+              control.ack();
+            });
           }
           const sent = Array.from({ length: 20 }, () => taskDispatch('video'));
           await Promise.all(sent.map((d) => publisher.dispatch(d)));
@@ -364,7 +340,7 @@ export function describeTaskTransportContract(
             onInvalid: (subject, reason) => invalid.push({ subject, reason }),
           });
           const handler = jest.fn(async (_d: TaskDispatch, control: WorkControl) => control.ack());
-          await transport.consumeWork(['image'], handler, { concurrency: 1 });
+          await transport.consumeWork({ image: 1 }, handler);
           await installation.publishRaw('tasks.run.image', Buffer.from('{not json'));
           await installation.publishRaw(
             'tasks.run.image',
@@ -400,17 +376,13 @@ export function describeTaskTransportContract(
           let finish!: () => void;
           const finishing = new Promise<void>((resolve) => (finish = resolve));
           const handled: string[] = [];
-          const consumer = await transport.consumeWork(
-            ['image'],
-            async (d, control) => {
-              handled.push(d.task_id);
-              began = true;
-              await finishing;
-              order.push('finished');
-              control.ack();
-            },
-            { concurrency: 1 },
-          );
+          const consumer = await transport.consumeWork({ image: 1 }, async (d, control) => {
+            handled.push(d.task_id);
+            began = true;
+            await finishing;
+            order.push('finished');
+            control.ack();
+          });
           const first = taskDispatch('image');
           await transport.dispatch(first);
           await waitFor(() => began, 'the handler to begin');
@@ -426,14 +398,10 @@ export function describeTaskTransportContract(
           // The second is still queued for the next worker.
           await waitFor(async () => (await stored()) === 1, 'the first acked');
           const next: string[] = [];
-          await transport.consumeWork(
-            ['image'],
-            async (d, control) => {
-              next.push(d.task_id);
-              control.ack();
-            },
-            { concurrency: 1 },
-          );
+          await transport.consumeWork({ image: 1 }, async (d, control) => {
+            next.push(d.task_id);
+            control.ack();
+          });
           await waitFor(() => next.length === 1, 'the next worker to get the second');
           expect(next).toEqual([second.task_id]);
         },
@@ -447,16 +415,12 @@ export function describeTaskTransportContract(
           const byClosing = jest.fn(async (_d: TaskDispatch, control: WorkControl) =>
             control.ack(),
           );
-          await closing.consumeWork(['image'], byClosing, { concurrency: 1 });
+          await closing.consumeWork({ image: 1 }, byClosing);
           const byStaying: string[] = [];
-          await staying.consumeWork(
-            ['video'],
-            async (d, control) => {
-              byStaying.push(d.task_id);
-              control.ack();
-            },
-            { concurrency: 1 },
-          );
+          await staying.consumeWork({ video: 1 }, async (d, control) => {
+            byStaying.push(d.task_id);
+            control.ack();
+          });
           await closing.close();
           await publisher.dispatch(taskDispatch('image'));
           const video = taskDispatch('video');
@@ -470,12 +434,15 @@ export function describeTaskTransportContract(
       );
 
       it(
-        'refuses a concurrency below one',
+        'refuses a concurrency below one, and no kinds at all',
         async () => {
           const transport = await open();
-          await expect(
-            transport.consumeWork(['image'], async () => undefined, { concurrency: 0 }),
-          ).rejects.toThrow(/concurrency must be a whole number ≥ 1/);
+          await expect(transport.consumeWork({ image: 0 }, async () => undefined)).rejects.toThrow(
+            /concurrency of image must be a whole number ≥ 1 \(got 0\)/,
+          );
+          await expect(transport.consumeWork({}, async () => undefined)).rejects.toThrow(
+            /at least one kind/,
+          );
         },
         TEST_TIMEOUT_MS,
       );
@@ -522,6 +489,120 @@ export function describeTaskTransportContract(
       );
 
       it(
+        "hands each task's events over one at a time and in order, and different tasks' side by side",
+        async () => {
+          const transport = await open();
+          const [a, b] = [newId('task'), newId('task')];
+          const who = (e: TaskEvent) => (e.task_id === a ? 'a' : 'b');
+          for (const e of [
+            taskEvent(a, 'started'),
+            taskEvent(b, 'started'),
+            taskEvent(a, 'progress', 10),
+            taskEvent(b, 'progress', 10),
+            taskEvent(a, 'progress', 20),
+            taskEvent(b, 'progress', 20),
+            taskEvent(a, 'progress', 30),
+          ])
+            await transport.publishEvent(e);
+
+          let openLatch!: () => void;
+          const latch = new Promise<void>((resolve) => (openLatch = resolve));
+          const seen: string[] = [];
+          const running = { a: 0, b: 0 };
+          let mostOfOneTask = 0;
+          await transport.consumeEvents(
+            'scheduler',
+            async (e) => {
+              const task = who(e);
+              mostOfOneTask = Math.max(mostOfOneTask, ++running[task]);
+              seen.push(`${task} ${eventLabel(e)}`);
+              // a's first event holds its handler until the test lets it go.
+              if (task === 'a' && e.type === 'started') await latch;
+              running[task]--;
+            },
+            { concurrency: 8 },
+          );
+          await waitFor(
+            () => seen.filter((s) => s.startsWith('b')).length === 3,
+            "b's events while a's first is in its handler",
+          );
+          // b's ran beside a's first; a's later ones wait behind it.
+          expect(seen.filter((s) => s.startsWith('a'))).toEqual(['a started']);
+          openLatch();
+          await waitFor(() => seen.length === 7, 'every event');
+          expect(seen.filter((s) => s.startsWith('a'))).toEqual([
+            'a started',
+            'a progress 10',
+            'a progress 20',
+            'a progress 30',
+          ]);
+          expect(seen.filter((s) => s.startsWith('b'))).toEqual([
+            'b started',
+            'b progress 10',
+            'b progress 20',
+          ]);
+          expect(mostOfOneTask).toBe(1);
+        },
+        TEST_TIMEOUT_MS,
+      );
+
+      it(
+        "hands a failed event again before its task's later events, which follow in order",
+        async () => {
+          const transport = await open();
+          const errors: string[] = [];
+          const consumer = await open({ onError: (context) => errors.push(context) });
+          const [a, b] = [newId('task'), newId('task')];
+          for (const e of [
+            taskEvent(a, 'started'),
+            taskEvent(a, 'progress', 10),
+            taskEvent(b, 'started'),
+            taskEvent(a, 'progress', 40),
+            taskEvent(a, 'progress', 70),
+            taskEvent(b, 'progress', 50),
+            taskEvent(a, 'progress', 90),
+          ])
+            await transport.publishEvent(e);
+
+          const seen: string[] = [];
+          let thrown = false;
+          await consumer.consumeEvents(
+            'scheduler',
+            async (e) => {
+              const label = `${e.task_id === a ? 'a' : 'b'} ${eventLabel(e)}`;
+              seen.push(label);
+              if (label === 'a progress 40' && !thrown) {
+                thrown = true;
+                throw new Error('database away');
+              }
+            },
+            { concurrency: 4 },
+          );
+          await waitFor(() => seen.length === 8, 'eight deliveries');
+          expect(seen.filter((s) => s.startsWith('a'))).toEqual([
+            'a started',
+            'a progress 10',
+            'a progress 40',
+            'a progress 40',
+            'a progress 70',
+            'a progress 90',
+          ]);
+          expect(seen.filter((s) => s.startsWith('b'))).toEqual(['b started', 'b progress 50']);
+          expect(errors).toEqual([
+            `event handler for ${installation.subject('tasks.events.image')}`,
+          ]);
+          // Every event acked: a consumer of the same durable gets only what comes next.
+          await consumer.close();
+          const after: string[] = [];
+          await transport.consumeEvents('scheduler', async (e) => void after.push(eventLabel(e)));
+          await transport.publishEvent(taskEvent(b, 'progress', 60));
+          await waitFor(() => after.length >= 1, 'the next event');
+          expect(after).toEqual(['progress 60']);
+        },
+        TEST_TIMEOUT_MS,
+      );
+
+      it(
         'moves past an event whose handler keeps failing, after eventMaxDeliver deliveries, and says so',
         async () => {
           const errors: string[] = [];
@@ -531,10 +612,15 @@ export function describeTaskTransportContract(
           });
           const taskId = newId('task');
           const seen: Array<{ label: string; at: number }> = [];
-          await transport.consumeEvents('scheduler', async (e) => {
-            seen.push({ label: eventLabel(e), at: Date.now() });
-            if (e.type === 'started') throw new Error('bad row');
-          });
+          await transport.consumeEvents(
+            'scheduler',
+            async (e) => {
+              seen.push({ label: eventLabel(e), at: Date.now() });
+              if (e.type === 'started') throw new Error('bad row');
+            },
+            // The task's next event waits in hand until the consumer has moved past the first.
+            { concurrency: 4 },
+          );
           await transport.publishEvent(taskEvent(taskId, 'started'));
           await transport.publishEvent(taskEvent(taskId, 'progress', 50));
           await waitFor(() => seen.length === 4, 'three tries and the next event');
@@ -700,23 +786,101 @@ export function describeTaskTransportContract(
         },
         TEST_TIMEOUT_MS,
       );
+    });
+
+    describe('change notifications', () => {
+      it(
+        'tells every follower of every change, whichever service announced it',
+        async () => {
+          const [gateway1, gateway2, scheduler] = [await open(), await open(), await open()];
+          const heard: Array<[string, TaskChange]> = [];
+          await gateway1.followChanges((c) => heard.push(['1', c]));
+          await gateway2.followChanges((c) => heard.push(['2', c]));
+          const run = newId('task');
+          const first = taskChange(run);
+          const second = taskChange(run, [newId('task'), newId('task')]);
+          await scheduler.announceChanges(first);
+          await scheduler.announceChanges(second);
+          await waitFor(() => heard.length === 4, 'both followers, twice');
+          // In order for each follower, as a core NATS subscription gets them.
+          expect(heard.filter(([who]) => who === '1').map(([, c]) => c)).toEqual([first, second]);
+          expect(heard.filter(([who]) => who === '2').map(([, c]) => c)).toEqual([first, second]);
+        },
+        TEST_TIMEOUT_MS,
+      );
 
       it(
-        'says so when a cancellation breaks the contract',
+        'refuses to announce a change that breaks the contract',
         async () => {
+          const scheduler = await open();
+          await expect(
+            scheduler.announceChanges({ ...taskChange(), task_ids: [] }),
+          ).rejects.toThrow();
+        },
+        TEST_TIMEOUT_MS,
+      );
+
+      it(
+        'stops telling a follower that stopped, and reports one that throws',
+        async () => {
+          const errors: string[] = [];
+          const gateway = await open({ onError: (context) => errors.push(context) });
+          const scheduler = await open();
+          const stopped: TaskChange[] = [];
+          const following = await gateway.followChanges((c) => stopped.push(c));
+          await gateway.followChanges(() => {
+            throw new Error('a follower bug');
+          });
+          const still: TaskChange[] = [];
+          await gateway.followChanges((c) => still.push(c));
+          await following.stop();
+          const change = taskChange();
+          await scheduler.announceChanges(change);
+          await waitFor(() => still.length === 1, 'the follower still following');
+          expect(stopped).toEqual([]);
+          expect(errors).toEqual(['change follower']);
+        },
+        TEST_TIMEOUT_MS,
+      );
+    });
+
+    describe('broadcasts', () => {
+      /** Each core-NATS broadcast: how it is listened to and sent, and a message breaking its contract. */
+      const broadcasts = [
+        {
+          what: 'cancellation',
+          subject: 'tasks.cancel',
+          listen: (t: TaskTransport, heard: unknown[]) => t.onCancel((c) => heard.push(c)),
+          send: (t: TaskTransport) => {
+            const cancel: TaskCancel = { v: 1, task_id: newId('task') };
+            return t.cancel(cancel).then(() => cancel);
+          },
+          broken: { v: 1, task_id: 'file_x' },
+        },
+        {
+          what: 'change notification',
+          subject: 'tasks.changed',
+          listen: (t: TaskTransport, heard: unknown[]) => t.followChanges((c) => heard.push(c)),
+          send: (t: TaskTransport) => {
+            const change = taskChange();
+            return t.announceChanges(change).then(() => change);
+          },
+          broken: { ...taskChange(), run_id: 'file_x' },
+        },
+      ];
+
+      it.each(broadcasts)(
+        'says so when a $what breaks the contract, and goes on',
+        async ({ subject, listen, send, broken }) => {
           const invalid: string[] = [];
-          const worker = await open({ onInvalid: (subject) => invalid.push(subject) });
-          const heard: TaskCancel[] = [];
-          await worker.onCancel((c) => heard.push(c));
-          await installation.publishRaw(
-            'tasks.cancel',
-            Buffer.from(JSON.stringify({ v: 1, task_id: 'file_x' })),
-          );
-          const valid: TaskCancel = { v: 1, task_id: newId('task') };
-          await worker.cancel(valid);
-          await waitFor(() => heard.length === 1, 'the valid cancellation');
+          const transport = await open({ onInvalid: (s) => invalid.push(s) });
+          const heard: unknown[] = [];
+          await listen(transport, heard);
+          await installation.publishRaw(subject, Buffer.from(JSON.stringify(broken)));
+          const valid = await send(transport);
+          await waitFor(() => heard.length === 1, `the valid ${subject}`);
           expect(heard).toEqual([valid]);
-          expect(invalid).toEqual([installation.subject('tasks.cancel')]);
+          expect(invalid).toEqual([installation.subject(subject)]);
         },
         TEST_TIMEOUT_MS,
       );

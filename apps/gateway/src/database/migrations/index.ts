@@ -1,10 +1,12 @@
 import { GatewaySchema1795000000000 } from './1795000000000-gateway-schema';
 import { SigningAndWebhookSecrets1796000000000 } from './1796000000000-signing-and-webhook-secrets';
 import { IdempotencyKeys1796000000001 } from './1796000000001-idempotency-keys';
+import { IdempotencyResponseHeaders1796300000000 } from './1796300000000-idempotency-response-headers';
 
 /** Every migration of the `gateway` schema, oldest first. */
 export const gatewayMigrations = [
   GatewaySchema1795000000000,
   SigningAndWebhookSecrets1796000000000,
   IdempotencyKeys1796000000001,
+  IdempotencyResponseHeaders1796300000000,
 ];

@@ -1,0 +1,84 @@
+import type { TaskChange } from '@mediaflow/contracts';
+import { TASK_TRANSPORT, type Stoppable, type TaskTransport } from '@mediaflow/messaging';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+
+/** Tasks remembered as changed lately; enough for the moment between a request and its follower watching. */
+const RECENT_LIMIT = 10_000;
+
+interface Watcher {
+  wake(): void;
+}
+
+/**
+ * The gateway's one subscription to the scheduler's change notifications,
+ * fanned out to whatever here follows a task (event streams, `Prefer:
+ * wait`, `POST /files`): each watches the ids of the tasks it shows and is
+ * woken when one of them changed. It remembers which tasks changed lately,
+ * so that a follower that starts watching after its first read (which it
+ * cannot do before: it learns the ids from it) hears of a change in between.
+ */
+@Injectable()
+export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
+  private readonly watchers = new Map<string, Set<Watcher>>();
+  /** Task id → the number of the last change naming it; oldest first. */
+  private readonly recent = new Map<string, number>();
+  private heard = 0;
+  private following?: Stoppable;
+
+  constructor(@Inject(TASK_TRANSPORT) private readonly transport: TaskTransport) {}
+
+  async onModuleInit(): Promise<void> {
+    this.following = await this.transport.followChanges((change) => this.hear(change));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.following?.stop();
+  }
+
+  /** Where the feed is now: taken before a read, given to {@link watch} after it. */
+  mark(): number {
+    return this.heard;
+  }
+
+  /**
+   * Calls `wake` whenever one of `taskIds` changes, until the returned
+   * function is called; and once, on the next turn, if one has changed
+   * since `since`.
+   */
+  watch(taskIds: readonly string[], wake: () => void, since: number): () => void {
+    const watcher: Watcher = { wake };
+    for (const id of taskIds) {
+      const watching = this.watchers.get(id) ?? new Set<Watcher>();
+      watching.add(watcher);
+      this.watchers.set(id, watching);
+    }
+    let watching = true;
+    if (taskIds.some((id) => (this.recent.get(id) ?? -1) > since))
+      queueMicrotask(() => watching && wake());
+    return () => {
+      watching = false;
+      for (const id of taskIds) {
+        const others = this.watchers.get(id);
+        others?.delete(watcher);
+        if (others?.size === 0) this.watchers.delete(id);
+      }
+    };
+  }
+
+  private hear(change: TaskChange): void {
+    const number = ++this.heard;
+    const woken = new Set<Watcher>();
+    for (const id of change.task_ids) {
+      // Tasks just made are news to nobody: whoever asked has them from the answer.
+      if (!change.created) this.remember(id, number);
+      for (const watcher of this.watchers.get(id) ?? []) woken.add(watcher);
+    }
+    for (const watcher of woken) watcher.wake();
+  }
+
+  private remember(id: string, number: number): void {
+    this.recent.delete(id);
+    this.recent.set(id, number);
+    if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
+  }
+}
