@@ -3,6 +3,7 @@ import { ErrorCodeSchema } from './errors';
 import { MediaPropertiesSchema, StoredFileSchema } from './files';
 import { idSchema } from './ids';
 import { TASK_KIND_NAMES, type TaskKind } from './kinds';
+import { TaskStatusSchema } from './tasks';
 
 /**
  * JetStream: work goes out on `tasks.run.<kind>` (stream TASKS, work-queue
@@ -124,6 +125,12 @@ export const TaskChangeSchema = z.object({
    * asked for them has them as they are from the answer.
    */
   created: z.boolean().optional(),
+  /**
+   * The status the decision left some of `task_ids` in. A follower that only
+   * waits for a task to end re-reads it when its status here is final or
+   * not given, and may skip the read otherwise.
+   */
+  statuses: z.record(z.string(), TaskStatusSchema).optional(),
   /** Unix milliseconds at the scheduler, once committed. */
   at: z.number().int(),
 });

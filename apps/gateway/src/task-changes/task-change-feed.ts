@@ -1,12 +1,21 @@
-import type { TaskChange } from '@mediaflow/contracts';
+import type { TaskChange, TaskStatus } from '@mediaflow/contracts';
 import { TASK_TRANSPORT, type Stoppable, type TaskTransport } from '@mediaflow/messaging';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 
 /** Tasks remembered as changed lately; enough for the moment between a request and its follower watching. */
 const RECENT_LIMIT = 10_000;
 
+/** What a change said of the tasks it named: the status it left each in, where it says. */
+export type ChangedStatuses = Partial<Record<string, TaskStatus>>;
+
 interface Watcher {
-  wake(): void;
+  wake(statuses: ChangedStatuses): void;
+}
+
+interface RecentChange {
+  /** The number of the last change naming the task. */
+  number: number;
+  status?: TaskStatus;
 }
 
 /**
@@ -20,8 +29,8 @@ interface Watcher {
 @Injectable()
 export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
   private readonly watchers = new Map<string, Set<Watcher>>();
-  /** Task id → the number of the last change naming it; oldest first. */
-  private readonly recent = new Map<string, number>();
+  /** Task id → the last change naming it; oldest first. */
+  private readonly recent = new Map<string, RecentChange>();
   private heard = 0;
   private following?: Stoppable;
 
@@ -43,9 +52,14 @@ export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
   /**
    * Calls `wake` whenever one of `taskIds` changes, until the returned
    * function is called; and once, on the next turn, if one has changed
-   * since `since`.
+   * since `since`. `wake` is told the status each change left a task in,
+   * where the scheduler said.
    */
-  watch(taskIds: readonly string[], wake: () => void, since: number): () => void {
+  watch(
+    taskIds: readonly string[],
+    wake: (statuses: ChangedStatuses) => void,
+    since: number,
+  ): () => void {
     const watcher: Watcher = { wake };
     for (const id of taskIds) {
       const watching = this.watchers.get(id) ?? new Set<Watcher>();
@@ -53,8 +67,11 @@ export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
       this.watchers.set(id, watching);
     }
     let watching = true;
-    if (taskIds.some((id) => (this.recent.get(id) ?? -1) > since))
-      queueMicrotask(() => watching && wake());
+    const missed = taskIds.filter((id) => (this.recent.get(id)?.number ?? -1) > since);
+    if (missed.length > 0) {
+      const statuses = Object.fromEntries(missed.map((id) => [id, this.recent.get(id)?.status]));
+      queueMicrotask(() => watching && wake(statuses));
+    }
     return () => {
       watching = false;
       for (const id of taskIds) {
@@ -70,15 +87,15 @@ export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
     const woken = new Set<Watcher>();
     for (const id of change.task_ids) {
       // Tasks just made are news to nobody: whoever asked has them from the answer.
-      if (!change.created) this.remember(id, number);
+      if (!change.created) this.remember(id, { number, status: change.statuses?.[id] });
       for (const watcher of this.watchers.get(id) ?? []) woken.add(watcher);
     }
-    for (const watcher of woken) watcher.wake();
+    for (const watcher of woken) watcher.wake(change.statuses ?? {});
   }
 
-  private remember(id: string, number: number): void {
+  private remember(id: string, change: RecentChange): void {
     this.recent.delete(id);
-    this.recent.set(id, number);
+    this.recent.set(id, change);
     if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
   }
 }

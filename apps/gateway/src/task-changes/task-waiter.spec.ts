@@ -27,7 +27,12 @@ async function waiterOver(states: (TaskRecord | Error)[], recheckMs = 3_600_000)
   const waiter = new TaskWaiter(feed, bus as unknown as MessageBus, {
     MEDIAFLOW_TASK_RECHECK_MS: recheckMs,
   });
-  return { waiter, bus, announce: () => transport.announce([TASK]) };
+  return {
+    waiter,
+    bus,
+    announce: (statuses?: Record<string, TaskStatus>) =>
+      transport.announce([TASK], statuses ? { statuses } : {}),
+  };
 }
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -50,6 +55,29 @@ describe('TaskWaiter', () => {
     announce();
     await expect(waiting).resolves.toEqual(task('completed'));
     expect(bus.reads).toBe(2);
+  });
+
+  it('reads only for a change whose status is final, when the notification gives it', async () => {
+    const { waiter, bus, announce } = await waiterOver([task('completed')]);
+    const waiting = waiter.untilEnded(PROJECT, task('pending'), 60_000, waiter.mark());
+    announce({ [TASK]: 'processing' });
+    await nextTurn();
+    expect(bus.reads).toBe(0);
+    announce({ [TASK]: 'completed' });
+    await expect(waiting).resolves.toEqual(task('completed'));
+    expect(bus.reads).toBe(1);
+  });
+
+  it('skips a read for a change heard before the wait that left the task under way', async () => {
+    const { waiter, bus, announce } = await waiterOver([task('completed')]);
+    const since = waiter.mark();
+    announce({ [TASK]: 'processing' });
+    const waiting = waiter.untilEnded(PROJECT, task('pending'), 60_000, since);
+    await nextTurn();
+    expect(bus.reads).toBe(0);
+    announce({ [TASK]: 'completed' });
+    await expect(waiting).resolves.toEqual(task('completed'));
+    expect(bus.reads).toBe(1);
   });
 
   it('does not miss a change made between the request and the wait', async () => {

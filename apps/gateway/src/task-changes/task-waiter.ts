@@ -66,8 +66,16 @@ export class TaskWaiter implements OnModuleDestroy {
         }
         if (isFinalStatus(last.status)) settle();
       }, this.recheckMs);
-      // A run's own row changes when it ends: its steps need not be watched.
-      const unwatch = this.feed.watch([task.id], () => rereads.wake(), since);
+      // A run's own row changes when it ends: its steps need not be watched. A change that
+      // says the task is still under way (started, progress) is no reason to read it.
+      const unwatch = this.feed.watch(
+        [task.id],
+        (statuses) => {
+          const status = statuses[task.id];
+          if (status === undefined || isFinalStatus(status)) rereads.wake();
+        },
+        since,
+      );
       const deadline = setTimeout(() => settle(), waitMs);
       this.waiting.add(settle);
     });

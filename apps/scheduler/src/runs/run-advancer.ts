@@ -11,7 +11,7 @@ import { toWebhookBody } from '../webhooks/webhook-body';
 import { summariseWorkflowRun } from './run-summary';
 import { loadRun, type LoadedRun } from './run-loader';
 import { stepChanges } from './run-rows';
-import { changedRowIds, changedTasks, type ChangedTasks } from './task-changes';
+import { changedRowIds, changedTasks, statusesOf, type ChangedTasks } from './task-changes';
 import { buildTaskDispatch } from './task-dispatch';
 
 export const CANCELLED_ERROR: TaskError = { code: 'cancelled', message: 'The task was cancelled' };
@@ -85,11 +85,12 @@ export async function applyAdvance(
     );
     if (delivery) deliveries.push(delivery);
   }
+  const changedIds = changedRowIds(run.rows, after.rows);
   return {
     dispatches,
     run: after,
     deliveries,
-    changed: changedTasks(root, changedRowIds(run.rows, after.rows)),
+    changed: changedTasks(root, changedIds, false, statusesOf(after.rows, changedIds)),
   };
 }
 

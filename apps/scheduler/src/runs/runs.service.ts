@@ -152,12 +152,17 @@ export class RunsService {
     return record;
   }
 
-  /** Under the run's lock like every status change, so that a cancel deciding on `pending` meets no `processing`. */
+  /**
+   * Under the run's lock like every status change, so that a cancel deciding
+   * on `pending` meets no `processing`. One row changes and no step is
+   * decided, so the run is locked but not loaded.
+   */
   async started(taskId: string, attempt: number): Promise<void> {
     const changed = await this.store.transaction(async (repos) => {
-      const run = await this.lockRunOf(repos, taskId);
-      if (run && (await repos.tasks.markStarted(taskId, attempt)) > 0)
-        return changedTasks(run.root, [taskId]);
+      const task = await repos.tasks.find(taskId);
+      const root = task && (await repos.tasks.lockRun(task.run_id));
+      if (root && (await repos.tasks.markStarted(taskId, attempt)) > 0)
+        return changedTasks(root, [taskId], false, { [taskId]: 'processing' });
       return undefined;
     });
     await this.announce({ dispatches: [], changed });

@@ -1,4 +1,4 @@
-import type { TaskChange } from '@mediaflow/contracts';
+import type { TaskChange, TaskStatus } from '@mediaflow/contracts';
 import type { TaskRow } from '../tasks/task-row';
 
 /** Which tasks of which run a decision changed: announced once it has committed. */
@@ -9,6 +9,7 @@ export function changedTasks(
   root: Pick<TaskRow, 'id' | 'project_id'>,
   taskIds: Iterable<string>,
   created = false,
+  statuses?: Record<string, TaskStatus>,
 ): ChangedTasks | undefined {
   const ids = [...new Set(taskIds)];
   if (ids.length === 0) return undefined;
@@ -17,7 +18,19 @@ export function changedTasks(
     run_id: root.id,
     task_ids: ids,
     ...(created ? { created: true } : {}),
+    ...(statuses ? { statuses } : {}),
   };
+}
+
+/** The status of each of `ids` among `rows`, for a change notification. */
+export function statusesOf(
+  rows: readonly TaskRow[],
+  ids: readonly string[],
+): Record<string, TaskStatus> {
+  const wanted = new Set(ids);
+  return Object.fromEntries(
+    rows.filter((row) => wanted.has(row.id)).map((row) => [row.id, row.status]),
+  );
 }
 
 /** The rows of a run whose state a reader sees (status, progress, attempt) differs between two loads. */
