@@ -1,3 +1,5 @@
+import { readTaskEvents } from '@mediaflow/testing';
+
 /** A change of a task's status as a stream announced it. */
 export interface StreamedChange {
   status: string;
@@ -45,37 +47,20 @@ export async function followTaskEvents(
 ): Promise<FollowedStream> {
   const stream: FollowedStream = { openedAt: Date.now(), changes: [], events: 0 };
   try {
-    const res = await fetch(`${baseUrl}/tasks/${taskId}/events`, {
-      headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (res.status !== 200 || !res.body) {
-      stream.error = `answered ${res.status}`;
-      return stream;
-    }
-    const decoder = new TextDecoder();
-    let buffered = '';
-    for await (const chunk of res.body) {
-      const at = Date.now();
-      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
-      const blocks = buffered.split(/\r?\n\r?\n/);
-      buffered = blocks.pop() ?? '';
-      for (const block of blocks) {
-        const data = block
-          .split(/\r?\n/)
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trimStart())
-          .join('\n');
-        if (!data) continue; // a comment (heartbeat)
+    await readTaskEvents(
+      baseUrl,
+      key,
+      taskId,
+      ({ data }) => {
+        const at = Date.now();
         stream.events++;
-        const status = taskOf(JSON.parse(data))?.status;
-        if (typeof status !== 'string') continue;
+        const status = taskOf(data)?.status;
+        if (typeof status !== 'string') return;
         if (stream.changes.at(-1)?.status !== status) stream.changes.push({ status, at });
         if (FINAL.has(status)) stream.final = status;
-      }
-      // Leaving the loop cancels the body; the gateway would end the stream there anyway.
-      if (stream.final) break;
-    }
+      },
+      AbortSignal.timeout(timeoutMs),
+    );
   } catch (error) {
     stream.error = (error as Error).message;
   }

@@ -12,7 +12,7 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { client } from '@mediaflow/testing';
+import { client, WebhookReceiver } from '@mediaflow/testing';
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import sharp from 'sharp';
 import { summariseCpuProfile, type ProfileSummary } from './cpu-profile';
@@ -29,7 +29,6 @@ import {
   type SystemUnderTest,
 } from './system-under-test';
 import { followTaskEvents, type FollowedStream } from './task-event-follower';
-import { startWebhookReceiver } from './webhook-receiver';
 
 const { values: args } = parseArgs({
   options: {
@@ -340,7 +339,8 @@ async function main(): Promise<void> {
     ? path.resolve(__dirname, '../results', `throughput-profiles-${wallStart.getTime()}`)
     : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const hooks = await startWebhookReceiver();
+  const hooks = new WebhookReceiver();
+  await hooks.start();
   const env = { MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1', LOG_LEVEL: 'error' };
   process.stdout.write(`starting the product (${MODE})… `);
   const sut =
@@ -459,7 +459,7 @@ async function main(): Promise<void> {
 
     const hooked = load.filter((t) => t.webhook && t.status === 'completed' && t.id);
     const hooksUntil = Math.min(deadline, Date.now() + WEBHOOK_WAIT_MS);
-    while (Date.now() < hooksUntil && hooked.some((t) => !hooks.received.has(t.id!)))
+    while (Date.now() < hooksUntil && hooked.some((t) => !hooks.arrivals.has(t.id!)))
       await sleep(100);
 
     journal?.stop();
@@ -505,7 +505,7 @@ async function main(): Promise<void> {
         tasks.map((t) => (row(t)?.finished_ms ?? NaN) - (workerEnds.get(t.id ?? '')?.[0] ?? NaN)),
       );
     const webhookDelays = quantiles(
-      hooked.map((t) => (hooks.received.get(t.id!)?.[0] ?? NaN) - (row(t)?.finished_ms ?? NaN)),
+      hooked.map((t) => (hooks.arrivals.get(t.id!)?.[0] ?? NaN) - (row(t)?.finished_ms ?? NaN)),
     );
     const statementCalls = statements.reduce((sum, s) => sum + s.calls, 0);
     const transactionControl = statements
@@ -566,8 +566,8 @@ async function main(): Promise<void> {
       },
       webhooks: {
         expected: hooked.length,
-        received: hooked.filter((t) => hooks.received.has(t.id!)).length,
-        received_more_than_once: hooked.filter((t) => (hooks.received.get(t.id!)?.length ?? 0) > 1)
+        received: hooked.filter((t) => hooks.arrivals.has(t.id!)).length,
+        received_more_than_once: hooked.filter((t) => (hooks.arrivals.get(t.id!)?.length ?? 0) > 1)
           .length,
         run_end_to_received_ms: webhookDelays,
       },
@@ -780,7 +780,7 @@ async function main(): Promise<void> {
     await nc?.close();
     await db?.close();
     await stopProduct();
-    await hooks.close();
+    await hooks.stop();
   }
 }
 

@@ -2,8 +2,8 @@ import { newId, schedulerRpc } from '@mediaflow/contracts';
 import { startScheduler, type RunningScheduler } from '../src';
 import { Reconciler } from '../src/reconciler/reconciler.service';
 import { WebhookSender } from '../src/webhooks/webhook-sender.service';
+import { WebhookReceiver } from '@mediaflow/testing';
 import { Harness, sleep, until } from './support/harness';
-import { WebhookReceiver } from './support/webhook-receiver';
 
 // Webhooks go out as their task ends; the reconciler only sends them again.
 // Against the real PostgreSQL and NATS JetStream, to a receiver on loopback.

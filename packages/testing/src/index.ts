@@ -9,3 +9,4 @@ export * from './app-process';
 export * from './system';
 export * from './task-events';
 export * from './task-polling';
+export * from './webhook-receiver';

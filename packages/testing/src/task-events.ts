@@ -7,16 +7,19 @@ export interface StreamedEvent {
 
 /**
  * Reads `GET /tasks/:id/events` until the gateway ends it (once the task is
- * final), handing each event to `onEvent` as it comes; answers them all.
+ * final) or `signal` aborts, handing each event to `onEvent` as it comes;
+ * answers them all.
  */
 export async function readTaskEvents(
   baseUrl: string,
   key: string,
   taskId: string,
   onEvent: (event: StreamedEvent) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<StreamedEvent[]> {
   const response = await fetch(`${baseUrl}/tasks/${taskId}/events`, {
     headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+    signal,
   });
   if (response.status !== 200)
     throw new Error(`GET /tasks/${taskId}/events answered ${response.status}`);
