@@ -18,6 +18,7 @@ import { ApiKeyEntity } from './auth/api-key.entity';
 import { ProjectEntity } from './auth/project.entity';
 import { gatewayMigrations } from './database/migrations';
 import { FilesModule } from './files/files.module';
+import { EventsModule } from './events/events.module';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
@@ -75,6 +76,7 @@ export class GatewayModule {
         ApiKeysModule,
         AutomationsModule,
         TasksModule,
+        EventsModule,
         FilesModule,
         OpenApiModule,
       ],

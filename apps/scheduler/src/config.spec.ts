@@ -17,6 +17,7 @@ describe('schedulerConfigSchema', () => {
       MEDIAFLOW_TASK_STALL_MS: 150000,
       MEDIAFLOW_WEBHOOK_TIMEOUT_MS: 10000,
       MEDIAFLOW_EVENT_CONCURRENCY: 32,
+      MEDIAFLOW_EVENT_RETENTION_HOURS: 168,
       MEDIAFLOW_WEBHOOK_CONCURRENCY: 16,
       MEDIAFLOW_ALLOWED_HOSTS: [],
     });
@@ -50,6 +51,7 @@ describe('schedulerConfigSchema', () => {
     ['MEDIAFLOW_TASK_ACK_WAIT_MS', 'soon'],
     ['MEDIAFLOW_RECONCILE_INTERVAL_MS', '1.5'],
     ['MEDIAFLOW_EVENT_CONCURRENCY', '0'],
+    ['MEDIAFLOW_EVENT_RETENTION_HOURS', '0'],
     ['MEDIAFLOW_WEBHOOK_CONCURRENCY', '0'],
     ['NATS_URL', 'http://x'],
     ['MEDIAFLOW_ALLOWED_HOSTS', '127.0.0.1, http://hooks.internal'],

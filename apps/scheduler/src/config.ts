@@ -47,6 +47,8 @@ export const schedulerConfigSchema = z
      * connections only queues for one, which keeps the pipe full.
      */
     MEDIAFLOW_EVENT_CONCURRENCY: count(1, 256).default(32),
+    /** How long the project's event log keeps an event (`Last-Event-ID` resumes within it). */
+    MEDIAFLOW_EVENT_RETENTION_HOURS: count(1, 24 * 365).default(168),
     /** Webhook POSTs in flight at once per scheduler process. */
     MEDIAFLOW_WEBHOOK_CONCURRENCY: count(1, 1_000).default(16),
     ...allowedHostsEnv,

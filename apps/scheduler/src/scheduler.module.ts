@@ -10,6 +10,7 @@ import type { Storage } from '@mediaflow/storage';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { SchedulerConfig } from './config';
 import { schedulerMigrations } from './database/migrations';
+import { EventsModule } from './events/events.module';
 import { FilesModule } from './files/files.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
 import { SchedulerRuntimeModule } from './scheduler-runtime.module';
@@ -64,6 +65,7 @@ export class SchedulerModule {
         }),
         TasksModule,
         FilesModule,
+        EventsModule,
         ReconcilerModule,
       ],
     };

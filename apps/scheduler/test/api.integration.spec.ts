@@ -301,6 +301,7 @@ describe('service', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'scheduler' ORDER BY table_name",
     );
     expect(tables.map((t) => t.table_name)).toEqual([
+      'events',
       'files',
       'migrations',
       'tasks',
@@ -313,6 +314,7 @@ describe('service', () => {
     expect(def('tasks_project_created_idx')).toContain('(project_id, created_at DESC, id DESC)');
     expect(def('tasks_run_idx')).toContain('(run_id)');
     expect(def('tasks_status_heard_idx')).toContain('(status, last_heard_at)');
+    expect(def('events_project_order')).toContain('(project_id, xid, seq)');
   });
 
   it('answers /health and /ready with nats and database ok', async () => {

@@ -113,8 +113,12 @@ describe('with no reconcile round after the start', () => {
   it('sends a delivery that failed again only in a reconcile round', async () => {
     receiver.answer = (_task, earlier) => ({ status: earlier === 0 ? 500 : 204 });
     const task = (await endedTasks(h, receiver.url, 1))[0]!;
-    // The retry's backoff (1 s) is over: it is due, and nothing but a round sends it.
-    await until(async () => (await deliveries(h))[0]?.due === true, 'the retry to be due');
+    // The retry's backoff (1 s) is over: it is due, and nothing but a round sends it. (A
+    // delivery is due from the moment it is made, too: the first attempt must be over.)
+    await until(async () => {
+      const [row] = await deliveries(h);
+      return row?.attempts === 1 && row.due === true;
+    }, 'the retry to be due');
     await sleep(500);
     expect(await deliveries(h)).toEqual([
       {

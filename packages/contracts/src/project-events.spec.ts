@@ -1,5 +1,11 @@
-import { projectEvent, projectEventId, projectEventType, type TaskState } from './project-events';
-import type { TaskStatus } from './tasks';
+import {
+  inEventOrder,
+  projectEvent,
+  projectEventId,
+  projectEventType,
+  type TaskState,
+} from './project-events';
+import type { TaskStatus, TaskTree } from './tasks';
 
 const state = (
   status: TaskStatus,
@@ -57,8 +63,15 @@ describe('projectEventId', () => {
       // The same columns as a new task, but after a start: a retry, another change.
       state('pending'),
       state('pending', { started_at: 1 }),
-    ].map(projectEventId);
+    ].map((task) => projectEventId(task));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("names a task's creation by the task alone: made waiting, then dispatched, is one creation", () => {
+    const made = projectEventId(state('waiting', { attempts: 0 }));
+    expect(projectEventId(state('pending'))).toBe(made);
+    expect(projectEventId(state('processing', { started_at: 1 }), 'task.created')).toBe(made);
+    expect(projectEventId(state('pending', { id: 'task_bbbbbbbbbbbbbbbb' }))).not.toBe(made);
   });
 });
 
@@ -71,5 +84,32 @@ describe('projectEvent', () => {
       created_at: 1_800_000_000,
       data: task,
     });
+  });
+
+  it('is the event of the type asked for: a run made and started at once was still created', () => {
+    const run = state('processing', { started_at: 1 });
+    expect(projectEvent(run, 'task.created')).toMatchObject({
+      type: 'task.created',
+      id: projectEventId(state('waiting', { attempts: 0 })),
+    });
+  });
+});
+
+describe('inEventOrder', () => {
+  const node = (id: string, status: TaskStatus, workflow?: TaskTree<never>[]) =>
+    ({ id, status, workflow }) as unknown as TaskTree<never>;
+
+  it('puts the task first while it runs, and last once it has ended', () => {
+    const steps = [node('a', 'completed'), node('b', 'processing')];
+    expect(inEventOrder(node('run', 'processing', steps)).map((n) => n.id)).toEqual([
+      'run',
+      'a',
+      'b',
+    ]);
+    expect(inEventOrder(node('run', 'completed', steps)).map((n) => n.id)).toEqual([
+      'a',
+      'b',
+      'run',
+    ]);
   });
 });

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema } from './ids';
-import { TaskObjectSchema, type TaskStatus } from './tasks';
+import {
+  TaskObjectSchema,
+  TaskRecordSchema,
+  isFinalStatus,
+  type TaskStatus,
+  type TaskTree,
+} from './tasks';
 
 /**
  * What happened to a task, as the event streams send it (`GET
@@ -20,6 +26,15 @@ export const PROJECT_EVENT_TYPES = [
 ] as const;
 export type ProjectEventType = (typeof PROJECT_EVENT_TYPES)[number];
 
+/**
+ * The types kept in the project's event log, from which a stream cut off
+ * resumes (`Last-Event-ID`). `task.progress` is streamed but not kept: it
+ * is frequent, and the next kept event or the task itself supersedes it.
+ */
+export function isStoredEventType(type: ProjectEventType): boolean {
+  return type !== 'task.progress';
+}
+
 export const ProjectEventSchema = z
   .object({
     id: idSchema('evt').describe(
@@ -31,6 +46,18 @@ export const ProjectEventSchema = z
   })
   .meta({ id: 'Event' });
 export type ProjectEvent = z.infer<typeof ProjectEventSchema>;
+
+/** An event between services: the task as the scheduler has it, its files not yet signed. */
+export const ProjectEventRecordSchema = z.object({
+  id: idSchema('evt'),
+  type: z.enum(PROJECT_EVENT_TYPES),
+  created_at: z.number().int(),
+  data: TaskRecordSchema,
+});
+export type ProjectEventRecord = z.infer<typeof ProjectEventRecordSchema>;
+
+/** A place in the event log, opaque to all but the scheduler (`<xid>:<seq>`). */
+export const EventCursorSchema = z.string().regex(/^\d+:\d+$/);
 
 /** What an event is derived from: the task's state, nothing else. */
 export interface TaskState {
@@ -69,28 +96,58 @@ export function projectEventType(task: TaskState): ProjectEventType {
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
+/** Whether `value` has the shape of an event id (a `Last-Event-ID` header, say). */
+export function isEventId(value: string): boolean {
+  return idSchema('evt').safeParse(value).success;
+}
+
 /**
  * `evt_` and 16 characters of a hash of the task id, attempt, status,
  * progress and type: the same change has the same id in every stream, on
- * every gateway, so that a stored event log can take these ids over.
+ * every gateway, and in the event log. A task is created once, so its
+ * `task.created` hashes the task id alone: a step made waiting and later
+ * dispatched is still the same news.
  */
-export function projectEventId(task: TaskState): string {
-  const digest = createHash('sha256')
-    .update([task.id, task.attempts, task.status, task.progress, projectEventType(task)].join('\n'))
-    .digest();
+export function projectEventId(task: TaskState, type = projectEventType(task)): string {
+  const parts =
+    type === 'task.created'
+      ? [task.id, type]
+      : [task.id, task.attempts, task.status, task.progress, type];
+  const digest = createHash('sha256').update(parts.join('\n')).digest();
   let body = '';
   for (let i = 0; i < 16; i++) body += ID_ALPHABET[digest[i]! % ID_ALPHABET.length];
   return `evt_${body}`;
 }
 
-/** The event whose news is `data` as it is now. */
+/**
+ * The event whose news is `data` as it is now; with `type`, that event
+ * instead (a task made and started at once still has its `task.created`).
+ */
 export function projectEvent<T extends TaskState>(
   data: T,
+  type: ProjectEventType = projectEventType(data),
 ): { id: string; type: ProjectEventType; created_at: number; data: T } {
-  return {
-    id: projectEventId(data),
-    type: projectEventType(data),
-    created_at: data.updated_at,
-    data,
+  return { id: projectEventId(data, type), type, created_at: data.updated_at, data };
+}
+
+/** A task and every step under it, depth first, the task first. */
+export function taskTreeNodes<F>(task: TaskTree<F>): TaskTree<F>[] {
+  const nodes: TaskTree<F>[] = [];
+  const visit = (node: TaskTree<F>) => {
+    nodes.push(node);
+    for (const child of [...(node.workflow ?? []), ...(node.next ?? []), ...(node.else ?? [])])
+      visit(child);
   };
+  visit(task);
+  return nodes;
+}
+
+/**
+ * The nodes of a tree in the order their events go out when several moved
+ * at once: the task first and its steps after, but once the task has ended
+ * it comes last, so that its final event is the last word.
+ */
+export function inEventOrder<F>(task: TaskTree<F>): TaskTree<F>[] {
+  const [root, ...steps] = taskTreeNodes(task);
+  return isFinalStatus(root!.status) ? [...steps, root!] : [root!, ...steps];
 }

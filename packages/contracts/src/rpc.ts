@@ -4,6 +4,7 @@ import { ErrorBodySchema } from './errors';
 import { IngestSourceSchema, StoredFileSchema } from './files';
 import { idSchema } from './ids';
 import { listSchema } from './pagination';
+import { EventCursorSchema, ProjectEventRecordSchema } from './project-events';
 import { TaskRecordSchema, TaskSourceSchema } from './tasks';
 
 /**
@@ -108,6 +109,36 @@ export const schedulerRpc = {
       webhook,
     }),
     response: TaskRecordSchema,
+  }),
+  listEvents: defineRpc({
+    subject: 'scheduler.events.list',
+    version: 1,
+    request: z.object({
+      project_id: projectId,
+      /**
+       * Where to read from: after this event (unknown or expired:
+       * `event_expired`), or after a `cursor` this RPC answered. Neither:
+       * from the log's end, to follow what happens from now on.
+       */
+      after_event: idSchema('evt').optional(),
+      after_cursor: EventCursorSchema.optional(),
+      /** Only the events of these tasks (a run's: its id and its steps'). */
+      task_ids: z.array(idSchema('task')).min(1).max(10_000).optional(),
+      automation_id: z.string().optional(),
+      limit: z.number().int().min(1).max(1000),
+    }),
+    response: z.object({
+      data: z.array(ProjectEventRecordSchema),
+      /** Where the next read starts: after the last event answered. */
+      cursor: EventCursorSchema,
+      /** More events were readable than `limit`. */
+      has_more: z.boolean(),
+      /**
+       * Later events exist that cannot be read in order yet (a transaction
+       * that made an earlier one has not ended): ask again shortly.
+       */
+      pending: z.boolean(),
+    }),
   }),
   getTask: defineRpc({
     subject: 'scheduler.tasks.get',

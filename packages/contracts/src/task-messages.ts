@@ -3,6 +3,7 @@ import { ErrorCodeSchema } from './errors';
 import { MediaPropertiesSchema, StoredFileSchema } from './files';
 import { idSchema } from './ids';
 import { TASK_KIND_NAMES, type TaskKind } from './kinds';
+import { ProjectEventRecordSchema } from './project-events';
 import { TaskStatusSchema } from './tasks';
 
 /**
@@ -131,6 +132,13 @@ export const TaskChangeSchema = z.object({
    * not given, and may skip the read otherwise.
    */
   statuses: z.record(z.string(), TaskStatusSchema).optional(),
+  /**
+   * The events of the decision, in the order they happened, with each task
+   * as it left it: a follower sends these without reading the task again.
+   * Absent when the decision carries none (progress, a retry scheduled), or
+   * when they would make the message too large: read the tasks then.
+   */
+  events: z.array(ProjectEventRecordSchema).optional(),
   /** Unix milliseconds at the scheduler, once committed. */
   at: z.number().int(),
 });

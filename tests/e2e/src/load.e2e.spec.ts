@@ -5,6 +5,7 @@ import {
   client,
   downloadBytes,
   freePort,
+  readEventStream,
   readTaskEvents,
   startApp,
   System,
@@ -15,8 +16,9 @@ import sharp from 'sharp';
 
 // Many tiny tasks at once, in both ways to run the product: every task
 // accepted ends exactly once with exactly one output, and the event streams
-// followed meanwhile lose no change. Counts only: how fast is the
-// benchmark's business (pnpm bench:throughput), never a test's.
+// followed meanwhile lose no change, the project's stream not even across a
+// cut (Last-Event-ID). Counts only: how fast is the benchmark's business
+// (pnpm bench:throughput), never a test's.
 
 const TASKS = Number(process.env.MEDIAFLOW_LOAD_TASKS ?? 1000);
 const IN_FLIGHT = 32;
@@ -58,6 +60,68 @@ async function listAll(api: Api, route: string): Promise<any[]> {
   }
 }
 
+/**
+ * Follows the project's stream (`GET /events/stream`) from before the load,
+ * cuts it once a third of the tasks have completed, reconnects with
+ * Last-Event-ID and reads on until every task has completed.
+ */
+class ProjectFollower {
+  readonly before: StreamedEvent[] = [];
+  readonly after: StreamedEvent[] = [];
+  private readonly completed = new Set<string>();
+  private expected?: Set<string>;
+  private finished?: () => void;
+  private readonly done = new Promise<void>((resolve) => (this.finished = resolve));
+  private readonly cut = new AbortController();
+  private reading?: Promise<StreamedEvent[]>;
+
+  constructor(private readonly product: Product) {}
+
+  async open(): Promise<void> {
+    let opened!: () => void;
+    const isOpen = new Promise<void>((resolve) => (opened = resolve));
+    this.reading = readEventStream(`${this.product.baseUrl}/events/stream`, this.product.key, {
+      onOpen: opened,
+      signal: this.cut.signal,
+      onEvent: (event) => {
+        this.before.push(event);
+        this.note(event);
+        if (this.completed.size >= TASKS / 3) this.cut.abort();
+      },
+    });
+    await Promise.race([isOpen, this.reading]);
+  }
+
+  /** Resolves once every task of `ids` has completed on the stream (resumed once), or after 120 s. */
+  async follow(ids: readonly string[]): Promise<void> {
+    this.expected = new Set(ids);
+    await this.reading;
+    const lastEventId = this.before.filter((event) => event.id !== undefined).at(-1)?.id;
+    const cut = new AbortController();
+    const timeout = setTimeout(() => cut.abort(), 120_000);
+    void this.done.then(() => cut.abort());
+    this.check();
+    await readEventStream(`${this.product.baseUrl}/events/stream`, this.product.key, {
+      lastEventId,
+      signal: cut.signal,
+      onEvent: (event) => {
+        this.after.push(event);
+        this.note(event);
+      },
+    });
+    clearTimeout(timeout);
+  }
+
+  private note(event: StreamedEvent): void {
+    if (event.data.type === 'task.completed') this.completed.add(event.data.data.id);
+    this.check();
+  }
+
+  private check(): void {
+    if (this.expected && [...this.expected].every((id) => this.completed.has(id))) this.finished!();
+  }
+}
+
 async function loadRound(product: Product): Promise<void> {
   const { api } = product;
   const png = await sharp({
@@ -70,6 +134,8 @@ async function loadRound(product: Product): Promise<void> {
     headers: { 'content-type': 'image/png' },
   });
   expect(stored.status).toBe(201);
+  const project = new ProjectFollower(product);
+  await project.open();
 
   // A sample is followed on its event streams from the answer on; the rest are waited for in the answer.
   const submit = (i: number) =>
@@ -122,12 +188,24 @@ async function loadRound(product: Product): Promise<void> {
     expect((await sharp(bytes).metadata()).width).toBe(16);
   }
 
+  // The project's stream, across its cut: every task created, started and completed, each once.
+  await project.follow(ids);
+  expect(project.before.length).toBeGreaterThan(0);
+  expect(project.after.length).toBeGreaterThan(0);
+  const kept = [...project.before, ...project.after].filter((e) => e.data.type !== 'task.progress');
+  expect(new Set(kept.map((e) => e.data.id)).size).toBe(kept.length);
+  const typesOf = new Map<string, string[]>();
+  for (const { data } of kept)
+    typesOf.set(data.data.id, [...(typesOf.get(data.data.id) ?? []), data.type]);
+  for (const id of ids)
+    expect([id, typesOf.get(id)]).toEqual([id, ['task.created', 'task.started', 'task.completed']]);
+
   // No change lost on the streams: each ended on its task's completion, after its start, ids unique.
   for (const events of await Promise.all(streamed)) {
     const types = events.map((event) => event.data.type);
     expect(types.at(-1)).toBe('task.completed');
     expect(types.filter((type) => type === 'task.completed')).toHaveLength(1);
-    expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+    expect(new Set(events.map((event) => event.data.id)).size).toBe(events.length);
   }
 }
 

@@ -10,6 +10,7 @@ import { FilesController } from '../files/files.controller';
 import { ProjectsController } from '../projects/projects.controller';
 import { WebhookSecretController } from '../projects/webhook-secret.controller';
 import { AutomationRunsController } from '../tasks/automation-runs.controller';
+import { EventsController } from '../events/events.controller';
 import { TasksController } from '../tasks/tasks.controller';
 import {
   buildOpenApiDocument,
@@ -54,6 +55,7 @@ function controllerRoutes(): string[] {
     AutomationsController,
     AutomationRunsController,
     TasksController,
+    EventsController,
     FilesController,
     FileContentController,
     OpenApiController,

@@ -26,6 +26,7 @@ import {
   UploadQuerySchema,
 } from '@mediaflow/contracts';
 import { z } from 'zod';
+import { EventStreamQuerySchema } from '../events/event-stream-query';
 import { SignedContentQuerySchema } from '../files/signed-file-url';
 import { MAX_PREFER_WAIT_S, PREFERENCE_APPLIED_HEADER } from '../tasks/prefer-wait';
 import {
@@ -78,6 +79,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'The key may not do this',
   404: "No such object in the caller's project",
   409: 'Conflict: the object is not in a state that allows this, or the Idempotency-Key was used otherwise',
+  410: '`event_expired`: the event log no longer has the Last-Event-ID',
   413: 'The body is larger than 256 KB',
   415: 'The body is not JSON',
   503: 'A service the gateway depends on is not answering',
@@ -93,6 +95,12 @@ function errors(...statuses: number[]): ResponseSpec[] {
 
 /** What every route with a JSON body can answer besides its own errors. */
 const BODY_ERRORS = [400, 401, 413, 415];
+
+/** The header a browser's EventSource sends when it reconnects. */
+const LAST_EVENT_ID = {
+  name: 'Last-Event-ID',
+  description: 'The `id:` of the last event received before a cut: the stream resumes after it',
+};
 
 /** `Prefer: wait=N` on the routes that make a task, and what it answers. */
 const PREFER_WAIT = {
@@ -327,10 +335,14 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
       'changes, as the scheduler makes the change: `event:` is its type (`task.created`, `task.started`, ' +
       '`task.progress`, `task.completed`, `task.failed`, `task.cancelled`, `task.skipped`), `id:` its id ' +
       '(the same for the same change, on every stream), and `data:` the [Event](#schema-event) ' +
-      '`{ id, type, created_at, data }`, `data` being the task (or step) as `GET /tasks/{id}` shows it. The ' +
-      "stream ends after the task's final event. A scheduler error ends it with `event: error` and the " +
-      'error envelope. A comment line every 15 s keeps it open through proxies.',
+      '`{ id, type, created_at, data }`, `data` being the task (or step) as `GET /tasks/{id}` shows it. ' +
+      '`task.progress` has no `id:` line: the event log does not keep it. After a cut, reconnect with ' +
+      '`Last-Event-ID` (browsers do): the kept events since come first, then whatever else differs, so ' +
+      'nothing is missed, and an event you had may come again with the same id. An id the log no longer ' +
+      "has starts the stream over. The stream ends after the task's final event. A scheduler error ends " +
+      'it with `event: error` and the error envelope. A comment line every 15 s keeps it open through proxies.',
     tag: 'Tasks',
+    headers: [LAST_EVENT_ID],
     responses: [
       {
         status: 200,
@@ -339,6 +351,32 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
         schema: ProjectEventSchema,
       },
       ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/events/stream',
+    operationId: 'streamProjectEvents',
+    summary: "Follow every task of the project, or one task's or automation's (Server-Sent Events)",
+    description:
+      'One connection for everything a dashboard shows: each event of the project from now on, in the ' +
+      'order the scheduler made the changes, as `GET /tasks/{id}/events` sends them (`event:`, `id:`, and ' +
+      'the [Event](#schema-event) envelope). `task.created`, `task.started` and the final types are kept ' +
+      "in the project's event log (MEDIAFLOW_EVENT_RETENTION_HOURS, default 7 days); `task.progress` is " +
+      'sent as it happens, without an `id:` line, and not kept. Reconnect with `Last-Event-ID` to get every ' +
+      'kept event after it, once, in order; one the log no longer has answers 410 `event_expired`: read ' +
+      'the tasks, then follow without it. The stream never ends by itself.',
+    tag: 'Events',
+    headers: [LAST_EVENT_ID],
+    query: EventStreamQuerySchema,
+    responses: [
+      {
+        status: 200,
+        description: 'An event stream',
+        contentType: 'text/event-stream',
+        schema: ProjectEventSchema,
+      },
+      ...errors(400, 401, 404, 410, 503),
     ],
   },
   {

@@ -1,5 +1,7 @@
 import type { TaskTransport } from '@mediaflow/messaging';
+import { projectEvent } from '@mediaflow/contracts';
 import { fakeChangeTransport } from '../../test/fake-change-transport';
+import { taskRecord } from '../../test/task-record';
 import { TaskChangeFeed } from './task-change-feed';
 
 const RUN = 'task_runaaaaaaaaaaaa';
@@ -59,6 +61,34 @@ describe('TaskChangeFeed', () => {
     expect(created).toHaveBeenCalledTimes(1);
     expect(late).toHaveBeenCalledTimes(1);
     expect(unwatched).not.toHaveBeenCalled();
+  });
+
+  it("hands a watcher the change's statuses and events; a missed change, neither", async () => {
+    const { feed, transport } = await openFeed();
+    transport.announce([STEP]);
+    const since = feed.mark() - 1;
+    const wake = jest.fn();
+    feed.watch([STEP], wake, since);
+    await nextTurn();
+    expect(wake).toHaveBeenLastCalledWith({ statuses: { [STEP]: undefined }, events: [] });
+    const event = projectEvent(taskRecord('completed', 100, { id: STEP }));
+    transport.announce([STEP], { statuses: { [STEP]: 'completed' }, events: [event] });
+    expect(wake).toHaveBeenLastCalledWith({ statuses: { [STEP]: 'completed' }, events: [event] });
+  });
+
+  it("tells a project's followers every change of it, and no other project's", async () => {
+    const { feed, transport } = await openFeed();
+    const follower = jest.fn();
+    const stop = feed.followProject('prj_aaaaaaaaaaaaaaaa', follower);
+    const elsewhere = jest.fn();
+    feed.followProject('prj_bbbbbbbbbbbbbbbb', elsewhere);
+    transport.announce([RUN, STEP], { created: true });
+    transport.announce([OTHER]);
+    expect(follower.mock.calls.map(([change]) => change.task_ids)).toEqual([[RUN, STEP], [OTHER]]);
+    stop();
+    transport.announce([RUN]);
+    expect(follower).toHaveBeenCalledTimes(2);
+    expect(elsewhere).not.toHaveBeenCalled();
   });
 
   it('stops following when the module is destroyed', async () => {

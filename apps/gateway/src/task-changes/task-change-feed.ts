@@ -1,4 +1,4 @@
-import type { TaskChange, TaskStatus } from '@mediaflow/contracts';
+import type { ProjectEventRecord, TaskChange, TaskStatus } from '@mediaflow/contracts';
 import { TASK_TRANSPORT, type Stoppable, type TaskTransport } from '@mediaflow/messaging';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 
@@ -8,8 +8,20 @@ const RECENT_LIMIT = 10_000;
 /** What a change said of the tasks it named: the status it left each in, where it says. */
 export type ChangedStatuses = Partial<Record<string, TaskStatus>>;
 
+/** What a follower is told of a change to the tasks it watches. */
+export interface HeardChange {
+  /** The status the change left each task in, where the scheduler said. */
+  statuses: ChangedStatuses;
+  /**
+   * The change's events, each task as it left it: a follower sends these
+   * rather than read again. Empty when the notification had none (progress,
+   * a retry) or the change was missed: read the tasks then.
+   */
+  events: readonly ProjectEventRecord[];
+}
+
 interface Watcher {
-  wake(statuses: ChangedStatuses): void;
+  wake(change: HeardChange): void;
 }
 
 interface RecentChange {
@@ -29,6 +41,8 @@ interface RecentChange {
 @Injectable()
 export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
   private readonly watchers = new Map<string, Set<Watcher>>();
+  /** Project id → whoever follows all its changes (`GET /events/stream`). */
+  private readonly projectFollowers = new Map<string, Set<(change: TaskChange) => void>>();
   /** Task id → the last change naming it; oldest first. */
   private readonly recent = new Map<string, RecentChange>();
   private heard = 0;
@@ -52,12 +66,11 @@ export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
   /**
    * Calls `wake` whenever one of `taskIds` changes, until the returned
    * function is called; and once, on the next turn, if one has changed
-   * since `since`. `wake` is told the status each change left a task in,
-   * where the scheduler said.
+   * since `since` (without events: the follower reads).
    */
   watch(
     taskIds: readonly string[],
-    wake: (statuses: ChangedStatuses) => void,
+    wake: (change: HeardChange) => void,
     since: number,
   ): () => void {
     const watcher: Watcher = { wake };
@@ -70,7 +83,7 @@ export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
     const missed = taskIds.filter((id) => (this.recent.get(id)?.number ?? -1) > since);
     if (missed.length > 0) {
       const statuses = Object.fromEntries(missed.map((id) => [id, this.recent.get(id)?.status]));
-      queueMicrotask(() => watching && wake(statuses));
+      queueMicrotask(() => watching && wake({ statuses, events: [] }));
     }
     return () => {
       watching = false;
@@ -82,6 +95,17 @@ export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
     };
   }
 
+  /** Calls `listener` with every change of the project's tasks, until the returned function is called. */
+  followProject(projectId: string, listener: (change: TaskChange) => void): () => void {
+    const followers = this.projectFollowers.get(projectId) ?? new Set();
+    followers.add(listener);
+    this.projectFollowers.set(projectId, followers);
+    return () => {
+      followers.delete(listener);
+      if (followers.size === 0) this.projectFollowers.delete(projectId);
+    };
+  }
+
   private hear(change: TaskChange): void {
     const number = ++this.heard;
     const woken = new Set<Watcher>();
@@ -90,7 +114,9 @@ export class TaskChangeFeed implements OnModuleInit, OnModuleDestroy {
       if (!change.created) this.remember(id, { number, status: change.statuses?.[id] });
       for (const watcher of this.watchers.get(id) ?? []) woken.add(watcher);
     }
-    for (const watcher of woken) watcher.wake(change.statuses ?? {});
+    const heard = { statuses: change.statuses ?? {}, events: change.events ?? [] };
+    for (const watcher of woken) watcher.wake(heard);
+    for (const listener of this.projectFollowers.get(change.project_id) ?? []) listener(change);
   }
 
   private remember(id: string, change: RecentChange): void {

@@ -1,4 +1,10 @@
-import { MediaflowError, type TaskRecord, type TaskStatus } from '@mediaflow/contracts';
+import {
+  MediaflowError,
+  projectEvent,
+  type ProjectEventRecord,
+  type TaskRecord,
+  type TaskStatus,
+} from '@mediaflow/contracts';
 import type { MessageBus, TaskTransport } from '@mediaflow/messaging';
 import { fakeChangeTransport } from '../../test/fake-change-transport';
 import { taskRecord } from '../../test/task-record';
@@ -30,8 +36,11 @@ async function waiterOver(states: (TaskRecord | Error)[], recheckMs = 3_600_000)
   return {
     waiter,
     bus,
-    announce: (statuses?: Record<string, TaskStatus>) =>
-      transport.announce([TASK], statuses ? { statuses } : {}),
+    announce: (statuses?: Record<string, TaskStatus>, events?: ProjectEventRecord[]) =>
+      transport.announce([TASK], {
+        ...(statuses ? { statuses } : {}),
+        ...(events ? { events } : {}),
+      }),
   };
 }
 
@@ -78,6 +87,17 @@ describe('TaskWaiter', () => {
     announce({ [TASK]: 'completed' });
     await expect(waiting).resolves.toEqual(task('completed'));
     expect(bus.reads).toBe(1);
+  });
+
+  it('answers the task a notification carries as it ended, without reading it', async () => {
+    const { waiter, bus, announce } = await waiterOver([task('processing')]);
+    const waiting = waiter.untilEnded(PROJECT, task('pending'), 60_000, waiter.mark());
+    const started = projectEvent(task('processing'));
+    announce({ [TASK]: 'processing' }, [started]);
+    const ended = { ...task('completed'), progress: 100 };
+    announce({ [TASK]: 'completed' }, [projectEvent(ended)]);
+    await expect(waiting).resolves.toEqual(ended);
+    expect(bus.reads).toBe(0);
   });
 
   it('does not miss a change made between the request and the wait', async () => {

@@ -67,10 +67,16 @@ export class TaskWaiter implements OnModuleDestroy {
         if (isFinalStatus(last.status)) settle();
       }, this.recheckMs);
       // A run's own row changes when it ends: its steps need not be watched. A change that
-      // says the task is still under way (started, progress) is no reason to read it.
+      // says the task is still under way (started, progress) is no reason to read it, and
+      // one that carries the task as it ended needs no read either.
       const unwatch = this.feed.watch(
         [task.id],
-        (statuses) => {
+        ({ statuses, events }) => {
+          const ended = events.find((e) => e.data.id === task.id && isFinalStatus(e.data.status));
+          if (ended) {
+            last = ended.data;
+            return settle();
+          }
           const status = statuses[task.id];
           if (status === undefined || isFinalStatus(status)) rereads.wake();
         },

@@ -1,13 +1,17 @@
-import { EventEmitter } from 'node:events';
 import {
   MediaflowError,
+  projectEvent,
   projectEventId,
   type TaskRecord,
   type TaskStatus,
+  taskTreeNodes,
 } from '@mediaflow/contracts';
+import { FakeSink } from '../../test/fake-event-sink';
 import { taskRecord } from '../../test/task-record';
-import { TaskEventStream, type EventSink, type TaskEventSource } from './task-event-stream';
-import { changedNodes, sseEvent, treeNodes } from './task-events';
+import type { HeardChange } from '../task-changes/task-change-feed';
+import { TaskEventStream, type TaskEventSource } from './task-event-stream';
+import { sseEvent } from '../http/sse';
+import { changedNodes } from './task-events';
 
 const TASK = 'task_aaaaaaaaaaaaaaaa';
 
@@ -30,38 +34,6 @@ function run(
   });
 }
 
-interface SentEvent {
-  id?: string;
-  event: string;
-  data: any;
-}
-
-/** A response that records what is written, and can be closed as a leaving client would. */
-class FakeSink extends EventEmitter implements EventSink {
-  readonly chunks: string[] = [];
-  ended = false;
-  write(chunk: string) {
-    this.chunks.push(chunk);
-    return true;
-  }
-  end() {
-    this.ended = true;
-    this.emit('close');
-  }
-  events(): SentEvent[] {
-    return this.chunks
-      .filter((c) => !c.startsWith(':'))
-      .map((c) => {
-        const [, id, event, data] = /^(?:id: (.*)\n)?event: (.*)\ndata: (.*)\n\n$/.exec(c)!;
-        return { ...(id ? { id } : {}), event: event!, data: JSON.parse(data!) };
-      });
-  }
-  /** What each event said: its type, then each task's id, status and progress. */
-  news(): string[] {
-    return this.events().map((e) => `${e.event} ${e.data.data?.id} ${e.data.data?.status}`);
-  }
-}
-
 /**
  * Answers the states given, one per read, then the last one forever (or
  * errors, when given); records what it was asked to watch, and wakes the
@@ -71,8 +43,8 @@ interface ScriptedSource extends TaskEventSource {
   reads: number;
   watched: string[];
   unwatched: boolean;
-  /** What a change notification does. */
-  wake(): void;
+  /** What a change notification does: with events, or without (the stream reads). */
+  wake(change?: HeardChange): void;
 }
 
 function scriptedSource(script: (TaskRecord | Error)[]): ScriptedSource {
@@ -90,7 +62,7 @@ function scriptedSource(script: (TaskRecord | Error)[]): ScriptedSource {
     present: (t: TaskRecord) => ({ ...t, presented: true }) as never,
     watch(taskIds, wake) {
       source.watched = [...taskIds];
-      source.wake = wake;
+      source.wake = (change = { statuses: {}, events: [] }) => wake(change);
       return () => void (source.unwatched = true);
     },
   };
@@ -143,20 +115,93 @@ describe('TaskEventStream', () => {
 
   it('sends each event with its id, in the envelope, with the presented task', () => {
     const sink = new FakeSink();
-    const state = task('processing', 40, { updated_at: 1_800_000_000 });
+    const state = task('processing', 0, { updated_at: 1_800_000_000 });
     stream(scriptedSource([state]), sink, pushOnly).start(state);
     const [sent] = sink.events();
     const id = projectEventId(state);
     expect(sent).toEqual({
       id,
-      event: 'task.progress',
+      event: 'task.started',
       data: {
         id,
-        type: 'task.progress',
+        type: 'task.started',
         created_at: 1_800_000_000,
         data: { ...state, presented: true },
       },
     });
+  });
+
+  it('sends task.progress without an id line: the log does not keep it, a resume starts before it', () => {
+    const sink = new FakeSink();
+    const state = task('processing', 40);
+    stream(scriptedSource([state]), sink, pushOnly).start(state);
+    const [sent] = sink.events();
+    expect(sent).toEqual({
+      event: 'task.progress',
+      data: expect.objectContaining({ id: projectEventId(state), type: 'task.progress' }),
+    });
+  });
+
+  it('sends the events a notification carries, without reading, and ends on the final one', async () => {
+    const sink = new FakeSink();
+    const source = scriptedSource([task('pending')]);
+    stream(source, sink, pushOnly).start(task('pending'));
+    const done = task('completed', 100);
+    source.wake({
+      statuses: {},
+      events: [
+        projectEvent(task('processing', 0)),
+        // Another task's event is not this stream's.
+        projectEvent(task('processing', 0, { id: 'task_otheraaaaaaaaaa' })),
+        projectEvent(done),
+      ],
+    });
+    expect(sink.news()).toEqual([
+      `task.created ${TASK} pending`,
+      `task.started ${TASK} processing`,
+      `task.completed ${TASK} completed`,
+    ]);
+    expect(sink.events()[2]!.data.data).toEqual({ ...done, presented: true });
+    expect(source.reads).toBe(0);
+    expect(sink.ended).toBe(true);
+  });
+
+  it("drops a read begun before a notification's events, and reads again", async () => {
+    const sink = new FakeSink();
+    let release!: () => void;
+    const stale = task('processing', 0);
+    const source = scriptedSource([stale, task('completed', 100)]);
+    const read = source.read.bind(source);
+    source.read = async () => {
+      const answer = await read();
+      if (source.reads === 1) await new Promise<void>((resolve) => (release = resolve));
+      return answer;
+    };
+    stream(source, sink, pushOnly).start(task('pending'));
+    source.wake();
+    await until(() => release !== undefined);
+    source.wake({ statuses: {}, events: [projectEvent(task('processing', 60))] });
+    release();
+    await until(() => sink.ended);
+    expect(sink.news()).toEqual([
+      `task.created ${TASK} pending`,
+      `task.progress ${TASK} processing`,
+      `task.completed ${TASK} completed`,
+    ]);
+  });
+
+  it('replays the events since a cut first, then what else differs', () => {
+    const sink = new FakeSink();
+    const now = run('processing', 0, ['completed', 100], ['processing', 0]);
+    const replay = [
+      projectEvent(task('completed', 100, { id: 'task_step1aaaaaaaaaaa', parent_id: TASK })),
+    ];
+    stream(scriptedSource([now]), sink, pushOnly).start(now, replay);
+    expect(sink.news()).toEqual([
+      `task.completed task_step1aaaaaaaaaaa completed`,
+      `task.started ${TASK} processing`,
+      `task.started task_step2aaaaaaaaaaa processing`,
+    ]);
   });
 
   it('sends nothing when a read finds nothing new', async () => {
@@ -318,7 +363,7 @@ describe('task event helpers', () => {
 
   it('lists a tree depth first, the task first', () => {
     const tree = run('processing', 0, ['pending', 0], ['waiting', 0]);
-    expect(treeNodes(tree).map((n) => n.id)).toEqual([
+    expect(taskTreeNodes(tree).map((n) => n.id)).toEqual([
       TASK,
       'task_step1aaaaaaaaaaa',
       'task_step2aaaaaaaaaaa',
@@ -327,13 +372,10 @@ describe('task event helpers', () => {
 
   it('finds the tasks whose state moved since the events sent', () => {
     const before = run('processing', 0, ['processing', 0], ['waiting', 0]);
-    const sent = new Map(treeNodes(before).map((n) => [n.id, projectEventId(n)]));
+    const sent = new Map(taskTreeNodes(before).map((n) => [n.id, projectEventId(n)]));
     expect(changedNodes(before, sent)).toEqual([]);
     const after = run('processing', 50, ['completed', 100], ['pending', 0]);
-    expect(changedNodes(after, sent).map((n) => n.id)).toEqual([
-      TASK,
-      'task_step1aaaaaaaaaaa',
-      'task_step2aaaaaaaaaaa',
-    ]);
+    // The second step made waiting and now dispatched: still its creation, no news.
+    expect(changedNodes(after, sent).map((n) => n.id)).toEqual([TASK, 'task_step1aaaaaaaaaaa']);
   });
 });

@@ -1,19 +1,22 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { isEventId, taskTreeNodes, type ProjectEventRecord } from '@mediaflow/contracts';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { EventLog } from '../task-changes/event-log';
 import { TaskChangeFeed } from '../task-changes/task-change-feed';
-import { SSE_HEADERS } from './task-events';
-import { HEARTBEAT_MS, TaskEventStream, type TaskEventTiming } from './task-event-stream';
+import { HEARTBEAT_MS, OpenStreams, SSE_HEADERS, type StreamTiming } from '../http/sse';
+import { TaskEventStream } from './task-event-stream';
 import { TasksService } from './tasks.service';
 
 @Injectable()
 export class TaskEventsService implements OnModuleDestroy {
-  private readonly open = new Set<TaskEventStream>();
-  private readonly timing: TaskEventTiming;
+  private readonly open = new OpenStreams();
+  private readonly timing: StreamTiming;
 
   constructor(
     private readonly tasks: TasksService,
     private readonly feed: TaskChangeFeed,
+    private readonly log: EventLog,
     @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_TASK_RECHECK_MS'>,
   ) {
     this.timing = { recheckMs: config.MEDIAFLOW_TASK_RECHECK_MS, heartbeatMs: HEARTBEAT_MS };
@@ -22,11 +25,28 @@ export class TaskEventsService implements OnModuleDestroy {
   /**
    * Reads the task first, so that an unknown one is an ordinary 404; then
    * takes the response over from Fastify and streams on it, following the
-   * change notifications of the task and its steps.
+   * change notifications of the task and its steps. With `Last-Event-ID`
+   * (an event of this stream), the kept events since come first.
    */
-  async stream(projectId: string, id: string, origin: string, reply: FastifyReply): Promise<void> {
+  async stream(
+    projectId: string,
+    id: string,
+    origin: string,
+    reply: FastifyReply,
+    lastEventId?: string,
+  ): Promise<void> {
     const since = this.feed.mark();
-    const first = await this.tasks.record(projectId, id);
+    let first = await this.tasks.record(projectId, id);
+    let replay: ProjectEventRecord[] = [];
+    if (lastEventId !== undefined && isEventId(lastEventId)) {
+      replay = await this.log.since(
+        projectId,
+        lastEventId,
+        taskTreeNodes(first).map((node) => node.id),
+      );
+      // Read again: the task as it is now is no older than the events replayed.
+      if (replay.length > 0) first = await this.tasks.record(projectId, id);
+    }
     reply.hijack();
     reply.raw.writeHead(200, SSE_HEADERS);
     const stream = new TaskEventStream(
@@ -39,12 +59,10 @@ export class TaskEventsService implements OnModuleDestroy {
       this.timing,
     );
     this.open.add(stream);
-    stream.onClose(() => this.open.delete(stream));
-    stream.start(first);
+    stream.start(first, replay);
   }
 
-  /** Streams are not idle connections: end them, or the HTTP server would wait for them to close. */
   onModuleDestroy(): void {
-    for (const stream of [...this.open]) stream.end();
+    this.open.endAll();
   }
 }

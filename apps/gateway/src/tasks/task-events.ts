@@ -1,34 +1,20 @@
-import { isFinalStatus, projectEventId, type TaskTree } from '@mediaflow/contracts';
+import {
+  inEventOrder,
+  isStoredEventType,
+  projectEventId,
+  type ProjectEventType,
+  type TaskTree,
+} from '@mediaflow/contracts';
+import { sseEvent } from '../http/sse';
 
 /**
- * One Server-Sent Event, with its `id:` when it has one. JSON.stringify
- * escapes every line break, so the data is a single `data:` line.
+ * An event of the streams: `event:` its type, `data:` the envelope, and
+ * `id:` its id when the event log keeps it. `task.progress` is not kept,
+ * so it has no `id:` line: a client's Last-Event-ID stays at the last event
+ * a resume can start after.
  */
-export function sseEvent(event: string, data: unknown, id?: string): string {
-  return `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
-/** A comment line: keeps proxies and load balancers from closing a quiet stream. */
-export const SSE_HEARTBEAT = ': heartbeat\n\n';
-
-export const SSE_HEADERS = {
-  'Content-Type': 'text/event-stream; charset=utf-8',
-  'Cache-Control': 'no-cache, no-transform',
-  Connection: 'keep-alive',
-  // nginx would otherwise hold events back in its buffer.
-  'X-Accel-Buffering': 'no',
-};
-
-/** A task and every step under it, depth first, the task first. */
-export function treeNodes<F>(task: TaskTree<F>): TaskTree<F>[] {
-  const nodes: TaskTree<F>[] = [];
-  const visit = (node: TaskTree<F>) => {
-    nodes.push(node);
-    for (const child of [...(node.workflow ?? []), ...(node.next ?? []), ...(node.else ?? [])])
-      visit(child);
-  };
-  visit(task);
-  return nodes;
+export function eventMessage(event: { id: string; type: ProjectEventType; data: unknown }): string {
+  return sseEvent(event.type, event, isStoredEventType(event.type) ? event.id : undefined);
 }
 
 /**
@@ -41,7 +27,5 @@ export function changedNodes<F>(
   task: TaskTree<F>,
   sent: ReadonlyMap<string, string>,
 ): TaskTree<F>[] {
-  const [root, ...steps] = treeNodes(task);
-  const ordered = isFinalStatus(root!.status) ? [...steps, root!] : [root!, ...steps];
-  return ordered.filter((node) => sent.get(node.id) !== projectEventId(node));
+  return inEventOrder(task).filter((node) => sent.get(node.id) !== projectEventId(node));
 }

@@ -69,8 +69,9 @@ export class TasksController {
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,
     @RequestOrigin() origin: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.taskEvents.stream(caller.projectId, id, origin, reply);
+    return this.taskEvents.stream(caller.projectId, id, origin, reply, lastEventId);
   }
 }

@@ -12,5 +12,6 @@ import { TasksService } from './tasks.service';
   imports: [FilesModule, IdempotencyModule, ProjectsModule, TaskChangesModule],
   controllers: [TasksController, AutomationRunsController],
   providers: [TasksService, TaskEventsService],
+  exports: [TasksService],
 })
 export class TasksModule {}

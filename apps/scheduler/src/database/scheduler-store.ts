@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { EventsRepository } from '../events/events.repository';
 import { FilesRepository } from '../files/files.repository';
 import { TasksRepository } from '../tasks/tasks.repository';
 import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
@@ -10,6 +11,7 @@ export interface Repositories {
   tasks: TasksRepository;
   files: FilesRepository;
   deliveries: WebhookDeliveriesRepository;
+  events: EventsRepository;
 }
 
 function repositories(runner: QueryRunner): Repositories {
@@ -18,6 +20,7 @@ function repositories(runner: QueryRunner): Repositories {
     tasks: new TasksRepository(sql),
     files: new FilesRepository(sql),
     deliveries: new WebhookDeliveriesRepository(sql),
+    events: new EventsRepository(sql),
   };
 }
 
@@ -38,10 +41,15 @@ export class SchedulerStore {
     return this.withRunner((runner) => work(repositories(runner)));
   }
 
-  /** One READ COMMITTED transaction: committed when `work` resolves, rolled back when it throws. */
+  /**
+   * One transaction at PostgreSQL's default level, READ COMMITTED (the
+   * scheduler's writes are conditional updates under row locks): committed
+   * when `work` resolves, rolled back when it throws. No level is named: that
+   * would be one more statement (`SET TRANSACTION`) on every transaction.
+   */
   transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.withRunner(async (runner) => {
-      await runner.startTransaction('READ COMMITTED');
+      await runner.startTransaction();
       try {
         const result = await work(repositories(runner));
         await runner.commitTransaction();
@@ -62,7 +70,7 @@ export class SchedulerStore {
    */
   withAdvisoryLock(name: string, work: () => Promise<void>): Promise<boolean> {
     return this.withRunner(async (runner) => {
-      await runner.startTransaction('READ COMMITTED');
+      await runner.startTransaction();
       try {
         const [row] = await new Sql(runner).rows<{ locked: boolean }>(
           'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',

@@ -2,6 +2,8 @@ import type { FileRow } from './file-row';
 
 /** The files of a set of tasks: by id, and the files each task made besides its output. */
 export interface FileIndex {
+  /** Every file indexed. */
+  readonly rows: readonly FileRow[];
   get(id: string | null): FileRow | undefined;
   /** Files a task made besides its output (the thumbnails sprite), oldest first. */
   linked(task: { id: string; output_file_id: string | null }): FileRow[];
@@ -17,6 +19,7 @@ export function indexFiles(rows: readonly FileRow[]): FileIndex {
     byTask.set(row.task_id, list);
   }
   return {
+    rows,
     get: (id) => (id === null ? undefined : byId.get(id)),
     linked: (task) =>
       (byTask.get(task.id) ?? [])

@@ -13,15 +13,20 @@ export interface NewFile extends ProducedFile {
 export class FilesRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** Records files once: the worker's id is the key, so a redelivered result adds nothing. */
-  async insert(files: readonly NewFile[]): Promise<void> {
+  /**
+   * Records files once: the worker's id is the key, so a redelivered result
+   * adds nothing. Answers the rows it added.
+   */
+  async insert(files: readonly NewFile[]): Promise<FileRow[]> {
+    const added: FileRow[] = [];
     for (const file of files) {
-      await this.sql.rows(
+      const rows = await this.sql.rows<FileRow>(
         `INSERT INTO scheduler.files
            (id, project_id, task_id, ref, kind, mimetype, format, filename, width, height, duration, fps, filesize,
             has_audio, has_video, language, storage_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         ON CONFLICT (id) DO NOTHING`,
+         ON CONFLICT (id) DO NOTHING
+         RETURNING *`,
         [
           file.id,
           file.project_id,
@@ -42,7 +47,9 @@ export class FilesRepository {
           file.storage_key,
         ],
       );
+      added.push(...rows);
     }
+    return added;
   }
 
   /** Files by id and the files these tasks made, deleted ones included. */

@@ -21,6 +21,9 @@ export const RECONCILE_LOCK = 'mediaflow:scheduler:reconcile';
 export const UNPUBLISHED_GRACE_MS = 2_000;
 /** Tasks looked at per kind of work per round; the rest wait for the next round. */
 const BATCH = 100;
+/** Old events deleted per statement, and statements per round at most. */
+const EVENT_DELETE_BATCH = 5_000;
+const EVENT_DELETE_BATCHES = 20;
 
 /**
  * What no event will ever trigger: publishing dispatches that never reached
@@ -78,7 +81,20 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       await this.step('handling silent tasks', () => this.handleSilent());
       // Claimed per delivery and sent in the background: the round does not wait for receivers.
       await this.step('sending due webhooks', () => this.webhooks.sendDue());
+      await this.step('forgetting old events', () => this.forgetOldEvents());
     });
+  }
+
+  /** Events past their retention, in bounded batches: a backlog shrinks over rounds. */
+  private async forgetOldEvents(): Promise<void> {
+    const hours = this.config.MEDIAFLOW_EVENT_RETENTION_HOURS;
+    const cutoff = new Date(Date.now() - hours * 3_600_000);
+    for (let batch = 0; batch < EVENT_DELETE_BATCHES; batch++) {
+      const deleted = await this.store.autocommit((repos) =>
+        repos.events.deleteRecordedBefore(cutoff, EVENT_DELETE_BATCH),
+      );
+      if (deleted < EVENT_DELETE_BATCH) return;
+    }
   }
 
   /** Each kind of work on its own: one failing does not hold up the others. */

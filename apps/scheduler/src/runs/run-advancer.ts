@@ -6,10 +6,12 @@ import {
 } from '@mediaflow/contracts';
 import type { Advance, RunStep } from '@mediaflow/workflow';
 import type { Repositories } from '../database/scheduler-store';
+import { creationEvents, keepEvents, runEvents } from '../events/run-events';
+import type { TaskRow } from '../tasks/task-row';
 import { buildTaskTree } from '../tasks/task-tree';
 import { toWebhookBody } from '../webhooks/webhook-body';
 import { summariseWorkflowRun } from './run-summary';
-import { loadRun, type LoadedRun } from './run-loader';
+import { withChanges, type LoadedRun } from './run-loader';
 import { stepChanges } from './run-rows';
 import { changedRowIds, changedTasks, statusesOf, type ChangedTasks } from './task-changes';
 import { buildTaskDispatch } from './task-dispatch';
@@ -23,6 +25,10 @@ export interface AdvanceOptions {
   end?: { status: 'failed' | 'cancelled'; error: TaskError };
   /** The run's source file, once ingested. */
   runInput?: string;
+  /** The run was made in this transaction: every task of it is news. */
+  created?: boolean;
+  /** Rows the caller changed in this transaction before (its ingest), as the updates returned them. */
+  changed?: readonly TaskRow[];
 }
 
 export interface AppliedAdvance {
@@ -50,11 +56,14 @@ export async function applyAdvance(
   options: AdvanceOptions = {},
 ): Promise<AppliedAdvance> {
   const dispatches: TaskDispatch[] = [];
+  // Every update answers its row: the run after the change is known without reading it again.
+  const changedRows: TaskRow[] = [...(options.changed ?? [])];
   for (const { step, from, dispatch } of stepChanges(before, advance)) {
     if (dispatch) {
       const row = await repos.tasks.dispatchReady(step.id, from, step.input?.id ?? null);
       if (!row) throw new RunChangedError(step.id, from);
       dispatches.push(buildTaskDispatch(row, run.files.get(row.input_file_id)));
+      changedRows.push(row);
       continue;
     }
     const error =
@@ -69,12 +78,16 @@ export async function applyAdvance(
       output_file_id: step.output?.id ?? null,
       ...(error ? { error } : {}),
     });
-    if (changed === 0) throw new RunChangedError(step.id, from);
+    if (!changed) throw new RunChangedError(step.id, from);
+    changedRows.push(changed);
   }
 
   const wasFinal = isFinalStatus(run.root.status);
-  if (!wasFinal) await updateRoot(repos, run, advance.steps, options);
-  const after = await loadRun(repos, run.root.id);
+  if (!wasFinal) {
+    const root = await updateRoot(repos, run, advance.steps, options);
+    if (root) changedRows.push(root);
+  }
+  const after = withChanges(run, changedRows, []);
   const { root } = after;
   const deliveries: string[] = [];
   if (!wasFinal && isFinalStatus(root.status) && root.webhook_url) {
@@ -85,21 +98,33 @@ export async function applyAdvance(
     );
     if (delivery) deliveries.push(delivery);
   }
-  const changedIds = changedRowIds(run.rows, after.rows);
+  const changedIds = options.created
+    ? after.rows.map((row) => row.id)
+    : changedRowIds(run.rows, after.rows);
+  const events = await keepEvents(
+    repos,
+    after,
+    options.created ? creationEvents(after, changedIds) : runEvents(after, changedIds),
+  );
   return {
     dispatches,
     run: after,
     deliveries,
-    changed: changedTasks(root, changedIds, false, statusesOf(after.rows, changedIds)),
+    changed: changedTasks(root, changedIds, {
+      created: options.created,
+      statuses: statusesOf(after.rows, changedIds),
+      events,
+    }),
   };
 }
 
+/** Moves the run's own row with its steps; answers it as updated, if it changed. */
 async function updateRoot(
   repos: Repositories,
   run: LoadedRun,
   steps: readonly RunStep[],
   options: AdvanceOptions,
-): Promise<void> {
+): Promise<TaskRow | undefined> {
   const { root } = run;
   if (root.kind === 'workflow') {
     const summary = summariseWorkflowRun(run, steps);
@@ -110,23 +135,21 @@ async function updateRoot(
       !options.end &&
       !options.runInput
     )
-      return;
-    await repos.tasks.updateRun(root.id, {
+      return undefined;
+    return repos.tasks.updateRun(root.id, {
       status,
       progress: summary.progress,
       ...(options.end ? { error: options.end.error } : {}),
       ...(options.runInput ? { input_file_id: options.runInput } : {}),
     });
-    return;
   }
   // A single task is its own only step, moved above with the rest; only its source or a cancel ends it from outside.
-  if (options.end) {
-    await repos.tasks.updateRun(root.id, {
-      status: options.end.status,
-      progress: root.progress,
-      error: options.end.error,
-    });
-  }
+  if (!options.end) return undefined;
+  return repos.tasks.updateRun(root.id, {
+    status: options.end.status,
+    progress: root.progress,
+    error: options.end.error,
+  });
 }
 
 /**

@@ -25,6 +25,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TASK_RETRY_BACKOFF, backoffMs } from '../backoff';
 import type { SchedulerConfig } from '../config';
 import { SchedulerStore, type Repositories } from '../database/scheduler-store';
+import { creationEvents, keepEvents, runEvents } from '../events/run-events';
 import { toStepFile } from '../files/stored-file';
 import { SCHEDULER_CONFIG, STORAGE } from '../scheduler-tokens';
 import { isRoot, type TaskRow } from '../tasks/task-row';
@@ -32,7 +33,7 @@ import { buildTaskTree } from '../tasks/task-tree';
 import { WebhookSender } from '../webhooks/webhook-sender.service';
 import { DispatchPublisher } from './dispatch-publisher';
 import { CANCELLED_ERROR, applyAdvance, type AdvanceOptions } from './run-advancer';
-import { loadRun, lockRun, type LoadedRun } from './run-loader';
+import { loadFiles, loadRun, lockRun, lockRunOf, withChanges, type LoadedRun } from './run-loader';
 import { planIngestRow, planRunRows, type IngestRequest, type RunRequest } from './run-plan';
 import { toRunSteps } from './run-rows';
 import { changedTasks, type ChangedTasks } from './task-changes';
@@ -89,35 +90,36 @@ export class RunsService {
       await repos.tasks.insert([plan.root, ...plan.steps, ...(plan.ingest ? [plan.ingest] : [])]);
       const run = await this.locked(repos, plan.root.id);
 
-      let decided: Decided;
-      let now: LoadedRun;
       if (run.ingest) {
         const ingest = await repos.tasks.dispatchReady(run.ingest.id, 'waiting', null);
         if (!ingest)
           throw new Error(`ingest ${run.ingest.id} of a new run could not be dispatched`);
-        decided = { dispatches: [buildTaskDispatch(ingest, undefined)] };
-        now = await loadRun(repos, run.root.id);
-      } else {
-        const before = toRunSteps(run, run.files);
-        const applied = await applyAdvance(
-          repos,
-          run,
-          before,
-          startRun(before, toStepFile(source!)),
-        );
-        decided = { dispatches: applied.dispatches, deliveries: applied.deliveries };
-        now = applied.run;
+        const now = await loadRun(repos, run.root.id);
+        const created = now.rows.map((row) => row.id);
+        return {
+          decided: {
+            dispatches: [buildTaskDispatch(ingest, undefined)],
+            changed: changedTasks(run.root, created, {
+              created: true,
+              events: await keepEvents(repos, now, creationEvents(now, created)),
+            }),
+          },
+          record: buildTaskTree(run.root.id, now.rows, now.files),
+        };
       }
-      return {
-        decided: {
-          ...decided,
-          changed: changedTasks(
-            run.root,
-            now.rows.map((row) => row.id),
-            true,
-          ),
+      const before = toRunSteps(run, run.files);
+      const applied = await applyAdvance(
+        repos,
+        run,
+        before,
+        startRun(before, toStepFile(source!)),
+        {
+          created: true,
         },
-        record: buildTaskTree(run.root.id, now.rows, now.files),
+      );
+      return {
+        decided: applied,
+        record: buildTaskTree(run.root.id, applied.run.rows, applied.run.files),
       };
     });
     await this.announce(decided);
@@ -143,7 +145,10 @@ export class RunsService {
       return {
         decided: {
           dispatches: [buildTaskDispatch(ingest, undefined)],
-          changed: changedTasks(row, [row.id], true),
+          changed: changedTasks(row, [row.id], {
+            created: true,
+            events: await keepEvents(repos, now, creationEvents(now, [row.id])),
+          }),
         },
         record: buildTaskTree(row.id, now.rows, now.files),
       };
@@ -159,11 +164,18 @@ export class RunsService {
    */
   async started(taskId: string, attempt: number): Promise<void> {
     const changed = await this.store.transaction(async (repos) => {
-      const task = await repos.tasks.find(taskId);
-      const root = task && (await repos.tasks.lockRun(task.run_id));
-      if (root && (await repos.tasks.markStarted(taskId, attempt)) > 0)
-        return changedTasks(root, [taskId], false, { [taskId]: 'processing' });
-      return undefined;
+      const root = await repos.tasks.lockRunOf(taskId);
+      const started = root && (await repos.tasks.markStarted(taskId, attempt));
+      if (!root || !started) return undefined;
+      // The event's data is the task with its subtree: a task alone is its own run.
+      const run =
+        started.id === root.id
+          ? { root, rows: [started], files: await loadFiles(repos, [started]) }
+          : await loadRun(repos, root.id);
+      return changedTasks(root, [taskId], {
+        statuses: { [taskId]: 'processing' },
+        events: await keepEvents(repos, run, runEvents(run, [taskId])),
+      });
     });
     await this.announce({ dispatches: [], changed });
   }
@@ -194,24 +206,26 @@ export class RunsService {
         return NOTHING;
       }
       const { task } = found;
-      await repos.files.insert(
-        producedFiles(result).map((file) => ({
+      const produced = producedFiles(result);
+      const added = await repos.files.insert(
+        produced.map((file) => ({
           ...file,
           project_id: task.project_id,
           task_id: task.id,
           ref: task.ref,
         })),
       );
-      if (
-        (await repos.tasks.recordResult(
-          taskId,
-          attempt,
-          task.kind === 'ingest' ? null : (result.data ?? null),
-        )) === 0
-      ) {
-        throw new Error(`task ${taskId} changed under the run's lock`);
-      }
-      const run = await loadRun(repos, task.run_id);
+      const recorded = await repos.tasks.recordResult(
+        taskId,
+        attempt,
+        task.kind === 'ingest' ? null : (result.data ?? null),
+      );
+      if (!recorded) throw new Error(`task ${taskId} changed under the run's lock`);
+      // As a reload would read it; a file recorded already (not added again) is only in a reload.
+      const run =
+        added.length === produced.length
+          ? withChanges(found.run, [recorded], added)
+          : await loadRun(repos, task.run_id);
       const before = toRunSteps(run, run.files);
       const output = result.file ? run.files.get(result.file.id) : undefined;
 
@@ -229,13 +243,14 @@ export class RunsService {
           message: 'The ingest finished without a file',
         });
       }
-      await repos.tasks.updateStep(task.id, task.status, {
+      const ingested = await repos.tasks.updateStep(task.id, task.status, {
         status: 'completed',
         input_file_id: null,
         output_file_id: output.id,
       });
       const applied = await applyAdvance(repos, run, before, startRun(before, toStepFile(output)), {
         runInput: output.id,
+        changed: rowsOf(ingested),
       });
       return { ...applied, staged: stagedOf(task) };
     });
@@ -317,8 +332,9 @@ export class RunsService {
       let options: AdvanceOptions = {};
       let staged: string[] = [];
       if (isRoot(task) || task.kind === 'ingest') {
+        let ingest: TaskRow | undefined;
         if (run.ingest && !isFinalStatus(run.ingest.status)) {
-          await repos.tasks.updateStep(run.ingest.id, run.ingest.status, {
+          ingest = await repos.tasks.updateStep(run.ingest.id, run.ingest.status, {
             status: 'cancelled',
             input_file_id: null,
             output_file_id: null,
@@ -327,7 +343,10 @@ export class RunsService {
           staged = stagedOf(run.ingest);
         }
         advance = cancelRun(before);
-        options = { end: { status: 'cancelled', error: CANCELLED_ERROR } };
+        options = {
+          end: { status: 'cancelled', error: CANCELLED_ERROR },
+          changed: rowsOf(ingest),
+        };
       } else {
         advance = cancelSubtree(before, taskId);
       }
@@ -357,7 +376,7 @@ export class RunsService {
     onDispatched?: (row: TaskRow) => void,
   ): Promise<void> {
     const decided = await this.store.transaction(async (repos): Promise<Decided> => {
-      const run = await this.lockRunOf(repos, taskId);
+      const run = await lockRunOf(repos, taskId);
       const row = run && (await update(repos));
       if (!run || !row) return NOTHING;
       onDispatched?.(row);
@@ -367,11 +386,6 @@ export class RunsService {
       };
     });
     await this.announce(decided);
-  }
-
-  private async lockRunOf(repos: Repositories, taskId: string): Promise<LoadedRun | undefined> {
-    const task = await repos.tasks.find(taskId);
-    return task ? lockRun(repos, task.run_id) : undefined;
   }
 
   private async failForGood(
@@ -394,7 +408,7 @@ export class RunsService {
     ingest: TaskRow,
     error: TaskError,
   ): Promise<Decided> {
-    await repos.tasks.updateStep(ingest.id, ingest.status, {
+    const failed = await repos.tasks.updateStep(ingest.id, ingest.status, {
       status: 'failed',
       input_file_id: null,
       output_file_id: null,
@@ -406,6 +420,7 @@ export class RunsService {
       run.root.kind === 'workflow' ? skipUnfinished(before) : { steps: before, ready: [] };
     const applied = await applyAdvance(repos, run, before, advance, {
       end: { status: 'failed', error },
+      changed: rowsOf(failed),
     });
     return { ...applied, staged: stagedOf(ingest) };
   }
@@ -420,7 +435,7 @@ export class RunsService {
     taskId: string,
     attempt: number,
   ): Promise<{ task: TaskRow; run: LoadedRun; waiting: boolean } | undefined> {
-    const run = await this.lockRunOf(repos, taskId);
+    const run = await lockRunOf(repos, taskId);
     const task = run?.rows.find((row) => row.id === taskId);
     if (!run || !task) return undefined;
     const waiting =
@@ -486,6 +501,10 @@ export class RunsService {
       );
     }
   }
+}
+
+function rowsOf(row: TaskRow | undefined): TaskRow[] {
+  return row ? [row] : [];
 }
 
 /** The staged upload an ingest stores, to delete once it has ended. */

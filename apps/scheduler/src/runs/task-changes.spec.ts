@@ -37,7 +37,7 @@ describe('changedTasks', () => {
       run_id: RUN,
       task_ids: [STEP, RUN],
     });
-    expect(changedTasks(root, [RUN], true)).toMatchObject({ created: true });
+    expect(changedTasks(root, [RUN], { created: true })).toMatchObject({ created: true });
   });
 
   it('is nothing to announce when no task changed', () => {

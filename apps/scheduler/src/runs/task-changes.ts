@@ -1,15 +1,24 @@
-import type { TaskChange, TaskStatus } from '@mediaflow/contracts';
+import type { ProjectEventRecord, TaskChange, TaskStatus } from '@mediaflow/contracts';
 import type { TaskRow } from '../tasks/task-row';
 
 /** Which tasks of which run a decision changed: announced once it has committed. */
 export type ChangedTasks = Omit<TaskChange, 'v' | 'at'>;
 
+/** A notification larger than this says which tasks changed but not how: followers read them. */
+export const MAX_EVENTS_BYTES = 256 * 1024;
+
+export interface ChangeDetails {
+  /** The decision created the tasks. */
+  created?: boolean;
+  statuses?: Record<string, TaskStatus>;
+  events?: ProjectEventRecord[];
+}
+
 /** The tasks `taskIds` of `root`'s run; undefined when there are none (nothing to announce). */
 export function changedTasks(
   root: Pick<TaskRow, 'id' | 'project_id'>,
   taskIds: Iterable<string>,
-  created = false,
-  statuses?: Record<string, TaskStatus>,
+  { created = false, statuses, events }: ChangeDetails = {},
 ): ChangedTasks | undefined {
   const ids = [...new Set(taskIds)];
   if (ids.length === 0) return undefined;
@@ -19,7 +28,13 @@ export function changedTasks(
     task_ids: ids,
     ...(created ? { created: true } : {}),
     ...(statuses ? { statuses } : {}),
+    ...(events?.length && fitsInNotification(events) ? { events } : {}),
   };
+}
+
+/** A run's events grow with its size squared (each step's subtree): most runs are small, a few are not. */
+function fitsInNotification(events: readonly ProjectEventRecord[]): boolean {
+  return events.length <= 8 || JSON.stringify(events).length <= MAX_EVENTS_BYTES;
 }
 
 /** The status of each of `ids` among `rows`, for a change notification. */

@@ -107,6 +107,17 @@ export class TasksRepository {
     return this.sql.first<TaskRow>('SELECT * FROM scheduler.tasks WHERE id = $1', [id]);
   }
 
+  /** The root of the task's run, locked (FOR UPDATE): {@link lockRun} for a task, in one statement. */
+  lockRunOf(taskId: string): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
+      `SELECT root.* FROM scheduler.tasks task
+       JOIN scheduler.tasks root ON root.id = task.run_id AND root.run_id = task.run_id
+       WHERE task.id = $1
+       FOR UPDATE OF root`,
+      [taskId],
+    );
+  }
+
   findInProject(projectId: string, id: string): Promise<TaskRow | undefined> {
     return this.sql.first<TaskRow>(
       'SELECT * FROM scheduler.tasks WHERE id = $1 AND project_id = $2',
@@ -230,11 +241,13 @@ export class TasksRepository {
 
   // --- what workers report ----------------------------------------------------
 
-  markStarted(id: string, attempt: number): Promise<number> {
-    return this.sql.count(
+  /** The task as started, unless the report was stale. */
+  markStarted(id: string, attempt: number): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
       `UPDATE scheduler.tasks
        SET status = 'processing', started_at = COALESCE(started_at, now()), last_heard_at = now(), updated_at = now()
-       WHERE id = $1 AND ${AWAITING}`,
+       WHERE id = $1 AND ${AWAITING}
+       RETURNING *`,
       [id, attempt],
     );
   }
@@ -255,10 +268,16 @@ export class TasksRepository {
   }
 
   /** A completed attempt's data result (the engine records the status and the output file). */
-  recordResult(id: string, attempt: number, data: Record<string, unknown> | null): Promise<number> {
-    return this.sql.count(
+  /** The task with its result, unless the attempt is no longer awaited. */
+  recordResult(
+    id: string,
+    attempt: number,
+    data: Record<string, unknown> | null,
+  ): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
       `UPDATE scheduler.tasks SET output_data = $3::jsonb, progress = 100, last_heard_at = now(), updated_at = now()
-       WHERE id = $1 AND ${AWAITING}`,
+       WHERE id = $1 AND ${AWAITING}
+       RETURNING *`,
       [id, attempt, json(data)],
     );
   }
@@ -276,8 +295,9 @@ export class TasksRepository {
   // --- runs ----------------------------------------------------------------
 
   /** A step's new state, if it still has the status the change was made from. */
-  updateStep(id: string, from: TaskStatus, update: StepUpdate): Promise<number> {
-    return this.sql.count(
+  /** The step as updated; undefined when it was no longer `from`. */
+  updateStep(id: string, from: TaskStatus, update: StepUpdate): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
       `UPDATE scheduler.tasks
        SET status = $3, input_file_id = $4, output_file_id = $5,
            error = CASE WHEN $6::boolean THEN $7::jsonb ELSE error END,
@@ -285,7 +305,8 @@ export class TasksRepository {
            -- A conditions step is decided the moment it gets its input.
            started_at = CASE WHEN $3 = 'completed' THEN COALESCE(started_at, now()) ELSE started_at END,
            updated_at = now()
-       WHERE id = $1 AND status = $2`,
+       WHERE id = $1 AND status = $2
+       RETURNING *`,
       [
         id,
         from,
@@ -298,7 +319,7 @@ export class TasksRepository {
     );
   }
 
-  /** The run's own row: its status and progress as summarised from its steps. */
+  /** The run's own row: its status and progress as summarised from its steps. Answers it as updated, unless it had ended. */
   updateRun(
     id: string,
     change: {
@@ -307,15 +328,16 @@ export class TasksRepository {
       error?: TaskError | null;
       input_file_id?: string;
     },
-  ): Promise<number> {
-    return this.sql.count(
+  ): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
       `UPDATE scheduler.tasks
        SET status = $2, progress = $3,
            error = CASE WHEN $4::boolean THEN $5::jsonb ELSE error END,
            input_file_id = COALESCE($6, input_file_id),
            finished_at = CASE WHEN $2 IN ${FINAL} THEN COALESCE(finished_at, now()) ELSE finished_at END,
            updated_at = now()
-       WHERE id = $1 AND status NOT IN ${FINAL}`,
+       WHERE id = $1 AND status NOT IN ${FINAL}
+       RETURNING *`,
       [
         id,
         change.status,

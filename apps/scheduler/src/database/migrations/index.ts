@@ -1,10 +1,12 @@
 import { CreateScheduler1796000000000 } from './1796000000000-create-scheduler';
 import { IngestSources1796100000000 } from './1796100000000-ingest-sources';
 import { WebhookClaims1796200000000 } from './1796200000000-webhook-claims';
+import { EventLog1796400000000 } from './1796400000000-event-log';
 
 /** Every migration of the scheduler schema, oldest first. */
 export const schedulerMigrations = [
   CreateScheduler1796000000000,
   IngestSources1796100000000,
   WebhookClaims1796200000000,
+  EventLog1796400000000,
 ];

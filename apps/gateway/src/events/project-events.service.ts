@@ -1,0 +1,85 @@
+import { MediaflowError, isEventId, taskTreeNodes } from '@mediaflow/contracts';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
+import { EventLog } from '../task-changes/event-log';
+import { TaskChangeFeed } from '../task-changes/task-change-feed';
+import { HEARTBEAT_MS, OpenStreams, SSE_HEADERS, type StreamTiming } from '../http/sse';
+import { TasksService } from '../tasks/tasks.service';
+import { ProjectEventStream, logQuery, type ProjectEventFilter } from './project-event-stream';
+
+export interface ProjectStreamRequest {
+  taskId?: string;
+  automationId?: string;
+  lastEventId?: string;
+}
+
+@Injectable()
+export class ProjectEventsService implements OnModuleDestroy {
+  private readonly open = new OpenStreams();
+  private readonly timing: StreamTiming;
+
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly feed: TaskChangeFeed,
+    private readonly log: EventLog,
+    @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_TASK_RECHECK_MS'>,
+  ) {
+    this.timing = { recheckMs: config.MEDIAFLOW_TASK_RECHECK_MS, heartbeatMs: HEARTBEAT_MS };
+  }
+
+  /**
+   * Everything that can fail as an ordinary answer is done first (the task
+   * filtered on read, for a 404; the first page of the log read, for an
+   * expired `Last-Event-ID`), then the response is taken over from Fastify.
+   */
+  async stream(
+    projectId: string,
+    request: ProjectStreamRequest,
+    origin: string,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const { lastEventId } = request;
+    if (lastEventId !== undefined && !isEventId(lastEventId)) {
+      throw new MediaflowError(
+        'validation_failed',
+        'Last-Event-ID must be the id of an event of this stream (evt_…)',
+        [{ path: 'Last-Event-ID', message: 'must be an evt_ id' }],
+      );
+    }
+    const filter: ProjectEventFilter = {
+      ...(request.taskId !== undefined
+        ? {
+            taskIds: new Set(
+              taskTreeNodes(await this.tasks.record(projectId, request.taskId)).map((n) => n.id),
+            ),
+          }
+        : {}),
+      ...(request.automationId !== undefined ? { automationId: request.automationId } : {}),
+    };
+    const { after_cursor: _none, ...filtered } = logQuery(filter, '');
+    const first = await this.log.read(
+      projectId,
+      lastEventId !== undefined ? { ...filtered, after_event: lastEventId } : filtered,
+    );
+    reply.hijack();
+    reply.raw.writeHead(200, SSE_HEADERS);
+    const stream = new ProjectEventStream(
+      {
+        read: (cursor) => this.log.read(projectId, logQuery(filter, cursor)),
+        readTask: (id) => this.tasks.record(projectId, id),
+        present: (task) => this.tasks.present(task, origin),
+        follow: (listener) => this.feed.followProject(projectId, listener),
+      },
+      reply.raw,
+      this.timing,
+      filter,
+    );
+    this.open.add(stream);
+    stream.start(first);
+  }
+
+  onModuleDestroy(): void {
+    this.open.endAll();
+  }
+}
