@@ -66,11 +66,15 @@ export async function preloadStatementStats(
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ libs: string }>(
-      `${OURS} SELECT current_setting('shared_preload_libraries') AS libs`,
+    const { rows } = await client.query<{ libs: string; commit_times: string }>(
+      `${OURS} SELECT current_setting('shared_preload_libraries') AS libs,
+         current_setting('track_commit_timestamp') AS commit_times`,
     );
-    if (rows[0]!.libs.includes('pg_stat_statements')) return { restart: false };
+    if (rows[0]!.libs.includes('pg_stat_statements') && rows[0]!.commit_times === 'on')
+      return { restart: false };
     await client.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+    // When each transaction committed: the time an event became visible, for "commit → SSE event".
+    await client.query('ALTER SYSTEM SET track_commit_timestamp = on');
     return { restart: true };
   } finally {
     await client.end();
@@ -163,6 +167,34 @@ export class PostgresCounters {
       finished_ms: ms(row.finished_ms),
       files: Number(row.files),
     }));
+  }
+
+  /**
+   * The kept events of these tasks, each with the Unix ms its transaction
+   * committed (the event log's rows are written once: their xmin is the
+   * transaction that made the change). None without track_commit_timestamp.
+   */
+  async eventCommits(
+    taskIds: readonly string[],
+  ): Promise<{ id: string; task_id: string; type: string; committed_ms: number }[]> {
+    try {
+      const { rows } = await this.client.query<{
+        id: string;
+        task_id: string;
+        type: string;
+        committed_ms: string | null;
+      }>(
+        `${OURS} SELECT id, task_id, type,
+           (extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000)::text AS committed_ms
+         FROM scheduler.events WHERE task_id = ANY($1::text[])`,
+        [taskIds],
+      );
+      return rows
+        .filter((row) => row.committed_ms !== null)
+        .map((row) => ({ ...row, committed_ms: Number(row.committed_ms) }));
+    } catch {
+      return [];
+    }
   }
 
   async close(): Promise<void> {

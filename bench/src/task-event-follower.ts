@@ -15,6 +15,8 @@ export interface FollowedStream {
   openedAt: number;
   /** The first event of each status, in the order they came. */
   changes: StreamedChange[];
+  /** Event id (of the events with an `id:` line: the ones the event log keeps) → Unix ms it arrived. */
+  arrivals: Map<string, number>;
   events: number;
   /** The final status the stream reported, if it reported one. */
   final?: string;
@@ -45,15 +47,21 @@ export async function followTaskEvents(
   taskId: string,
   timeoutMs: number,
 ): Promise<FollowedStream> {
-  const stream: FollowedStream = { openedAt: Date.now(), changes: [], events: 0 };
+  const stream: FollowedStream = {
+    openedAt: Date.now(),
+    changes: [],
+    arrivals: new Map(),
+    events: 0,
+  };
   try {
     await readTaskEvents(
       baseUrl,
       key,
       taskId,
-      ({ data }) => {
+      ({ data, id }) => {
         const at = Date.now();
         stream.events++;
+        if (id !== undefined) stream.arrivals.set(id, at);
         const status = taskOf(data)?.status;
         if (typeof status !== 'string') return;
         if (stream.changes.at(-1)?.status !== status) stream.changes.push({ status, at });

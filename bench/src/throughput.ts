@@ -309,6 +309,15 @@ function quantiles(values: number[]): { n: number; p50: number; p99: number; max
   };
 }
 
+/** How often memory is sampled during the load. */
+const MEMORY_SAMPLE_MS = 2_000;
+
+/** The samples at the end of each quarter of a series. */
+function quarters(values: number[]): number[] {
+  if (values.length === 0) return [];
+  return [1, 2, 3, 4].map((q) => values[Math.max(0, Math.ceil((values.length * q) / 4) - 1)]!);
+}
+
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
 const perTask = (value: number, tasks: number) => (value / tasks).toFixed(2);
 
@@ -329,6 +338,27 @@ function streamDelays(tasks: Submitted[], rows: Map<string, TaskTimes>) {
       const seen = task.stream.changes.find((change) => change.status === status);
       if (seen) delays.push(seen.at - changedAt);
     }
+  }
+  return { expected, ...quantiles(delays) };
+}
+
+/**
+ * For each kept event of a sampled task committed after its stream was
+ * asked for: the event's arrival on the stream minus its transaction's commit.
+ */
+function commitDelays(
+  tasks: Submitted[],
+  commits: readonly { id: string; task_id: string; committed_ms: number }[],
+) {
+  const streams = new Map(tasks.filter((t) => t.stream).map((t) => [t.id!, t.stream!]));
+  const delays: number[] = [];
+  let expected = 0;
+  for (const event of commits) {
+    const stream = streams.get(event.task_id);
+    if (!stream || event.committed_ms < stream.openedAt) continue;
+    expected++;
+    const arrived = stream.arrivals.get(event.id);
+    if (arrived !== undefined) delays.push(arrived - event.committed_ms);
   }
   return { expected, ...quantiles(delays) };
 }
@@ -426,11 +456,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${TASKS} tasks, ${CONCURRENCY} in flight… `);
     const loadFromUs = Number(process.hrtime.bigint() / 1000n);
     const loadStart = performance.now();
+    // Memory through the load, to tell growth that levels off from growth that does not.
+    const memoryDuring: Record<string, number>[] = [];
+    const memorySampler = setInterval(() => memoryDuring.push(memoryNow(sut)), MEMORY_SAMPLE_MS);
     const load = await runTasks(sut, api, fileId, TASKS, CONCURRENCY, {
       streams: SSE_SAMPLE,
       webhooks: WEBHOOK_SAMPLE,
       webhookUrl: hooks.url,
     });
+    clearInterval(memorySampler);
     const loadMs = performance.now() - loadStart;
     const loadToUs = Number(process.hrtime.bigint() / 1000n);
     console.log(`${(loadMs / 1000).toFixed(2)} s`);
@@ -450,22 +484,30 @@ async function main(): Promise<void> {
     };
 
     process.stdout.write(`${SERIAL} tasks one at a time… `);
+    // A tenth followed by SSE and a tenth with a webhook: their latency with nothing queued.
     const serial = await runTasks(sut, api, fileId, SERIAL, 1, {
-      streams: 0,
-      webhooks: 0,
+      streams: Math.round(SERIAL / 10),
+      webhooks: Math.round(SERIAL / 10),
       webhookUrl: hooks.url,
     });
     console.log('done');
 
     const hooked = load.filter((t) => t.webhook && t.status === 'completed' && t.id);
+    const serialHooked = serial.filter((t) => t.webhook && t.status === 'completed' && t.id);
     const hooksUntil = Math.min(deadline, Date.now() + WEBHOOK_WAIT_MS);
-    while (Date.now() < hooksUntil && hooked.some((t) => !hooks.arrivals.has(t.id!)))
+    while (
+      Date.now() < hooksUntil &&
+      [...hooked, ...serialHooked].some((t) => !hooks.arrivals.has(t.id!))
+    )
       await sleep(100);
 
     journal?.stop();
     const memoryAtEnd = memoryNow(sut);
     const accepted = [...load, ...serial].filter((t) => t.id);
     const rows = new Map((await db.tasks(accepted.map((t) => t.id!))).map((row) => [row.id, row]));
+    const eventCommits = await db.eventCommits(
+      [...load, ...serial].filter((t) => t.id && (t.stream || t.webhook)).map((t) => t.id!),
+    );
     const onDisk = outputsOnDisk(sut.dataDir);
     const messages =
       messagesBefore && messagesAfter
@@ -507,6 +549,16 @@ async function main(): Promise<void> {
     const webhookDelays = quantiles(
       hooked.map((t) => (hooks.arrivals.get(t.id!)?.[0] ?? NaN) - (row(t)?.finished_ms ?? NaN)),
     );
+    // From the commit of the task's completion: when the end became a fact.
+    const completedAt = new Map(
+      eventCommits
+        .filter((e) => e.type === 'task.completed')
+        .map((e) => [e.task_id, e.committed_ms]),
+    );
+    const webhookCommitDelays = (tasks: Submitted[]) =>
+      quantiles(
+        tasks.map((t) => (hooks.arrivals.get(t.id!)?.[0] ?? NaN) - (completedAt.get(t.id!) ?? NaN)),
+      );
     const statementCalls = statements.reduce((sum, s) => sum + s.calls, 0);
     const transactionControl = statements
       .filter((s) => /^(BEGIN|COMMIT|ROLLBACK|START|SAVEPOINT|RELEASE)\b/i.test(s.query))
@@ -563,6 +615,8 @@ async function main(): Promise<void> {
         streams: load.filter((t) => t.stream).length,
         stream_errors: load.filter((t) => t.stream?.error).length,
         change_to_event_ms: streamDelays(load, rows),
+        commit_to_event_ms: commitDelays(load, eventCommits),
+        one_at_a_time_commit_to_event_ms: commitDelays(serial, eventCommits),
       },
       webhooks: {
         expected: hooked.length,
@@ -570,6 +624,8 @@ async function main(): Promise<void> {
         received_more_than_once: hooked.filter((t) => (hooks.arrivals.get(t.id!)?.length ?? 0) > 1)
           .length,
         run_end_to_received_ms: webhookDelays,
+        commit_to_received_ms: webhookCommitDelays(hooked),
+        one_at_a_time_commit_to_received_ms: webhookCommitDelays(serialHooked),
       },
       postgres_per_task: {
         commits: (pgAfter.commits - pgBefore.commits) / TASKS,
@@ -616,7 +672,11 @@ async function main(): Promise<void> {
           .slice(0, 5)
           .map((t) => t.error),
       },
-      memory_bytes: { start: memoryAtStart, end: memoryAtEnd },
+      memory_bytes: {
+        start: memoryAtStart,
+        end: memoryAtEnd,
+        during_load: { every_ms: MEMORY_SAMPLE_MS, samples: memoryDuring },
+      },
       started_wall_clock: wallStart.toISOString(),
       timed_out: Date.now() > deadline,
     };
@@ -683,8 +743,24 @@ async function main(): Promise<void> {
             ms(results.sse.change_to_event_ms.p50),
           ],
           [
+            `commit → SSE event, p50 (${results.sse.commit_to_event_ms.n} of ${results.sse.commit_to_event_ms.expected} kept events streamed)`,
+            ms(results.sse.commit_to_event_ms.p50),
+          ],
+          [
             `run end → webhook received, p50 (${results.webhooks.received} of ${results.webhooks.expected})`,
             ms(results.webhooks.run_end_to_received_ms.p50),
+          ],
+          [
+            'run end committed → webhook received, p50',
+            ms(results.webhooks.commit_to_received_ms.p50),
+          ],
+          [
+            `one at a time: commit → SSE event, p50 (${results.sse.one_at_a_time_commit_to_event_ms.n} of ${results.sse.one_at_a_time_commit_to_event_ms.expected} kept events streamed)`,
+            ms(results.sse.one_at_a_time_commit_to_event_ms.p50),
+          ],
+          [
+            `one at a time: run end committed → webhook received, p50 (${results.webhooks.one_at_a_time_commit_to_received_ms.n})`,
+            ms(results.webhooks.one_at_a_time_commit_to_received_ms.p50),
           ],
           [
             'PostgreSQL per task: commits / writing transactions / statements',
@@ -712,17 +788,26 @@ async function main(): Promise<void> {
     console.log(
       '\n' +
         table([
-          ['process', 'CPU ms/task', 'memory MB at start', 'at end'],
+          [
+            'process',
+            'CPU ms/task',
+            'memory MB at start',
+            'through the load, by quarter',
+            'at end',
+          ],
           ...Object.keys(memoryAtStart).map((name) => {
             const cpuName = name.startsWith('postgres') ? 'postgres' : name;
             return [
               name,
               cpuMs[cpuName]?.toFixed(2) ?? '',
               (memoryAtStart[name]! / MB).toFixed(0),
+              quarters(memoryDuring.map((sample) => sample[name] ?? 0))
+                .map((bytes) => (bytes / MB).toFixed(0))
+                .join(' '),
               ((memoryAtEnd[name] ?? 0) / MB).toFixed(0),
             ];
           }),
-          ['bench (client)', cpuMs['bench (client)']!.toFixed(2), '', ''],
+          ['bench (client)', cpuMs['bench (client)']!.toFixed(2), '', '', ''],
         ]),
     );
     if (messages)

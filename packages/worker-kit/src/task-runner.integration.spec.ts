@@ -245,6 +245,59 @@ describe('TaskRunner', () => {
     await expectAcked();
   });
 
+  it('starts the work without waiting for `started` to be stored, and reports the end after it', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let handlerRan = false;
+    await startRunner(
+      { summary: async () => ((handlerRan = true), { data: { words: 1 } }) },
+      {
+        transport: {
+          publishEvent: async (event) => {
+            if (event.type === 'started') await held;
+            return worker.publishEvent(event);
+          },
+          onCancel: (handler) => worker.onCancel(handler),
+        },
+      },
+    );
+    const task = dispatch('summary', null);
+    await scheduler.dispatch(task);
+    await waitFor(() => handlerRan);
+    await sleep(200);
+    expect(eventsOf(task.task_id)).toEqual([]);
+    release();
+    await waitForFinal(task.task_id);
+    expect(eventsOf(task.task_id).map((e) => e.type)).toEqual(['started', 'completed']);
+    await expectAcked();
+  });
+
+  it('reports nothing and acks nothing when `started` cannot be published: the work is delivered again', async () => {
+    let fail = true;
+    let runs = 0;
+    await startRunner(
+      { summary: async () => (runs++, { data: { words: 1 } }) },
+      {
+        transport: {
+          publishEvent: async (event) => {
+            if (event.type === 'started' && fail) {
+              fail = false;
+              throw new Error('the broker is away');
+            }
+            return worker.publishEvent(event);
+          },
+          onCancel: (handler) => worker.onCancel(handler),
+        },
+      },
+    );
+    const task = dispatch('summary', null);
+    await scheduler.dispatch(task);
+    // Redelivered after the ack wait, and then done once.
+    await waitForFinal(task.task_id, ACK_WAIT_MS * 5);
+    expect(runs).toBe(2);
+    expect(eventsOf(task.task_id).map((e) => e.type)).toEqual(['started', 'completed']);
+  });
+
   it('reports a MediaflowError with its code, as final when it is the input’s fault', async () => {
     await startRunner({
       image: async () => {

@@ -141,8 +141,12 @@ export class TaskRunner {
       this.options.timeoutMs,
     );
     let workDir: string | undefined;
+    // Not waited for before the work starts (a broker round trip off every task's start), but
+    // before the outcome is published: the scheduler hears `started` first, and a publish that
+    // fails leaves the message unacked, for another attempt, as it did before the work.
+    const started = this.publish(task, { type: 'started' });
+    started.catch(() => undefined);
     try {
-      await this.publish(task, { type: 'started' });
       let final: FinalEvent;
       try {
         workDir = await mkdtemp(path.join(this.options.scratchDir, 'mediaflow-task-'));
@@ -152,6 +156,7 @@ export class TaskRunner {
         // Once aborted, whatever the handler threw (a killed ffmpeg) is the abort's doing.
         final = this.failed(task, abort.signal.aborted ? abort.signal.reason : error);
       }
+      await started;
       await progress.close();
       // Gone before the outcome is out: whoever sees the event may count on the disk space.
       if (workDir) await rm(workDir, { recursive: true, force: true });
