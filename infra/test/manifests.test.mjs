@@ -24,6 +24,14 @@ describe('infra/k8s/base', () => {
 
   describeManifestRules(manifests);
 
+  it('keeps as many copies of the streams as the NATS cluster has nodes', () => {
+    const nats = parse(readFileSync(path.resolve(BASE, '../../values/nats.yaml'), 'utf8'));
+    const config = manifests.find(
+      (m) => m.kind === 'ConfigMap' && m.metadata.name === 'mediaflow-config',
+    );
+    assert.equal(Number(config.data.MEDIAFLOW_STREAM_REPLICAS), nats.config.cluster.replicas);
+  });
+
   for (const name of ['gateway', 'scheduler', 'worker-video', 'worker-image']) {
     it(`gives ${name} the shared files at /data`, () => {
       const [container] = deployments.find((d) => d.metadata.name === name).spec.template.spec

@@ -19,4 +19,17 @@ describe('registryConfigSchema', () => {
       /^Invalid configuration: NATS_URL/,
     );
   });
+
+  it('refuses to start without NATS credentials when NATS_AUTH_REQUIRED is on', () => {
+    expect(() => parseConfig(registryConfigSchema, { NATS_AUTH_REQUIRED: 'true' })).toThrow(
+      'NATS_AUTH_REQUIRED is on: set NATS_USER and NATS_PASSWORD',
+    );
+    expect(
+      parseConfig(registryConfigSchema, {
+        NATS_AUTH_REQUIRED: 'true',
+        NATS_USER: 'app',
+        NATS_PASSWORD: 'secret',
+      }),
+    ).toMatchObject({ NATS_USER: 'app', NATS_AUTH_REQUIRED: true });
+  });
 });

@@ -94,4 +94,17 @@ describe('gatewayConfigSchema', () => {
     expect(() => parseConfig(gatewayConfigSchema, env)).toThrow(ConfigError);
     expect(() => parseConfig(gatewayConfigSchema, env)).toThrow(message);
   });
+
+  it('refuses to start without NATS credentials when NATS_AUTH_REQUIRED is on', () => {
+    expect(() => parseConfig(gatewayConfigSchema, { NATS_AUTH_REQUIRED: 'true' })).toThrow(
+      'NATS_AUTH_REQUIRED is on: set NATS_USER and NATS_PASSWORD',
+    );
+    expect(
+      parseConfig(gatewayConfigSchema, {
+        NATS_AUTH_REQUIRED: 'true',
+        NATS_USER: 'app',
+        NATS_PASSWORD: 'secret',
+      }),
+    ).toMatchObject({ NATS_USER: 'app', NATS_AUTH_REQUIRED: true });
+  });
 });

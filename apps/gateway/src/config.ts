@@ -1,4 +1,5 @@
 import {
+  checkNatsEnv,
   checkStorageEnv,
   databaseEnv,
   dataDirEnv,
@@ -95,7 +96,8 @@ export const gatewayConfigSchema = z
       .max(3_600_000, 'must be ≤ 3600000')
       .default(5_000),
   })
-  .superRefine(checkStorageEnv);
+  .superRefine(checkStorageEnv)
+  .superRefine(checkNatsEnv);
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
 
 /** Injection token of the parsed {@link GatewayConfig}. */

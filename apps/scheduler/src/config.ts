@@ -1,5 +1,6 @@
 import {
   allowedHostsEnv,
+  checkNatsEnv,
   checkStorageEnv,
   databaseEnv,
   dataDirEnv,
@@ -54,6 +55,7 @@ export const schedulerConfigSchema = z
     ...allowedHostsEnv,
   })
   .superRefine(checkStorageEnv)
+  .superRefine(checkNatsEnv)
   .transform((config) => ({
     ...config,
     // Past JetStream's own redelivery of a crashed worker's message, with room for its backoff.

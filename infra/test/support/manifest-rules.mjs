@@ -64,6 +64,17 @@ const WORKER_KINDS = {
   },
 };
 
+/** Each worker's config schema: what its pod's environment parses to. */
+const WORKER_CONFIG = {
+  'worker-video': () => built('apps/worker-video').videoWorkerConfigSchema,
+  'worker-image': () => built('apps/worker-image').imageWorkerConfigSchema,
+  'worker-subtitles': () => built('apps/worker-subtitles').subtitlesWorkerConfigSchema,
+  'worker-summary': () => built('apps/worker-summary').summaryWorkerConfigSchema,
+};
+
+/** Seconds a worker keeps after its last task's timeout, to publish the outcome and exit. */
+const DRAIN_MARGIN_S = 30;
+
 /** Registers the rules' tests for one rendering (the objects `kustomize build` prints). */
 export function describeManifestRules(manifests) {
   const deployments = manifests.filter((m) => m.kind === 'Deployment');
@@ -154,9 +165,18 @@ export function describeManifestRules(manifests) {
           'no sizeLimit on /tmp',
         );
         assert.ok(container.env.some((e) => e.name === 'TMPDIR' && e.value === '/tmp'));
+      });
+
+      it('never has a task cut off by its grace period: the grace outlasts the task timeout', () => {
+        const [container] = pod.containers;
+        const env = {
+          ...config?.data,
+          ...Object.fromEntries(container.env.map((e) => [e.name, e.value])),
+        };
+        const { MEDIAFLOW_TASK_TIMEOUT_MS } = WORKER_CONFIG[name]().parse(env);
         assert.ok(
-          pod.terminationGracePeriodSeconds >= 120,
-          `${pod.terminationGracePeriodSeconds}s`,
+          pod.terminationGracePeriodSeconds >= MEDIAFLOW_TASK_TIMEOUT_MS / 1000 + DRAIN_MARGIN_S,
+          `grace ${pod.terminationGracePeriodSeconds} s, task timeout ${MEDIAFLOW_TASK_TIMEOUT_MS / 1000} s`,
         );
       });
 
@@ -243,5 +263,15 @@ export function describeManifestRules(manifests) {
       kind: 'Deployment',
       name: 'gateway',
     });
+  });
+
+  it('leaves the replica count of every autoscaled Deployment to its autoscaler', () => {
+    const scaled = manifests
+      .filter((m) => m.kind === 'HorizontalPodAutoscaler' || m.kind === 'ScaledObject')
+      .map((m) => m.spec.scaleTargetRef.name);
+    for (const name of scaled) {
+      const deployment = deployments.find((d) => d.metadata.name === name);
+      assert.equal(deployment.spec.replicas, undefined, `${name} sets replicas`);
+    }
   });
 }

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { checkStorageEnv, storageConfigSchema, storageEnv, storageSettings } from './env-schemas';
+import {
+  checkNatsEnv,
+  checkStorageEnv,
+  natsCredentials,
+  natsEnv,
+  storageConfigSchema,
+  storageEnv,
+  storageSettings,
+} from './env-schemas';
 import { parseConfig } from './load-config';
 
 const problem = (env: Record<string, string>) => {
@@ -116,5 +124,54 @@ describe('storageEnv', () => {
 
   it('will not build S3 settings without a bucket, even from an unchecked config', () => {
     expect(() => storageSettings({ MEDIAFLOW_STORAGE: 's3' })).toThrow(ConfigError);
+  });
+});
+
+describe('natsEnv', () => {
+  const natsSchema = z.object(natsEnv).superRefine(checkNatsEnv);
+  const parse = (env: Record<string, string>) => parseConfig(natsSchema, env);
+  const refused = (env: Record<string, string>) => {
+    try {
+      parse(env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('expected the configuration to be refused');
+  };
+
+  it('connects to the local NATS without credentials, one stream copy, when nothing is set', () => {
+    const config = parse({});
+    expect(natsCredentials(config)).toEqual({ url: 'nats://127.0.0.1:4222' });
+    expect(config.MEDIAFLOW_STREAM_REPLICAS).toBeUndefined();
+    expect(config.NATS_AUTH_REQUIRED).toBeUndefined();
+  });
+
+  it("takes a cluster's servers, separated by commas, and this app's user", () => {
+    const config = parse({
+      NATS_URL: 'nats://nats-0.nats:4222, nats://nats-1.nats:4222,tls://nats-2.nats:4222',
+      NATS_USER: 'scheduler',
+      NATS_PASSWORD: 's3cret',
+      NATS_AUTH_REQUIRED: 'true',
+      MEDIAFLOW_STREAM_REPLICAS: '3',
+    });
+    expect(natsCredentials(config)).toEqual({
+      url: 'nats://nats-0.nats:4222, nats://nats-1.nats:4222,tls://nats-2.nats:4222',
+      user: 'scheduler',
+      password: 's3cret',
+    });
+    expect(config.MEDIAFLOW_STREAM_REPLICAS).toBe(3);
+  });
+
+  it.each([
+    [{ NATS_URL: 'nats://a:4222,http://b' }, 'NATS_URL must be a nats:// or tls:// URL'],
+    [{ NATS_USER: 'worker' }, 'NATS_PASSWORD NATS_USER and NATS_PASSWORD go together'],
+    [{ NATS_PASSWORD: 'x' }, 'NATS_USER NATS_USER and NATS_PASSWORD go together'],
+    [{ NATS_AUTH_REQUIRED: 'true' }, 'NATS_AUTH_REQUIRED is on: set NATS_USER and NATS_PASSWORD'],
+    [{ NATS_AUTH_REQUIRED: 'yes' }, 'NATS_AUTH_REQUIRED must be true or false'],
+    [{ MEDIAFLOW_STREAM_REPLICAS: '0' }, 'MEDIAFLOW_STREAM_REPLICAS'],
+    [{ MEDIAFLOW_STREAM_REPLICAS: '7' }, 'MEDIAFLOW_STREAM_REPLICAS'],
+  ])('refuses %j', (env, message) => {
+    expect(refused(env)).toContain(message);
   });
 });

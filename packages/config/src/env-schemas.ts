@@ -49,8 +49,40 @@ export const serviceEnv = {
 export const DEFAULT_NATS_URL = 'nats://127.0.0.1:4222';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/mediaflow';
 
+const NATS_PROTOCOLS = ['nats:', 'tls:', 'ws:', 'wss:'];
+const natsUrl = url(NATS_PROTOCOLS);
+
+/** One NATS URL, or several separated by commas: the servers of a cluster, tried in turn. */
+const natsServers = z
+  .string()
+  .refine(
+    (value) => value.split(',').every((server) => natsUrl.safeParse(server.trim()).success),
+    'must be a nats:// or tls:// URL, or several separated by commas',
+  );
+
+const trueOrFalse = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((value) => value === 'true');
+
 export const natsEnv = {
-  NATS_URL: url(['nats:', 'tls:', 'ws:', 'wss:']).default(DEFAULT_NATS_URL),
+  NATS_URL: natsServers.default(DEFAULT_NATS_URL),
+  /**
+   * Credentials of this app's NATS user (a Secret in Kubernetes). With
+   * NATS_AUTH_REQUIRED on, an app without them refuses to start
+   * ({@link checkNatsEnv}) rather than retry a server that will refuse it.
+   */
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().min(1).optional(),
+  /** Off when unset. */
+  NATS_AUTH_REQUIRED: trueOrFalse.optional(),
+  /**
+   * Copies JetStream keeps of the work and event streams: 3 on a three-node
+   * cluster (a node can go without losing a queued task), 1 on one server.
+   * A changed value updates the existing streams when the scheduler starts.
+   * 1 when unset. (Optional in the parsed config, like NATS_AUTH_REQUIRED,
+   * so that configs built in code need not name them.)
+   */
+  MEDIAFLOW_STREAM_REPLICAS: z.coerce.number().int().min(1).max(5).optional(),
   /**
    * Prefixed to every subject, so that several installations (or test runs)
    * can share one NATS without answering each other's requests.
@@ -68,7 +100,41 @@ export const databaseEnv = {
 
 export type ServiceEnv = z.output<z.ZodObject<typeof serviceEnv>>;
 export type NatsEnv = z.output<z.ZodObject<typeof natsEnv>>;
-export type DatabaseEnv = z.output<z.ZodObject<typeof databaseEnv>>;
+
+/** The checks across {@link natsEnv}'s variables, for `.superRefine`. */
+export function checkNatsEnv(
+  config: Pick<NatsEnv, 'NATS_USER' | 'NATS_PASSWORD' | 'NATS_AUTH_REQUIRED'>,
+  ctx: z.RefinementCtx,
+): void {
+  if ((config.NATS_USER === undefined) !== (config.NATS_PASSWORD === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [config.NATS_USER === undefined ? 'NATS_USER' : 'NATS_PASSWORD'],
+      message: 'NATS_USER and NATS_PASSWORD go together: set both or neither',
+    });
+  }
+  if (config.NATS_AUTH_REQUIRED === true && config.NATS_USER === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['NATS_USER'],
+      message: 'NATS_AUTH_REQUIRED is on: set NATS_USER and NATS_PASSWORD',
+    });
+  }
+}
+
+/** How an app connects to NATS, from {@link natsEnv}: the servers, and its credentials if it has any. */
+export function natsCredentials(config: NatsEnv): {
+  url: string;
+  user?: string;
+  password?: string;
+} {
+  return {
+    url: config.NATS_URL,
+    ...(config.NATS_USER !== undefined
+      ? { user: config.NATS_USER, password: config.NATS_PASSWORD }
+      : {}),
+  };
+}
 
 /** Local state: `pnpm start`'s generated key, and stored files under `files/` (docs/runs.md, Storage). */
 export const dataDirEnv = {
@@ -94,10 +160,6 @@ export const allowedHostsEnv = {
 };
 
 export const STORAGE_DRIVERS = ['local', 's3'] as const;
-
-const trueOrFalse = z
-  .enum(['true', 'false'], { error: 'must be true or false' })
-  .transform((value) => value === 'true');
 
 /**
  * Where files' bytes live (packages/storage/README.md): the local directory

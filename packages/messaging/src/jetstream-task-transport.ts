@@ -41,13 +41,12 @@ import type {
 import { TASK_TRANSPORT_DEFAULTS } from './task-transport-limits';
 import { taskTransportNames, type TaskTransportNames } from './task-transport-names';
 import { workKinds, type WorkSlots } from './work-slots';
-import { connectNats } from './nats-connection';
+import { connectNats, type NatsConnectionOptions } from './nats-connection';
 
-export interface JetStreamTaskTransportOptions {
-  url: string;
-  /** Shown in the server's connection list. */
-  name: string;
+export interface JetStreamTaskTransportOptions extends NatsConnectionOptions {
   subjectPrefix?: string;
+  /** Copies JetStream keeps of the work and event streams (setup makes or updates them so). Default 1. */
+  streamReplicas?: number;
   /** How long a worker may be silent before JetStream delivers its message again. Default 30 s. */
   ackWaitMs?: number;
   /** Deliveries of one dispatch before JetStream gives up on it. Default 5. */
@@ -119,8 +118,9 @@ export class JetStreamTaskTransport implements TaskTransport {
   }
 
   async setup(): Promise<void> {
-    await this.ensureStream(workStreamConfig(this.names));
-    await this.ensureStream(eventStreamConfig(this.names));
+    const replicas = this.options.streamReplicas ?? 1;
+    await this.ensureStream(workStreamConfig(this.names, replicas));
+    await this.ensureStream(eventStreamConfig(this.names, replicas));
   }
 
   async dispatch(dispatch: TaskDispatch): Promise<void> {

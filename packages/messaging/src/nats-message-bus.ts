@@ -8,12 +8,9 @@ import { ErrorCode, type NatsConnection, type Subscription } from 'nats';
 import type { MessageBus, RpcHandler, ServeOptions, Served } from './message-bus';
 import { countPublished } from './message-metrics';
 import { encodeReply, encodeRequest, parseReply, parseRequest, toReplyError } from './rpc-codec';
-import { connectNats } from './nats-connection';
+import { connectNats, type NatsConnectionOptions } from './nats-connection';
 
-export interface NatsMessageBusOptions {
-  url: string;
-  /** Shown in the server's connection list. */
-  name: string;
+export interface NatsMessageBusOptions extends NatsConnectionOptions {
   subjectPrefix?: string;
   requestTimeoutMs?: number;
   /** Told about handler failures that are not MediaflowErrors (bugs), with the stack. */

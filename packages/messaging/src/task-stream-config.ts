@@ -17,20 +17,20 @@ export const EVENT_MAX_AGE_MS = 24 * 60 * 60_000;
 /** The longest wait before a message an unresponsive worker held is delivered again. */
 const MAX_BACKOFF_MS = 15 * 60_000;
 
-/** Work: each message kept until one worker acks it (work-queue retention), on disk. */
-export function workStreamConfig(names: TaskTransportNames): Partial<StreamConfig> {
+/** Work: each message kept until one worker acks it (work-queue retention), on disk, on `replicas` servers. */
+export function workStreamConfig(names: TaskTransportNames, replicas = 1): Partial<StreamConfig> {
   return {
     name: names.workStream,
     subjects: [names.workSubjects],
     retention: RetentionPolicy.Workqueue,
     storage: StorageType.File,
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-    num_replicas: 1,
+    num_replicas: replicas,
   };
 }
 
 /** Events: read by several consumers (the scheduler durably, the gateway live), kept a day. */
-export function eventStreamConfig(names: TaskTransportNames): Partial<StreamConfig> {
+export function eventStreamConfig(names: TaskTransportNames, replicas = 1): Partial<StreamConfig> {
   return {
     name: names.eventStream,
     subjects: [names.eventSubjects],
@@ -38,7 +38,7 @@ export function eventStreamConfig(names: TaskTransportNames): Partial<StreamConf
     storage: StorageType.File,
     max_age: nanos(EVENT_MAX_AGE_MS),
     duplicate_window: nanos(DUPLICATE_WINDOW_MS),
-    num_replicas: 1,
+    num_replicas: replicas,
   };
 }
 

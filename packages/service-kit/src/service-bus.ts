@@ -1,4 +1,4 @@
-import type { NatsEnv } from '@mediaflow/config';
+import { natsCredentials, type NatsEnv } from '@mediaflow/config';
 import { MESSAGE_BUS, NatsMessageBus, type MessageBus } from '@mediaflow/messaging';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { globalConnectionModule } from './global-connection';
@@ -6,7 +6,7 @@ import { globalConnectionModule } from './global-connection';
 /** Connects a service to NATS; handler failures that are bugs are logged with their stack. */
 export function connectServiceBus(config: NatsEnv, service: string): Promise<MessageBus> {
   return NatsMessageBus.connect({
-    url: config.NATS_URL,
+    ...natsCredentials(config),
     name: service,
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
     requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,

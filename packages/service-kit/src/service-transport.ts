@@ -1,4 +1,4 @@
-import type { NatsEnv } from '@mediaflow/config';
+import { natsCredentials, type NatsEnv } from '@mediaflow/config';
 import { JetStreamTaskTransport, TASK_TRANSPORT, type TaskTransport } from '@mediaflow/messaging';
 import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { globalConnectionModule } from './global-connection';
@@ -14,9 +14,10 @@ export function connectServiceTransport(
 ): Promise<JetStreamTaskTransport> {
   const logger = new Logger('TaskTransport');
   return JetStreamTaskTransport.connect({
-    url: config.NATS_URL,
+    ...natsCredentials(config),
     name: service,
     subjectPrefix: config.NATS_SUBJECT_PREFIX,
+    streamReplicas: config.MEDIAFLOW_STREAM_REPLICAS,
     ...options,
     onInvalid: (subject, reason) =>
       logger.warn(`dropped an invalid message on ${subject}: ${reason}`),

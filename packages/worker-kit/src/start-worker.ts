@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { storageSettings } from '@mediaflow/config';
+import { natsCredentials, storageSettings } from '@mediaflow/config';
 import type { TaskKind } from '@mediaflow/contracts';
 import {
   JetStreamTaskTransport,
@@ -131,9 +131,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const transport =
     options.transport ??
     (await JetStreamTaskTransport.connect({
-      url: config.NATS_URL,
+      ...natsCredentials(config),
       name: service,
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
+      streamReplicas: config.MEDIAFLOW_STREAM_REPLICAS,
       ackWaitMs: config.MEDIAFLOW_TASK_ACK_WAIT_MS,
       onInvalid: (subject, reason) =>
         new Logger('TaskTransport').warn(`dropped an invalid message on ${subject}: ${reason}`),

@@ -133,4 +133,17 @@ describe('workerConfigSchema', () => {
       /MEDIAFLOW_S3_BUCKET must be set when MEDIAFLOW_STORAGE is s3/,
     );
   });
+
+  it('refuses to start without NATS credentials when NATS_AUTH_REQUIRED is on', () => {
+    expect(() => parseConfig(workerConfigSchema(3005), { NATS_AUTH_REQUIRED: 'true' })).toThrow(
+      'NATS_AUTH_REQUIRED is on: set NATS_USER and NATS_PASSWORD',
+    );
+    expect(
+      parseConfig(workerConfigSchema(3005), {
+        NATS_AUTH_REQUIRED: 'true',
+        NATS_USER: 'app',
+        NATS_PASSWORD: 'secret',
+      }),
+    ).toMatchObject({ NATS_USER: 'app', NATS_AUTH_REQUIRED: true });
+  });
 });

@@ -1,5 +1,6 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import {
+  checkNatsEnv,
   checkStorageEnv,
   dataDirEnv,
   natsEnv,
@@ -110,7 +111,8 @@ export const workerEnv = {
 export function workerConfigSchema(defaultPort: number) {
   return z
     .object({ ...serviceEnv, ...natsEnv, ...workerEnv, PORT: port(defaultPort) })
-    .superRefine(checkStorageEnv);
+    .superRefine(checkStorageEnv)
+    .superRefine(checkNatsEnv);
 }
 
 export type WorkerConfig = z.output<ReturnType<typeof workerConfigSchema>>;
