@@ -22,7 +22,8 @@ const stoppables: Stoppable[] = [];
 beforeAll(async () => {
   cluster = await startNatsCluster(3, [SCHEDULER, WORKER]);
   admin = await connect({ servers: cluster.url.split(','), ...asNats(SCHEDULER) });
-  jsm = await admin.jetstreamManager();
+  // A loaded machine answers JetStream's API slowly, and a leader election takes seconds.
+  jsm = await admin.jetstreamManager({ timeout: 15_000 });
 });
 
 afterAll(async () => {
@@ -53,7 +54,26 @@ async function transport(
   return opening;
 }
 
-const replicasOf = async (stream: string) => (await jsm.streams.info(stream)).config.num_replicas;
+/**
+ * `work` again until it succeeds or 60 s pass: while a stream elects a new
+ * leader its API and publishes time out, and are tried again (the
+ * scheduler's reconciler republishes a dispatch that did not land, under the
+ * same message id, so JetStream keeps it once).
+ */
+async function retried<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+const streamInfo = (stream: string) => retried(() => jsm.streams.info(stream));
+const replicasOf = async (stream: string) => (await streamInfo(stream)).config.num_replicas;
 
 it('refuses a client without credentials, or with wrong ones', async () => {
   await expect(
@@ -72,23 +92,27 @@ it('refuses a client without credentials, or with wrong ones', async () => {
 
 it('makes the streams with the replicas asked for, and updates them when the setting changes', async () => {
   const single = await transport(SCHEDULER, 1);
-  await single.setup();
+  await retried(() => single.setup());
   expect(await replicasOf(`${PREFIX}_TASKS`)).toBe(1);
   expect(await replicasOf(`${PREFIX}_TASK_EVENTS`)).toBe(1);
 
   const replicated = await transport(SCHEDULER, 3);
-  await replicated.setup();
+  await retried(() => replicated.setup());
   expect(await replicasOf(`${PREFIX}_TASKS`)).toBe(3);
   expect(await replicasOf(`${PREFIX}_TASK_EVENTS`)).toBe(3);
-  await waitFor(async () => {
-    const info = await jsm.streams.info(`${PREFIX}_TASKS`);
-    return (info.cluster?.replicas ?? []).filter((r) => r.current).length === 2;
-  }, 'both other copies to catch up');
+  await waitFor(
+    async () => {
+      const info = await streamInfo(`${PREFIX}_TASKS`);
+      return (info.cluster?.replicas ?? []).filter((r) => r.current).length === 2;
+    },
+    'both other copies to catch up',
+    60_000,
+  );
 });
 
 it('keeps taking and giving work when the node leading the work stream stops', async () => {
   const scheduler = await transport(SCHEDULER, 3);
-  await scheduler.setup();
+  await retried(() => scheduler.setup());
   const worker = await transport(WORKER);
   const done: string[] = [];
   stoppables.push(
@@ -99,22 +123,27 @@ it('keeps taking and giving work when the node leading the work stream stops', a
   );
 
   const before = Array.from({ length: 20 }, () => taskDispatch('image'));
-  for (const dispatch of before) await scheduler.dispatch(dispatch);
-  await waitFor(() => done.length >= before.length, 'the first tasks to be taken');
+  for (const dispatch of before) await retried(() => scheduler.dispatch(dispatch));
+  await waitFor(() => done.length >= before.length, 'the first tasks to be taken', 60_000);
 
-  const leader = (await jsm.streams.info(`${PREFIX}_TASKS`)).cluster!.leader!;
+  const leader = (await streamInfo(`${PREFIX}_TASKS`)).cluster!.leader!;
   await cluster.nodes.find((node) => node.name === leader)!.stop();
   // Another node takes the lead (the two left are a majority of three).
-  await waitFor(async () => {
-    const info = await jsm.streams.info(`${PREFIX}_TASKS`).catch(() => undefined);
-    return !!info?.cluster?.leader && info.cluster.leader !== leader;
-  }, 'another leader');
+  await waitFor(
+    async () => {
+      const info = await jsm.streams.info(`${PREFIX}_TASKS`).catch(() => undefined);
+      return !!info?.cluster?.leader && info.cluster.leader !== leader;
+    },
+    'another leader',
+    60_000,
+  );
 
   const after = Array.from({ length: 20 }, () => taskDispatch('image'));
-  for (const dispatch of after) await scheduler.dispatch(dispatch);
+  for (const dispatch of after) await retried(() => scheduler.dispatch(dispatch));
   await waitFor(
     () => done.length >= before.length + after.length,
     'the tasks dispatched after the stop to be taken',
+    60_000,
   );
 
   // Every task taken once: none lost with the node, none given twice.
