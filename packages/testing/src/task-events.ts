@@ -65,6 +65,23 @@ export async function readEventStream(
   return events;
 }
 
+/**
+ * Starts {@link readEventStream} and resolves once the gateway has answered
+ * 200, from when the stream follows what happens (or rejects if it fails
+ * first); `reading` resolves with every event once the stream ends.
+ */
+export async function openEventStream(
+  url: string,
+  key: string,
+  options: Omit<EventStreamOptions, 'onOpen'> = {},
+): Promise<{ reading: Promise<StreamedEvent[]> }> {
+  let opened!: () => void;
+  const isOpen = new Promise<void>((resolve) => (opened = resolve));
+  const reading = readEventStream(url, key, { ...options, onOpen: opened });
+  await Promise.race([isOpen, reading]);
+  return { reading };
+}
+
 /** `GET /tasks/:id/events` until the task is final (the gateway ends it) or `signal` aborts. */
 export function readTaskEvents(
   baseUrl: string,

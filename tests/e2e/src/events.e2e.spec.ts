@@ -2,7 +2,7 @@ import {
   client,
   Fixtures,
   FixtureServer,
-  readEventStream,
+  openEventStream,
   stepsOf,
   System,
   waitForTask,
@@ -74,19 +74,20 @@ describe('event streams', () => {
     const cut = new AbortController();
     const events: StreamedEvent[] = [];
     const timeout = setTimeout(() => cut.abort(), 30_000);
-    let opened!: () => void;
-    const isOpen = new Promise<void>((resolve) => (opened = resolve));
-    const closed = readEventStream(url(path), system.adminKey, {
-      lastEventId,
-      signal: cut.signal,
-      onOpen: opened,
-      onEvent: (event) => {
-        events.push(event);
-        if (done(events)) cut.abort();
-      },
-    }).finally(() => clearTimeout(timeout));
-    await Promise.race([isOpen, closed]);
-    return { events, closed };
+    try {
+      const { reading } = await openEventStream(url(path), system.adminKey, {
+        lastEventId,
+        signal: cut.signal,
+        onEvent: (event) => {
+          events.push(event);
+          if (done(events)) cut.abort();
+        },
+      });
+      return { events, closed: reading.finally(() => clearTimeout(timeout)) };
+    } catch (error) {
+      clearTimeout(timeout);
+      throw error;
+    }
   }
 
   /** Each task's kept event types, in the order they came. */

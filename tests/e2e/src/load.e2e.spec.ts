@@ -5,6 +5,7 @@ import {
   client,
   downloadBytes,
   freePort,
+  openEventStream,
   readEventStream,
   readTaskEvents,
   startApp,
@@ -78,18 +79,19 @@ class ProjectFollower {
   constructor(private readonly product: Product) {}
 
   async open(): Promise<void> {
-    let opened!: () => void;
-    const isOpen = new Promise<void>((resolve) => (opened = resolve));
-    this.reading = readEventStream(`${this.product.baseUrl}/events/stream`, this.product.key, {
-      onOpen: opened,
-      signal: this.cut.signal,
-      onEvent: (event) => {
-        this.before.push(event);
-        this.note(event);
-        if (this.completed.size >= TASKS / 3) this.cut.abort();
+    const { reading } = await openEventStream(
+      `${this.product.baseUrl}/events/stream`,
+      this.product.key,
+      {
+        signal: this.cut.signal,
+        onEvent: (event) => {
+          this.before.push(event);
+          this.note(event);
+          if (this.completed.size >= TASKS / 3) this.cut.abort();
+        },
       },
-    });
-    await Promise.race([isOpen, this.reading]);
+    );
+    this.reading = reading;
   }
 
   /** Resolves once every task of `ids` has completed on the stream (resumed once), or after 120 s. */

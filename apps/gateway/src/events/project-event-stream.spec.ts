@@ -7,7 +7,7 @@ import {
   type TaskRecord,
   type TaskStatus,
 } from '@mediaflow/contracts';
-import { FakeSink as EventSinkRecorder } from '../../test/fake-event-sink';
+import { FakeSink as EventSinkRecorder, pushOnly, sleep, until } from '../../test/event-stream-kit';
 import { taskRecord } from '../../test/task-record';
 import type { EventLogPage } from '../task-changes/event-log';
 import {
@@ -154,14 +154,6 @@ function stream(
 afterEach(() => {
   for (const made of opened.splice(0)) made.end();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Nothing but notifications (and pending pages) makes the stream read. */
-const pushOnly = { recheckMs: 3_600_000, heartbeatMs: 3_600_000 };
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await sleep(5);
-}
 
 describe('ProjectEventStream', () => {
   describe('start', () => {

@@ -165,11 +165,15 @@ export class ProjectEventStream extends SseStream {
   }
 }
 
-/** The log query of a stream's filter, after `cursor`. */
-export function logQuery(filter: ProjectEventFilter, cursor: string): EventLogQuery {
+/** The part of a log query that says which events a stream's filter wants. */
+export function logFilter(filter: ProjectEventFilter): Omit<EventLogQuery, 'after_cursor'> {
   return {
-    after_cursor: cursor,
     ...(filter.taskIds ? { task_ids: [...filter.taskIds] } : {}),
     ...(filter.automationId !== undefined ? { automation_id: filter.automationId } : {}),
   };
+}
+
+/** The log query of a stream's filter, after `cursor`. */
+export function logQuery(filter: ProjectEventFilter, cursor: string): EventLogQuery {
+  return { after_cursor: cursor, ...logFilter(filter) };
 }

@@ -4,9 +4,14 @@ import type { FastifyReply } from 'fastify';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { EventLog } from '../task-changes/event-log';
 import { TaskChangeFeed } from '../task-changes/task-change-feed';
-import { HEARTBEAT_MS, OpenStreams, SSE_HEADERS, type StreamTiming } from '../http/sse';
+import { OpenStreams, streamTiming, type StreamTiming } from '../http/sse';
 import { TasksService } from '../tasks/tasks.service';
-import { ProjectEventStream, logQuery, type ProjectEventFilter } from './project-event-stream';
+import {
+  ProjectEventStream,
+  logFilter,
+  logQuery,
+  type ProjectEventFilter,
+} from './project-event-stream';
 
 export interface ProjectStreamRequest {
   taskId?: string;
@@ -25,7 +30,7 @@ export class ProjectEventsService implements OnModuleDestroy {
     private readonly log: EventLog,
     @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_TASK_RECHECK_MS'>,
   ) {
-    this.timing = { recheckMs: config.MEDIAFLOW_TASK_RECHECK_MS, heartbeatMs: HEARTBEAT_MS };
+    this.timing = streamTiming(config.MEDIAFLOW_TASK_RECHECK_MS);
   }
 
   /**
@@ -57,25 +62,25 @@ export class ProjectEventsService implements OnModuleDestroy {
         : {}),
       ...(request.automationId !== undefined ? { automationId: request.automationId } : {}),
     };
-    const { after_cursor: _none, ...filtered } = logQuery(filter, '');
-    const first = await this.log.read(
-      projectId,
-      lastEventId !== undefined ? { ...filtered, after_event: lastEventId } : filtered,
+    const first = await this.log.read(projectId, {
+      ...logFilter(filter),
+      ...(lastEventId !== undefined ? { after_event: lastEventId } : {}),
+    });
+    const stream = this.open.serve(
+      reply,
+      (sink) =>
+        new ProjectEventStream(
+          {
+            read: (cursor) => this.log.read(projectId, logQuery(filter, cursor)),
+            readTask: (id) => this.tasks.record(projectId, id),
+            present: (task) => this.tasks.present(task, origin),
+            follow: (listener) => this.feed.followProject(projectId, listener),
+          },
+          sink,
+          this.timing,
+          filter,
+        ),
     );
-    reply.hijack();
-    reply.raw.writeHead(200, SSE_HEADERS);
-    const stream = new ProjectEventStream(
-      {
-        read: (cursor) => this.log.read(projectId, logQuery(filter, cursor)),
-        readTask: (id) => this.tasks.record(projectId, id),
-        present: (task) => this.tasks.present(task, origin),
-        follow: (listener) => this.feed.followProject(projectId, listener),
-      },
-      reply.raw,
-      this.timing,
-      filter,
-    );
-    this.open.add(stream);
     stream.start(first);
   }
 

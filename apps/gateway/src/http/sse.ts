@@ -1,4 +1,5 @@
 /** Server-Sent Events: the wire format, and the life of an open stream. */
+import type { FastifyReply } from 'fastify';
 
 /**
  * One Server-Sent Event, with its `id:` when it has one. JSON.stringify
@@ -15,7 +16,7 @@ export const SSE_OPEN = ': open\n\n';
 export const SSE_HEARTBEAT = ': heartbeat\n\n';
 
 /** A heartbeat every 15 s: proxies close connections quiet for longer (nginx after 60 s). */
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 
 export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
@@ -37,6 +38,11 @@ export interface StreamTiming {
   recheckMs: number;
   /** How often a quiet stream gets a comment line. */
   heartbeatMs: number;
+}
+
+/** A stream's timing in the gateway: reads again every `recheckMs` (MEDIAFLOW_TASK_RECHECK_MS), a heartbeat every 15 s. */
+export function streamTiming(recheckMs: number): StreamTiming {
+  return { recheckMs, heartbeatMs: HEARTBEAT_MS };
 }
 
 /**
@@ -93,9 +99,17 @@ export abstract class SseStream {
 export class OpenStreams {
   private readonly open = new Set<SseStream>();
 
-  add(stream: SseStream): void {
+  /**
+   * Takes the response over from Fastify, answers 200 with the SSE headers,
+   * and keeps the stream made on it among the open ones until it closes.
+   */
+  serve<S extends SseStream>(reply: FastifyReply, make: (sink: EventSink) => S): S {
+    reply.hijack();
+    reply.raw.writeHead(200, SSE_HEADERS);
+    const stream = make(reply.raw);
     this.open.add(stream);
     stream.onClose(() => this.open.delete(stream));
+    return stream;
   }
 
   endAll(): void {

@@ -6,7 +6,7 @@ import {
   type TaskStatus,
   taskTreeNodes,
 } from '@mediaflow/contracts';
-import { FakeSink } from '../../test/fake-event-sink';
+import { FakeSink, pushOnly, sleep, until } from '../../test/event-stream-kit';
 import { taskRecord } from '../../test/task-record';
 import type { HeardChange } from '../task-changes/task-change-feed';
 import { TaskEventStream, type TaskEventSource } from './task-event-stream';
@@ -79,14 +79,6 @@ function stream(...args: ConstructorParameters<typeof TaskEventStream>): TaskEve
 afterEach(() => {
   for (const made of opened.splice(0)) made.end();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Nothing but notifications makes the stream read. */
-const pushOnly = { recheckMs: 3_600_000, heartbeatMs: 3_600_000 };
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) await sleep(5);
-}
 
 describe('TaskEventStream', () => {
   it('sends the first state at once, then each change it is told of, and ends once final', async () => {

@@ -4,7 +4,7 @@ import { isEventId, taskTreeNodes, type ProjectEventRecord } from '@mediaflow/co
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { EventLog } from '../task-changes/event-log';
 import { TaskChangeFeed } from '../task-changes/task-change-feed';
-import { HEARTBEAT_MS, OpenStreams, SSE_HEADERS, type StreamTiming } from '../http/sse';
+import { OpenStreams, streamTiming, type StreamTiming } from '../http/sse';
 import { TaskEventStream } from './task-event-stream';
 import { TasksService } from './tasks.service';
 
@@ -19,7 +19,7 @@ export class TaskEventsService implements OnModuleDestroy {
     private readonly log: EventLog,
     @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_TASK_RECHECK_MS'>,
   ) {
-    this.timing = { recheckMs: config.MEDIAFLOW_TASK_RECHECK_MS, heartbeatMs: HEARTBEAT_MS };
+    this.timing = streamTiming(config.MEDIAFLOW_TASK_RECHECK_MS);
   }
 
   /**
@@ -47,18 +47,19 @@ export class TaskEventsService implements OnModuleDestroy {
       // Read again: the task as it is now is no older than the events replayed.
       if (replay.length > 0) first = await this.tasks.record(projectId, id);
     }
-    reply.hijack();
-    reply.raw.writeHead(200, SSE_HEADERS);
-    const stream = new TaskEventStream(
-      {
-        read: () => this.tasks.record(projectId, id),
-        present: (task) => this.tasks.present(task, origin),
-        watch: (taskIds, wake) => this.feed.watch(taskIds, wake, since),
-      },
-      reply.raw,
-      this.timing,
+    const stream = this.open.serve(
+      reply,
+      (sink) =>
+        new TaskEventStream(
+          {
+            read: () => this.tasks.record(projectId, id),
+            present: (task) => this.tasks.present(task, origin),
+            watch: (taskIds, wake) => this.feed.watch(taskIds, wake, since),
+          },
+          sink,
+          this.timing,
+        ),
     );
-    this.open.add(stream);
     stream.start(first, replay);
   }
 

@@ -1,5 +1,16 @@
+// What the event stream specs share: a sink recording what a stream writes, timing, waits.
 import { EventEmitter } from 'node:events';
 import type { EventSink } from '../src/http/sse';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A stream's timing in a spec: nothing but what the test does (a notification, a page) makes it read. */
+export const pushOnly = { recheckMs: 3_600_000, heartbeatMs: 3_600_000 };
+
+/** Waits, up to 2 s, for `condition` to hold. */
+export async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await sleep(5);
+}
 
 export interface SentEvent {
   id?: string;
