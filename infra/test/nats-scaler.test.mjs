@@ -1,4 +1,4 @@
-// The KEDA triggers against the NATS that values/nats.yaml really deploys:
+// The mediaflow chart against the NATS that values/nats.yaml really deploys:
 // the official chart (vendored) rendered by the real helm. KEDA's
 // nats-jetstream scaler reads `http://<endpoint>/jsz?…`; in a cluster whose
 // routes are not advertised (`no_advertise`), it then asks the consumer's
@@ -8,18 +8,12 @@
 // with no_advertise, the headless Service of the StatefulSet, under which
 // `<pod name>.<service>` resolves.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { REPO } from './support/built.mjs';
-import { helmTemplate, VENDOR } from './support/helm.mjs';
-import { renderKustomization } from './support/kustomize.mjs';
+import { renderChart, renderNatsChart } from './support/chart.mjs';
 
 const NAMESPACE = 'nats';
-const nats = helmTemplate('nats', path.join(VENDOR, 'nats-chart'), {
-  namespace: NAMESPACE,
-  values: [path.join(REPO, 'infra', 'values', 'nats.yaml')],
-});
+const nats = renderNatsChart();
 const services = nats.filter((m) => m.kind === 'Service');
 const [statefulSet] = nats.filter((m) => m.kind === 'StatefulSet');
 // nats.conf as the chart writes it is JSON with bare units (10Gi) and
@@ -27,7 +21,8 @@ const [statefulSet] = nats.filter((m) => m.kind === 'StatefulSet');
 const natsConf = parse(
   nats.find((m) => m.kind === 'ConfigMap' && m.data?.['nats.conf']).data['nats.conf'],
 );
-const triggers = renderKustomization(path.join(REPO, 'infra', 'k8s', 'base'))
+const mediaflow = renderChart();
+const triggers = mediaflow
   .filter((m) => m.kind === 'ScaledObject')
   .flatMap((scaled) =>
     scaled.spec.triggers.map((trigger) => ({ name: scaled.metadata.name, trigger })),
@@ -70,4 +65,42 @@ describe('the KEDA triggers, against the rendered NATS chart', () => {
       });
     });
   }
+});
+
+describe("the apps' NATS users, against the rendered NATS chart", () => {
+  const container = statefulSet.spec.template.spec.containers.find((c) => c.name === 'nats');
+  const users = natsConf.authorization.users;
+
+  it('has a user, with a password from the Secret, for every role the chart connects as', () => {
+    const roles = new Set(
+      mediaflow
+        .filter((m) => m.kind === 'Deployment')
+        .map(
+          (d) => d.spec.template.spec.containers[0].env.find((e) => e.name === 'NATS_USER').value,
+        ),
+    );
+    const secret = mediaflow
+      .find((m) => m.kind === 'Deployment')
+      .spec.template.spec.containers[0].env.find((e) => e.name === 'NATS_PASSWORD').valueFrom
+      .secretKeyRef.name;
+    for (const role of roles) {
+      const user = users.find((u) => u.user === role);
+      assert.ok(user, `no NATS user ${role}`);
+      // A bare $VARIABLE in nats.conf: the server reads it from its environment.
+      const variable = user.password.replace(/^\$/, '');
+      const env = container.env.find((e) => e.name === variable);
+      assert.deepEqual(env?.valueFrom.secretKeyRef, { name: secret, key: role }, role);
+    }
+  });
+
+  it('lets no user connect without a password', () => {
+    assert.ok(users.length > 0);
+    for (const user of users) assert.match(user.password, /^\$[A-Z_]+$/);
+    assert.equal(natsConf.no_auth_user, undefined);
+  });
+
+  it('keeps workers from queueing work or calling the services', () => {
+    const worker = users.find((u) => u.user === 'worker').permissions.publish.allow;
+    for (const subject of worker) assert.doesNotMatch(subject, /^(tasks\.run|scheduler|registry)/);
+  });
 });

@@ -49,6 +49,13 @@ describe('allInOneConfigs', () => {
     expect(configs.gateway.PORT).toBe(3000);
   });
 
+  it('always migrates at start: the one process has no migrations Job', () => {
+    const configs = allInOneConfigs({ ...BASE, MEDIAFLOW_MIGRATE_ON_START: 'false' });
+    expect(configs.scheduler.MEDIAFLOW_MIGRATE_ON_START).toBe(true);
+    expect(configs.gateway.MEDIAFLOW_MIGRATE_ON_START).toBe(true);
+    expect(configs.registry.MEDIAFLOW_MIGRATE_ON_START).toBe(true);
+  });
+
   it('logs warnings and errors only, unless LOG_LEVEL says otherwise', () => {
     expect(allInOneConfigs(BASE).gateway.LOG_LEVEL).toBe('warn');
     expect(allInOneConfigs({ ...BASE, LOG_LEVEL: 'debug' }).video.LOG_LEVEL).toBe('debug');

@@ -39,7 +39,12 @@ export const ALL_IN_ONE_LOG_LEVEL = 'warn';
  * every app is reported at once, each named once.
  */
 export function allInOneConfigs(env: Env): AllInOneConfigs {
-  const withDefaults: Env = { LOG_LEVEL: ALL_IN_ONE_LOG_LEVEL, ...env };
+  // One process has no migrations Job to wait for: it always migrates at start.
+  const withDefaults: Env = {
+    LOG_LEVEL: ALL_IN_ONE_LOG_LEVEL,
+    ...env,
+    MEDIAFLOW_MIGRATE_ON_START: 'true',
+  };
   const problems = new Set<string>();
   const parse = <S extends z.ZodType>(schema: S): z.output<S> => {
     try {

@@ -9,8 +9,26 @@ describe('registryConfigSchema', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_REQUEST_TIMEOUT_MS: 10000,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mediaflow',
+      MEDIAFLOW_MIGRATE_ON_START: true,
       PORT: 3001,
     });
+  });
+
+  it('applies migrations at start unless MEDIAFLOW_MIGRATE_ON_START is false', () => {
+    expect(parseConfig(registryConfigSchema, {}).MEDIAFLOW_MIGRATE_ON_START).toBe(true);
+    expect(
+      parseConfig(registryConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'true' })
+        .MEDIAFLOW_MIGRATE_ON_START,
+    ).toBe(true);
+    expect(
+      parseConfig(registryConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'false' })
+        .MEDIAFLOW_MIGRATE_ON_START,
+    ).toBe(false);
+    expect(() => parseConfig(registryConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'off' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: MEDIAFLOW_MIGRATE_ON_START must be true or false (got "off")',
+      ),
+    );
   });
 
   it('refuses a bad value with one line naming it', () => {

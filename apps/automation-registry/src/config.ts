@@ -1,4 +1,11 @@
-import { checkNatsEnv, databaseEnv, natsEnv, port, serviceEnv } from '@mediaflow/config';
+import {
+  checkNatsEnv,
+  databaseEnv,
+  migrateOnStartEnv,
+  natsEnv,
+  port,
+  serviceEnv,
+} from '@mediaflow/config';
 import { z } from 'zod';
 
 /** The registry's environment. HTTP serves only /health, /ready and /metrics. */
@@ -7,6 +14,7 @@ export const registryConfigSchema = z
     ...serviceEnv,
     ...natsEnv,
     ...databaseEnv,
+    ...migrateOnStartEnv,
     PORT: port(3001),
   })
   .superRefine(checkNatsEnv);

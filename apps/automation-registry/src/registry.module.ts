@@ -7,17 +7,18 @@ import {
   serviceDatabaseModule,
 } from '@mediaflow/service-kit';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AutomationEntity } from './automations/automation.entity';
 import { AutomationsModule } from './automations/automations.module';
 import type { RegistryConfig } from './config';
-import { registryMigrations } from './database/migrations';
+import { registryDatabase } from './database/registry-database';
 
 export const REGISTRY_SERVICE = 'automation-registry';
-/** The PostgreSQL schema the registry owns; no other service reads it. */
-export const REGISTRY_SCHEMA = 'registry';
+export { REGISTRY_SCHEMA } from './database/registry-database';
 
 export interface RegistryModuleOptions {
-  config: Pick<RegistryConfig, 'DATABASE_URL' | 'LOG_LEVEL'>;
+  config: Pick<
+    RegistryConfig,
+    'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'LOG_LEVEL' | 'MEDIAFLOW_MIGRATE_ON_START'
+  >;
   bus: MessageBus;
   /** Drain the bus when the app shuts down: true when the registry connected it itself. */
   closeBusOnShutdown?: boolean;
@@ -36,10 +37,10 @@ export class RegistryModule {
       imports: [
         ServiceBusModule.forRoot(bus, { closeOnShutdown: closeBusOnShutdown }),
         serviceDatabaseModule({
+          ...registryDatabase,
           url: config.DATABASE_URL,
-          schema: REGISTRY_SCHEMA,
-          entities: [AutomationEntity],
-          migrations: registryMigrations,
+          poolSize: config.DATABASE_POOL_SIZE,
+          migrateOnStart: config.MEDIAFLOW_MIGRATE_ON_START,
         }),
         ObservabilityModule.forRoot({
           service: REGISTRY_SERVICE,

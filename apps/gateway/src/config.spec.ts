@@ -11,10 +11,28 @@ describe('gatewayConfigSchema', () => {
       MEDIAFLOW_FILE_WAIT_MS: 120_000,
       MEDIAFLOW_TASK_RECHECK_MS: 5_000,
       MEDIAFLOW_S3_REDIRECT_DOWNLOADS: false,
+      MEDIAFLOW_MIGRATE_ON_START: true,
     });
     const config = parseConfig(gatewayConfigSchema, {});
     expect(config.MEDIAFLOW_SIGNING_SECRET).toBeUndefined();
     expect(config.MEDIAFLOW_PUBLIC_URL).toBeUndefined();
+  });
+
+  it('applies migrations at start unless MEDIAFLOW_MIGRATE_ON_START is false', () => {
+    expect(parseConfig(gatewayConfigSchema, {}).MEDIAFLOW_MIGRATE_ON_START).toBe(true);
+    expect(
+      parseConfig(gatewayConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'true' })
+        .MEDIAFLOW_MIGRATE_ON_START,
+    ).toBe(true);
+    expect(
+      parseConfig(gatewayConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'false' })
+        .MEDIAFLOW_MIGRATE_ON_START,
+    ).toBe(false);
+    expect(() => parseConfig(gatewayConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'off' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: MEDIAFLOW_MIGRATE_ON_START must be true or false (got "off")',
+      ),
+    );
   });
 
   it('reads the storage and signing settings', () => {

@@ -3,6 +3,7 @@ import {
   checkStorageEnv,
   databaseEnv,
   dataDirEnv,
+  migrateOnStartEnv,
   natsEnv,
   port,
   serviceEnv,
@@ -32,6 +33,7 @@ export const gatewayConfigSchema = z
     ...serviceEnv,
     ...natsEnv,
     ...databaseEnv,
+    ...migrateOnStartEnv,
     PORT: port(3000),
     /**
      * The admin key of the default project (docs/http-api.md, Projects and keys). Made

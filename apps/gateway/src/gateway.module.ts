@@ -14,20 +14,16 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { AuthModule } from './auth/auth.module';
 import { AutomationsModule } from './automations/automations.module';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
-import { ApiKeyEntity } from './auth/api-key.entity';
-import { ProjectEntity } from './auth/project.entity';
-import { gatewayMigrations } from './database/migrations';
+import { gatewayDatabase } from './database/gateway-database';
 import { FilesModule } from './files/files.module';
 import { EventsModule } from './events/events.module';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
-import { SettingEntity } from './settings/setting.entity';
 import { TasksModule } from './tasks/tasks.module';
 
 export const GATEWAY_SERVICE = 'gateway';
-/** The PostgreSQL schema the gateway owns; no other service reads it. */
-export const GATEWAY_SCHEMA = 'gateway';
+export { GATEWAY_SCHEMA } from './database/gateway-database';
 
 export interface GatewayModuleOptions {
   config: GatewayConfig;
@@ -61,10 +57,10 @@ export class GatewayModule {
         ServiceBusModule.forRoot(bus, { closeOnShutdown: closeBusOnShutdown }),
         ServiceTransportModule.forRoot(transport, { closeOnShutdown: closeTransportOnShutdown }),
         serviceDatabaseModule({
+          ...gatewayDatabase,
           url: config.DATABASE_URL,
-          schema: GATEWAY_SCHEMA,
-          entities: [ProjectEntity, ApiKeyEntity, SettingEntity],
-          migrations: gatewayMigrations,
+          poolSize: config.DATABASE_POOL_SIZE,
+          migrateOnStart: config.MEDIAFLOW_MIGRATE_ON_START,
         }),
         ObservabilityModule.forRoot({
           service: GATEWAY_SERVICE,

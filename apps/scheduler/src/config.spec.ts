@@ -9,6 +9,7 @@ describe('schedulerConfigSchema', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_REQUEST_TIMEOUT_MS: 10000,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mediaflow',
+      MEDIAFLOW_MIGRATE_ON_START: true,
       PORT: 3002,
       MEDIAFLOW_DATA_DIR: './.mediaflow',
       MEDIAFLOW_TASK_ACK_WAIT_MS: 30000,
@@ -21,6 +22,23 @@ describe('schedulerConfigSchema', () => {
       MEDIAFLOW_WEBHOOK_CONCURRENCY: 16,
       MEDIAFLOW_ALLOWED_HOSTS: [],
     });
+  });
+
+  it('applies migrations at start unless MEDIAFLOW_MIGRATE_ON_START is false', () => {
+    expect(parseConfig(schedulerConfigSchema, {}).MEDIAFLOW_MIGRATE_ON_START).toBe(true);
+    expect(
+      parseConfig(schedulerConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'true' })
+        .MEDIAFLOW_MIGRATE_ON_START,
+    ).toBe(true);
+    expect(
+      parseConfig(schedulerConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'false' })
+        .MEDIAFLOW_MIGRATE_ON_START,
+    ).toBe(false);
+    expect(() => parseConfig(schedulerConfigSchema, { MEDIAFLOW_MIGRATE_ON_START: 'off' })).toThrow(
+      new ConfigError(
+        'Invalid configuration: MEDIAFLOW_MIGRATE_ON_START must be true or false (got "off")',
+      ),
+    );
   });
 
   it('parses the allow list of webhook hosts as the video worker does', () => {

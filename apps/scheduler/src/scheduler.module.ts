@@ -9,7 +9,7 @@ import {
 import type { Storage } from '@mediaflow/storage';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { SchedulerConfig } from './config';
-import { schedulerMigrations } from './database/migrations';
+import { schedulerDatabase } from './database/scheduler-database';
 import { EventsModule } from './events/events.module';
 import { FilesModule } from './files/files.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
@@ -17,8 +17,7 @@ import { SchedulerRuntimeModule } from './scheduler-runtime.module';
 import { TasksModule } from './tasks/tasks.module';
 
 export const SCHEDULER_SERVICE = 'scheduler';
-/** The PostgreSQL schema the scheduler owns; no other service reads it. */
-export const SCHEDULER_SCHEMA = 'scheduler';
+export { SCHEDULER_SCHEMA } from './database/scheduler-database';
 
 export interface SchedulerModuleOptions {
   config: SchedulerConfig;
@@ -47,10 +46,10 @@ export class SchedulerModule {
           closeOnShutdown: options.closeBusOnShutdown ?? false,
         }),
         serviceDatabaseModule({
+          ...schedulerDatabase,
           url: config.DATABASE_URL,
-          schema: SCHEDULER_SCHEMA,
-          entities: [],
-          migrations: schedulerMigrations,
+          poolSize: config.DATABASE_POOL_SIZE,
+          migrateOnStart: config.MEDIAFLOW_MIGRATE_ON_START,
         }),
         ObservabilityModule.forRoot({
           service: SCHEDULER_SERVICE,

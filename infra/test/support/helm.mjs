@@ -26,16 +26,40 @@ export function helmBinary() {
   return helm;
 }
 
-/** `helm template` of a chart with values files: the objects it renders. */
-export function helmTemplate(release, chart, { namespace, values = [] }) {
+/**
+ * `helm template` of a chart with values files and `--set-json` values
+ * (`set`: path → value): the objects it renders.
+ */
+export function helmTemplate(release, chart, { namespace, values = [], set = {} }) {
   const out = execFileSync(
     helmBinary(),
-    ['template', release, chart, '--namespace', namespace, ...values.flatMap((v) => ['-f', v])],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    [
+      'template',
+      release,
+      chart,
+      '--namespace',
+      namespace,
+      ...values.flatMap((v) => ['-f', v]),
+      ...Object.entries(set).flatMap(([key, value]) => [
+        '--set-json',
+        `${key}=${JSON.stringify(value)}`,
+      ]),
+    ],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return parseAllDocuments(out)
     .map((doc) => doc.toJS())
     .filter(Boolean);
+}
+
+/** What `helm template` prints on stderr when it refuses to render (a `fail` or `required`). */
+export function helmRefusal(release, chart, options) {
+  try {
+    helmTemplate(release, chart, options);
+  } catch (error) {
+    return String(error.stderr);
+  }
+  return null;
 }
 
 /** The vendored upstream charts (../shared/vendor, beside the project). */

@@ -3,6 +3,8 @@ import { ConfigError } from './config-error';
 import {
   checkNatsEnv,
   checkStorageEnv,
+  migrateConfigSchema,
+  migrateOnStartEnv,
   natsCredentials,
   natsEnv,
   storageConfigSchema,
@@ -173,5 +175,47 @@ describe('natsEnv', () => {
     [{ MEDIAFLOW_STREAM_REPLICAS: '7' }, 'MEDIAFLOW_STREAM_REPLICAS'],
   ])('refuses %j', (env, message) => {
     expect(refused(env)).toContain(message);
+  });
+});
+
+describe('migrateOnStartEnv', () => {
+  const schema = z.object(migrateOnStartEnv);
+
+  it.each([
+    [{}, true],
+    [{ MEDIAFLOW_MIGRATE_ON_START: 'true' }, true],
+    [{ MEDIAFLOW_MIGRATE_ON_START: 'false' }, false],
+    // Empty means unset, as everywhere.
+    [{ MEDIAFLOW_MIGRATE_ON_START: '' }, true],
+  ])('reads %j as %s', (env, expected) => {
+    expect(parseConfig(schema, env).MEDIAFLOW_MIGRATE_ON_START).toBe(expected);
+  });
+
+  it.each(['0', 'no', 'FALSE'])('refuses %s in one line', (value) => {
+    expect(() => parseConfig(schema, { MEDIAFLOW_MIGRATE_ON_START: value })).toThrow(
+      new ConfigError(
+        `Invalid configuration: MEDIAFLOW_MIGRATE_ON_START must be true or false (got "${value}")`,
+      ),
+    );
+  });
+});
+
+describe('migrateConfigSchema', () => {
+  it('reads the database and the log level, and nothing a migrations Job would have to be given', () => {
+    expect(
+      parseConfig(migrateConfigSchema, {
+        DATABASE_URL: 'postgres://app@db:5432/mediaflow',
+        // A service would refuse these; the migrate command does not read them.
+        NATS_AUTH_REQUIRED: 'true',
+        NATS_URL: 'http://not-nats',
+        MEDIAFLOW_API_KEY: 'short',
+      }),
+    ).toEqual({ LOG_LEVEL: 'info', DATABASE_URL: 'postgres://app@db:5432/mediaflow' });
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL', () => {
+    expect(() => parseConfig(migrateConfigSchema, { DATABASE_URL: 'mysql://db/x' })).toThrow(
+      /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
   });
 });

@@ -96,7 +96,40 @@ export const natsEnv = {
 
 export const databaseEnv = {
   DATABASE_URL: url(['postgres:', 'postgresql:']).default(DEFAULT_DATABASE_URL),
+  /**
+   * Connections one process's pool opens at most. Replicas × this must fit
+   * the database's (or its pooler's) client limit at the autoscaling maxima.
+   */
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be ≥ 1')
+    .max(200, 'must be ≤ 200')
+    .default(10),
 };
+
+/**
+ * Whether a service that owns a PostgreSQL schema (gateway, registry,
+ * scheduler) applies its migrations at start, under the advisory lock. Off
+ * where a migrations Job applies them first (`node dist/migrate.js`, the Helm
+ * chart's pre-install/pre-upgrade hook), so that a start never spends the
+ * startup probe's budget on them: the service then only checks that none is
+ * pending, and refuses to start naming them if one is.
+ */
+export const migrateOnStartEnv = {
+  MEDIAFLOW_MIGRATE_ON_START: trueOrFalse.default(true),
+};
+
+/**
+ * What a service's `node dist/migrate.js` reads: the database and how much to
+ * log, nothing else, so that a migrations Job needs no NATS credentials or
+ * API keys.
+ */
+export const migrateConfigSchema = z.object({
+  LOG_LEVEL: serviceEnv.LOG_LEVEL,
+  ...databaseEnv,
+});
+export type MigrateConfig = z.output<typeof migrateConfigSchema>;
 
 export type ServiceEnv = z.output<z.ZodObject<typeof serviceEnv>>;
 export type NatsEnv = z.output<z.ZodObject<typeof natsEnv>>;

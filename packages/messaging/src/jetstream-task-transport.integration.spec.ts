@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { newId } from '@mediaflow/contracts';
-import { connect, type NatsConnection } from 'nats';
+import { TASK_KIND_NAMES, newId } from '@mediaflow/contracts';
+import { connect, nanos, type ConsumerInfo, type NatsConnection } from 'nats';
 import {
   JetStreamTaskTransport,
   type JetStreamTaskTransportOptions,
 } from './jetstream-task-transport';
 import { eventConsumerConfig } from './task-stream-config';
 import { taskTransportNames } from './task-transport-names';
-import { taskEvent } from './testing/task-fixtures';
+import { TASK_TRANSPORT_DEFAULTS } from './task-transport-limits';
+import { taskDispatch, taskEvent } from './testing/task-fixtures';
 import { describeTaskTransportContract } from './testing/task-transport.contract';
 import { waitFor } from './testing/wait-for';
 
@@ -135,6 +136,75 @@ describe('JetStreamTaskTransport', () => {
       expect(seen).toEqual([sent.task_id]);
     } finally {
       await transport.close();
+      await deleteStreams(prefix);
+    }
+  });
+
+  /** What KEDA's nats-jetstream scaler reads as a consumer's lag. */
+  const lag = (info: ConsumerInfo) => info.num_pending + info.num_ack_pending;
+
+  it("makes every kind's work consumer at setup, so that its lag counts from zero before any worker runs", async () => {
+    const prefix = `${filePrefix}n${++testNumber}`;
+    // Two services starting at once (the scheduler and a worker), racing to make the same things.
+    const transports = await Promise.all([openTransport(prefix), openTransport(prefix)]);
+    try {
+      const names = taskTransportNames(prefix);
+      const jsm = await admin.jetstreamManager();
+      const consumer = (kind: (typeof TASK_KIND_NAMES)[number]) =>
+        jsm.consumers.info(names.workStream, names.workConsumer(kind));
+      const made: string[] = [];
+      for await (const info of jsm.consumers.list(names.workStream)) made.push(info.name);
+      expect(made.sort()).toEqual(TASK_KIND_NAMES.map((k) => names.workConsumer(k)).sort());
+      for (const kind of TASK_KIND_NAMES) {
+        const info = await consumer(kind);
+        expect(lag(info)).toBe(0);
+        expect(info.config).toMatchObject({
+          filter_subject: names.runSubject(kind),
+          ack_wait: nanos(ACK_WAIT_MS),
+          max_deliver: TASK_TRANSPORT_DEFAULTS.maxDeliver,
+        });
+      }
+
+      const sent = Array.from({ length: 3 }, () => taskDispatch('video'));
+      for (const dispatch of sent) await transports[0].dispatch(dispatch);
+      // Nobody consumes video here: the dispatches wait in its consumer, counted, none delivered.
+      await waitFor(async () => (await consumer('video')).num_pending === sent.length, 'the count');
+      const video = await consumer('video');
+      expect(video.num_pending).toBe(sent.length);
+      expect(video.num_ack_pending).toBe(0);
+      expect(video.delivered.consumer_seq).toBe(0);
+      expect(lag(await consumer('image'))).toBe(0);
+    } finally {
+      await Promise.all(transports.map((t) => t.close()));
+      await deleteStreams(prefix);
+    }
+  });
+
+  it('leaves a work consumer as its worker made it when setup runs again', async () => {
+    const prefix = `${filePrefix}n${++testNumber}`;
+    const scheduler = await openTransport(prefix);
+    const worker = await openTransport(prefix, { ackWaitMs: 7_000, maxDeliver: 3 });
+    try {
+      const names = taskTransportNames(prefix);
+      const jsm = await admin.jetstreamManager();
+      const config = async (kind: 'image' | 'video') =>
+        (await jsm.consumers.info(names.workStream, names.workConsumer(kind))).config;
+      const asWorker = { ack_wait: nanos(7_000), max_deliver: 3 };
+      const asScheduler = {
+        ack_wait: nanos(ACK_WAIT_MS),
+        max_deliver: TASK_TRANSPORT_DEFAULTS.maxDeliver,
+      };
+      // The worker's own setup left the consumers the scheduler made; its consumeWork sets its limits.
+      expect(await config('image')).toMatchObject(asScheduler);
+      await worker.consumeWork({ image: 1 }, async (_d, control) => control.ack());
+      expect(await config('image')).toMatchObject(asWorker);
+
+      await scheduler.setup();
+      await worker.setup();
+      expect(await config('image')).toMatchObject(asWorker);
+      expect(await config('video')).toMatchObject(asScheduler);
+    } finally {
+      await Promise.all([scheduler.close(), worker.close()]);
       await deleteStreams(prefix);
     }
   });

@@ -1,4 +1,5 @@
 import {
+  TASK_KIND_NAMES,
   TaskCancelSchema,
   TaskChangeSchema,
   TaskDispatchSchema,
@@ -69,6 +70,8 @@ export interface JetStreamTaskTransportOptions extends NatsConnectionOptions {
 const DEFAULT_PULL_EXPIRES_MS = 1_000;
 /** JetStream's error code for a stream that does not exist. */
 const STREAM_NOT_FOUND = 10059;
+/** JetStream's error code for a consumer that does not exist. */
+const CONSUMER_NOT_FOUND = 10014;
 /** JetStream's error code (2.10 on) for a create of a consumer that exists with another config. */
 const CONSUMER_EXISTS = 10148;
 /** After a failed pull (a reconnect, a consumer being recreated), before the next. */
@@ -117,10 +120,23 @@ export class JetStreamTaskTransport implements TaskTransport {
     }
   }
 
+  /**
+   * Makes or updates the streams, and makes the work consumer of every kind
+   * that has none yet. An autoscaler reads a kind's lag from its consumer
+   * (KEDA's nats-jetstream scaler: num_pending + num_ack_pending), and one
+   * that does not exist reads as the whole stream, so a worker never run
+   * would be scaled straight to its maximum. An existing consumer is left as
+   * it is: its worker's ack wait and max deliver win over this transport's.
+   */
   async setup(): Promise<void> {
     const replicas = this.options.streamReplicas ?? 1;
     await this.ensureStream(workStreamConfig(this.names, replicas));
     await this.ensureStream(eventStreamConfig(this.names, replicas));
+    await Promise.all(
+      TASK_KIND_NAMES.map((kind) =>
+        this.addConsumerIfMissing(this.names.workStream, this.workConsumerConfig(kind)),
+      ),
+    );
   }
 
   async dispatch(dispatch: TaskDispatch): Promise<void> {
@@ -146,13 +162,7 @@ export class JetStreamTaskTransport implements TaskTransport {
       workKinds(concurrency).map(async ({ kind, slots }) => ({
         kind,
         slots,
-        consumer: await this.ensureConsumer(
-          this.names.workStream,
-          workConsumerConfig(this.names, kind, {
-            ackWaitMs: this.ackWaitMs,
-            maxDeliver: this.maxDeliver,
-          }),
-        ),
+        consumer: await this.ensureConsumer(this.names.workStream, this.workConsumerConfig(kind)),
       })),
     );
     const stopping = new Stopping();
@@ -411,6 +421,44 @@ export class JetStreamTaskTransport implements TaskTransport {
       // Another service made it between our look and our add.
       if (!/already in use/i.test((error as Error).message)) throw error;
       await this.jsm.streams.update(name, config);
+    }
+  }
+
+  /** The work consumer of `kind` with this transport's limits. */
+  private workConsumerConfig(kind: TaskKind): Partial<ConsumerConfig> {
+    return workConsumerConfig(this.names, kind, {
+      ackWaitMs: this.ackWaitMs,
+      maxDeliver: this.maxDeliver,
+    });
+  }
+
+  /**
+   * Creates the durable consumer unless it exists, never changing one that
+   * does. It is looked up first because nats-server 2.9 takes a create of an
+   * existing durable as an update. Made by another process between the look
+   * and the create, it is refused by later servers (`consumer already
+   * exists`) and left as it is. 2.9 has no create-only request: there the
+   * create updates it to this config, until a worker of the kind starts
+   * again and sets its own (a window of one round trip, when the consumer is
+   * first made).
+   */
+  private async addConsumerIfMissing(
+    stream: string,
+    config: Partial<ConsumerConfig>,
+  ): Promise<void> {
+    const durable = config.durable_name!;
+    const exists = await this.jsm.consumers.info(stream, durable).then(
+      () => true,
+      (error: unknown) => {
+        if ((error as NatsError).api_error?.err_code === CONSUMER_NOT_FOUND) return false;
+        throw error;
+      },
+    );
+    if (exists) return;
+    try {
+      await this.jsm.consumers.add(stream, config);
+    } catch (error) {
+      if ((error as NatsError).api_error?.err_code !== CONSUMER_EXISTS) throw error;
     }
   }
 

@@ -1,3 +1,4 @@
+export * from './migrations-command';
 export * from './service-bus';
 export * from './service-database';
 export * from './service-readiness';

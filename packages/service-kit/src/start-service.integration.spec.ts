@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { MediaflowError, defineRpc } from '@mediaflow/contracts';
+import { databaseName, migrateServiceDatabase, withDatabase } from '@mediaflow/database';
 import { createTestDatabase, type TestDatabase } from '@mediaflow/database/testing';
 import { NatsMessageBus, RpcErrorPassthroughFilter, type MessageBus } from '@mediaflow/messaging';
 import { ObservabilityModule } from '@mediaflow/observability';
@@ -45,7 +46,12 @@ class CreateWidgets1700000000000 implements MigrationInterface {
 
 @Module({})
 class KitModule {
-  static forRoot(bus: MessageBus, ownsBus: boolean, databaseUrl: string): DynamicModule {
+  static forRoot(
+    bus: MessageBus,
+    ownsBus: boolean,
+    databaseUrl: string,
+    migrateOnStart?: boolean,
+  ): DynamicModule {
     return {
       module: KitModule,
       imports: [
@@ -55,6 +61,7 @@ class KitModule {
           schema: 'kit',
           entities: [],
           migrations: [CreateWidgets1700000000000],
+          migrateOnStart,
         }),
         ObservabilityModule.forRoot({
           service: 'kit',
@@ -134,6 +141,64 @@ describe('startService', () => {
       code: 'service_unavailable',
     });
     await caller.close();
+  });
+
+  describe('with migrateOnStart false (MEDIAFLOW_MIGRATE_ON_START=false: a Job migrates)', () => {
+    const start = () =>
+      startService({
+        service: 'kit',
+        config: config(),
+        module: (bus, owns) => KitModule.forRoot(bus, owns, db.url, false),
+        shutdownHooks: false,
+      });
+    const schemaExists = async () => {
+      const client = new Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'kit'`);
+      await client.end();
+      return rows.length > 0;
+    };
+
+    it('refuses to start on an unmigrated schema, naming what is pending and the command, and changes nothing', async () => {
+      await expect(start()).rejects.toThrow(
+        new Error(
+          'the "kit" schema has 1 pending migration: CreateWidgets1700000000000. ' +
+            'MEDIAFLOW_MIGRATE_ON_START is false, so the service does not apply migrations: ' +
+            'run `node dist/migrate.js` of this service first (the migrations Job)',
+        ),
+      );
+      expect(await schemaExists()).toBe(false);
+    });
+
+    it('refuses to start when the database does not exist yet, and does not create it', async () => {
+      await db.drop();
+      const name = databaseName(db.url);
+      await expect(start()).rejects.toThrow(
+        `database "${name}" does not exist, so no migration of the "kit" schema is applied. ` +
+          'MEDIAFLOW_MIGRATE_ON_START is false, so the service does not apply migrations: ' +
+          'run `node dist/migrate.js` of this service first',
+      );
+      const admin = new Client({ connectionString: withDatabase(db.url, 'postgres') });
+      await admin.connect();
+      const { rows } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      await admin.end();
+      expect(rows).toEqual([]);
+    });
+
+    it('starts on a schema the Job has migrated', async () => {
+      await migrateServiceDatabase({
+        url: db.url,
+        schema: 'kit',
+        entities: [],
+        migrations: [CreateWidgets1700000000000],
+      });
+      const service = await start();
+      try {
+        expect((await fetch(`${service.url}/ready`)).status).toBe(200);
+      } finally {
+        await service.close();
+      }
+    });
   });
 
   it('fails with the reason, and leaves nothing running, when the port is taken', async () => {

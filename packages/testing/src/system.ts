@@ -40,6 +40,16 @@ export const ALL_APPS = [
   'gateway',
 ];
 
+export interface SystemOptions {
+  /** Variables for one app only, over the shared ones (e.g. its NATS user). */
+  appEnv?: Record<string, Record<string, string>>;
+  /**
+   * A NATS of the test's own: no subject prefix, and its streams are the
+   * test's to remove (System.stop leaves them).
+   */
+  ownNats?: boolean;
+}
+
 export class System {
   readonly apps = new Map<string, AppProcess>();
   readonly env: Record<string, string>;
@@ -47,14 +57,17 @@ export class System {
   readonly dataDir: string;
   private readonly database: string;
 
-  private constructor(extraEnv: Record<string, string>) {
+  private constructor(
+    extraEnv: Record<string, string>,
+    private readonly options: SystemOptions,
+  ) {
     const id = randomBytes(6).toString('hex');
     this.database = `mediaflow_e2e_${id}`;
     this.dataDir = mkdtempSync(path.join(tmpdir(), 'mediaflow-e2e-'));
     this.env = {
       DATABASE_URL: withDatabase(BASE_DATABASE_URL, this.database),
       NATS_URL,
-      NATS_SUBJECT_PREFIX: `e2e${id}`,
+      ...(options.ownNats ? {} : { NATS_SUBJECT_PREFIX: `e2e${id}` }),
       MEDIAFLOW_API_KEY: this.adminKey,
       MEDIAFLOW_DATA_DIR: this.dataDir,
       ...extraEnv,
@@ -65,8 +78,9 @@ export class System {
   static async start(
     names: string[] = ['automation-registry', 'gateway'],
     extraEnv: Record<string, string> = {},
+    options: SystemOptions = {},
   ): Promise<System> {
-    const system = new System(extraEnv);
+    const system = new System(extraEnv, options);
     try {
       for (const name of names) await system.startApp(name);
     } catch (error) {
@@ -77,7 +91,8 @@ export class System {
   }
 
   async startApp(name: string): Promise<AppProcess> {
-    const app = await startApp(name, this.env, this.apps.get(name)?.port);
+    const env = { ...this.env, ...this.options.appEnv?.[name] };
+    const app = await startApp(name, env, this.apps.get(name)?.port);
     this.apps.set(name, app);
     return app;
   }
@@ -95,7 +110,7 @@ export class System {
   async stop(): Promise<void> {
     await Promise.all([...this.apps.values()].map((app) => app.stop()));
     await adminQuery(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`);
-    await deleteTaskStreams(NATS_URL, this.env.NATS_SUBJECT_PREFIX!);
+    if (!this.options.ownNats) await deleteTaskStreams(NATS_URL, this.env.NATS_SUBJECT_PREFIX!);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }
