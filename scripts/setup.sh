@@ -44,6 +44,8 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 [ -d /usr/share/pocketsphinx/test ] || missing="$missing pocketsphinx-testdata"
 # Only for the infra tests: helm and kubectl ship zipped in an npm package (infra/test/support/helm.mjs).
 command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
+# Only for the NATS TLS test (tests/e2e): it makes a CA and a certificate.
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 # Only for `pnpm test` when no NATS answers on 127.0.0.1:4222 (scripts/test-services.js).
 { command -v nats-server || [ -x /usr/sbin/nats-server ]; } >/dev/null 2>&1 || missing="$missing nats-server"
 if [ -n "$missing" ]; then

@@ -132,6 +132,25 @@ describe('the chart with its defaults', () => {
     });
   });
 
+  it("lets only KEDA reach NATS's unauthenticated monitoring port, and only Mediaflow its clients' port", () => {
+    const policy = defaults.find(
+      (m) => m.kind === 'NetworkPolicy' && m.metadata.namespace === 'nats',
+    );
+    assert.deepEqual(policy.spec.podSelector.matchLabels, { 'app.kubernetes.io/name': 'nats' });
+    const fromPort = (port) =>
+      policy.spec.ingress.filter((rule) => rule.ports.some((p) => p.port === port));
+    const [monitoring] = fromPort(8222);
+    assert.equal(fromPort(8222).length, 1);
+    assert.deepEqual(monitoring.from, [
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'keda' } } },
+    ]);
+    const [clients] = fromPort(4222);
+    assert.deepEqual(clients.from[0], {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': NAMESPACE } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/part-of': 'mediaflow' } },
+    });
+  });
+
   it('renders the Ingress and the ServiceMonitor only when asked', () => {
     assert.equal(
       defaults.some((m) => m.kind === 'Ingress' || m.kind === 'ServiceMonitor'),

@@ -625,7 +625,6 @@ describe('compose.yaml', () => {
   });
 });
 
-
 describe("compose.yaml's environment, as each app parses it", () => {
   it('names a schema for every app it runs', () => {
     assert.deepEqual(Object.keys(CONFIG_SCHEMAS).sort(), APP_SERVICES);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,9 +16,10 @@ import {
 } from '@mediaflow/testing';
 
 // The NATS users and permissions of infra/values/nats.yaml (what the Helm
-// chart deploys), on a real nats-server: every app connects as its role and a
-// run goes through end to end; a worker cannot queue work or call the
-// scheduler; nothing connects without a password.
+// chart deploys), on a real nats-server that also requires TLS (the chart's
+// nats.tls option: tls:// URLs, the CA in NODE_EXTRA_CA_CERTS): every app
+// connects as its role and a run goes through end to end; a worker cannot
+// queue work or call the scheduler; nothing connects without a password.
 
 const NATS_SERVER = process.env.NATS_SERVER_PATH ?? '/usr/sbin/nats-server';
 const ROLES: Record<string, string> = {
@@ -34,6 +35,55 @@ const ROLES: Record<string, string> = {
  * NATS chart's way of writing a bare variable, which the server reads from
  * its environment.
  */
+/** A CA and a certificate for 127.0.0.1 signed by it, made with openssl in `dir`. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const file = (name: string) => path.join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=mediaflow test CA',
+  );
+  openssl(
+    'req',
+    ...ec,
+    '-keyout',
+    file('server.key'),
+    '-out',
+    file('server.csr'),
+    '-subj',
+    '/CN=127.0.0.1',
+  );
+  writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('server.pem'),
+    '-days',
+    '1',
+    '-extfile',
+    file('san.ext'),
+  );
+  return { ca: file('ca.pem'), cert: file('server.pem'), key: file('server.key') };
+}
+
 function authorizationConf(): string {
   const values = parse(readFileSync(path.join(REPO_ROOT, 'infra/values/nats.yaml'), 'utf8'));
   return JSON.stringify(values.config.merge.authorization).replace(/"<< (\$[A-Z_]+) >>"/g, '$1');
@@ -44,7 +94,9 @@ describe('NATS with the chart’s users and permissions', () => {
   const passwords = Object.fromEntries(
     ['gateway', 'registry', 'scheduler', 'worker', 'admin'].map((role) => [
       role,
-      randomBytes(12).toString('hex'),
+      // As docs/deploy-kubernetes.md makes them: nats-server parses a variable's
+      // value as a config value, so a password must start with a letter.
+      `p${randomBytes(12).toString('hex')}`,
     ]),
   );
   let storeDir: string;
@@ -52,12 +104,14 @@ describe('NATS with the chart’s users and permissions', () => {
   /** What nats-server logged: each permission it refused is a line. */
   let serverLog = '';
   let natsUrl: string;
+  let caFile: string;
   let files: FixtureServer;
   let system: System;
 
   const connectAs = (role: string | null): Promise<NatsConnection> =>
     connect({
       servers: natsUrl,
+      tls: { ca: readFileSync(caFile, 'utf8') },
       ...(role ? { user: role, pass: passwords[role] } : {}),
       reconnect: false,
     });
@@ -65,11 +119,18 @@ describe('NATS with the chart’s users and permissions', () => {
   beforeAll(async () => {
     storeDir = mkdtempSync(path.join(tmpdir(), 'mediaflow-nats-auth-'));
     const port = await freePort();
-    natsUrl = `nats://127.0.0.1:${port}`;
+    natsUrl = `tls://127.0.0.1:${port}`;
+    const tls = makeCertificates(storeDir);
+    caFile = tls.ca;
     const conf = path.join(storeDir, 'nats.conf');
     writeFileSync(
       conf,
-      `listen: "127.0.0.1:${port}"\njetstream { store_dir: "${storeDir}/js" }\nauthorization: ${authorizationConf()}\n`,
+      [
+        `listen: "127.0.0.1:${port}"`,
+        `jetstream { store_dir: "${storeDir}/js" }`,
+        `tls { cert_file: "${tls.cert}", key_file: "${tls.key}" }`,
+        `authorization: ${authorizationConf()}`,
+      ].join('\n'),
     );
     server = spawn(NATS_SERVER, ['-c', conf], {
       env: Object.fromEntries(
@@ -87,7 +148,9 @@ describe('NATS with the chart’s users and permissions', () => {
         await (await connectAs('admin')).close();
         break;
       } catch (error) {
-        if (i > 100) throw error;
+        if (server.exitCode !== null)
+          throw new Error(`nats-server exited: ${serverLog}`, { cause: error });
+        if (i > 300) throw error;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
@@ -96,7 +159,12 @@ describe('NATS with the chart’s users and permissions', () => {
     files = await FixtureServer.start(fixtures.dir);
     system = await System.start(
       Object.keys(ROLES),
-      { NATS_URL: natsUrl, MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1', NATS_AUTH_REQUIRED: 'true' },
+      {
+        NATS_URL: natsUrl,
+        NODE_EXTRA_CA_CERTS: caFile,
+        MEDIAFLOW_ALLOWED_HOSTS: '127.0.0.1',
+        NATS_AUTH_REQUIRED: 'true',
+      },
       {
         ownNats: true,
         appEnv: Object.fromEntries(
@@ -172,5 +240,20 @@ describe('NATS with the chart’s users and permissions', () => {
 
   it('lets nothing in without a password', async () => {
     await expect(connectAs(null)).rejects.toThrow(/authorization/i);
+  });
+
+  it('lets nothing in without TLS, or with a certificate it does not trust', async () => {
+    await expect(
+      connect({
+        servers: natsUrl.replace('tls:', 'nats:'),
+        tls: null,
+        user: 'admin',
+        pass: passwords.admin,
+        reconnect: false,
+      }),
+    ).rejects.toThrow(/tls|secure/i);
+    await expect(
+      connect({ servers: natsUrl, user: 'admin', pass: passwords.admin, reconnect: false }),
+    ).rejects.toThrow(/certificate/i);
   });
 });
