@@ -330,7 +330,14 @@ describe('values the chart refuses', () => {
       { 'workers.video.concurrency.video': null },
       /workers.video.concurrency.video/,
     ],
-    ['a worker that does not exist', { 'workers.audio': { concurrency: {} } }, /not a worker/],
+    [
+      'a worker that does not exist',
+      { 'workers.audio': { concurrency: {} } },
+      /'audio' not allowed/,
+    ],
+    ['a misspelt value', { 'workers.video.concurency': 3 }, /'concurency' not allowed/],
+    ['a short signing secret', { 'secrets.signingSecret': 'short' }, /signingSecret/],
+    ['an image digest that is not one', { 'image.digests': { gateway: 'latest' } }, /digests/],
     ['S3 without a bucket', { 'storage.type': 's3' }, /storage.s3.bucket/],
   ]) {
     it(`refuses ${what}`, () => {

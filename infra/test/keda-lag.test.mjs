@@ -46,8 +46,8 @@ function monitoringUrl(endpoint, { account, useHttps }) {
   return `${scheme}://${endpoint}/jsz?acc=${account}&consumers=true&config=true`;
 }
 
-/** A trigger's metric as the scaler computes it from /jsz. */
-async function triggerLag(endpoint, metadata) {
+/** The account's stream and the trigger's consumer in /jsz, as the scaler finds them. */
+async function readJsz(endpoint, metadata) {
   const response = await fetch(monitoringUrl(endpoint, metadata));
   assert.equal(response.status, 200);
   const jsz = await response.json();
@@ -55,6 +55,12 @@ async function triggerLag(endpoint, metadata) {
   const stream = account?.stream_detail?.find((s) => s.name === metadata.stream);
   assert.ok(stream, `stream ${metadata.stream} not found: KEDA would report an error`);
   const consumer = stream.consumer_detail?.find((c) => c.name === metadata.consumer);
+  return { stream, consumer };
+}
+
+/** A trigger's metric as the scaler computes it (getMaxMsgLag). */
+async function triggerLag(endpoint, metadata) {
+  const { stream, consumer } = await readJsz(endpoint, metadata);
   return consumer ? consumer.num_pending + consumer.num_ack_pending : stream.state.last_seq;
 }
 
@@ -136,6 +142,15 @@ describe('KEDA reading the lag of a real JetStream', () => {
     }
     return byWorker;
   }
+
+  it("finds every trigger's consumer from the start: the lag never falls back to the stream's length", async () => {
+    for (const scaled of scaledObjects) {
+      for (const { metadata } of scaled.spec.triggers) {
+        const { consumer } = await readJsz(endpoint, metadata);
+        assert.ok(consumer, `${metadata.consumer} does not exist before a worker runs`);
+      }
+    }
+  });
 
   it('reads no lag before any task, so no worker starts for nothing', async () => {
     const metrics = await readMetrics();

@@ -9,7 +9,13 @@ import { describe, it } from 'node:test';
 import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { CHART, POSTGRES_CHART, renderChart, renderPostgresChart } from './support/chart.mjs';
+import {
+  CHART,
+  POSTGRES_CHART,
+  REQUIRED,
+  renderChart,
+  renderPostgresChart,
+} from './support/chart.mjs';
 import { helmRefusal, VENDOR } from './support/helm.mjs';
 
 const ajv = new Ajv({ strict: false, allErrors: true });
@@ -158,8 +164,7 @@ describe('the database seen from both charts', () => {
     const refusal = helmRefusal('mediaflow', CHART, {
       namespace: 'mediaflow',
       set: {
-        'secrets.apiKey': 'k',
-        'secrets.signingSecret': 's',
+        ...REQUIRED,
         'services.gateway.autoscaling.maxReplicas': 30,
         'database.poolSize': 12,
       },
