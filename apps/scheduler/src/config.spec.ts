@@ -9,6 +9,7 @@ describe('schedulerConfigSchema', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_REQUEST_TIMEOUT_MS: 10000,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mediaflow',
+      DATABASE_POOL_SIZE: 10,
       MEDIAFLOW_MIGRATE_ON_START: true,
       PORT: 3002,
       MEDIAFLOW_DATA_DIR: './.mediaflow',

@@ -3,6 +3,7 @@ import { ConfigError } from './config-error';
 import {
   checkNatsEnv,
   checkStorageEnv,
+  databaseEnv,
   migrateConfigSchema,
   migrateOnStartEnv,
   natsCredentials,
@@ -175,6 +176,19 @@ describe('natsEnv', () => {
     [{ MEDIAFLOW_STREAM_REPLICAS: '7' }, 'MEDIAFLOW_STREAM_REPLICAS'],
   ])('refuses %j', (env, message) => {
     expect(refused(env)).toContain(message);
+  });
+});
+
+describe('databaseEnv', () => {
+  const schema = z.object(databaseEnv);
+
+  it('opens pools of 10 connections unless told otherwise', () => {
+    expect(parseConfig(schema, {}).DATABASE_POOL_SIZE).toBe(10);
+    expect(parseConfig(schema, { DATABASE_POOL_SIZE: '4' }).DATABASE_POOL_SIZE).toBe(4);
+  });
+
+  it.each(['0', '201', '2.5', 'ten'])('refuses a pool of %s', (value) => {
+    expect(() => parseConfig(schema, { DATABASE_POOL_SIZE: value })).toThrow(/DATABASE_POOL_SIZE/);
   });
 });
 

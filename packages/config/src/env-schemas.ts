@@ -127,7 +127,7 @@ export const migrateOnStartEnv = {
  */
 export const migrateConfigSchema = z.object({
   LOG_LEVEL: serviceEnv.LOG_LEVEL,
-  ...databaseEnv,
+  DATABASE_URL: databaseEnv.DATABASE_URL,
 });
 export type MigrateConfig = z.output<typeof migrateConfigSchema>;
 

@@ -13,6 +13,7 @@ describe('parseConfig', () => {
       NATS_URL: 'nats://127.0.0.1:4222',
       NATS_REQUEST_TIMEOUT_MS: 10000,
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mediaflow',
+      DATABASE_POOL_SIZE: 10,
       PORT: 3000,
     });
   });
