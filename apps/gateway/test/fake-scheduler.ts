@@ -36,6 +36,8 @@ export class FakeScheduler {
   private readonly failures = new Map<string, MediaflowError>();
   private served: Served[] = [];
   private readonly creations: ((task: TaskRecord) => void)[] = [];
+  /** What each idempotency claim made, as the scheduler keeps it: `<project>:<claim>` → task id. */
+  private readonly claims = new Map<string, string>();
 
   constructor(
     private readonly bus: MessageBus,
@@ -64,15 +66,25 @@ export class FakeScheduler {
       );
     this.served = await Promise.all([
       serve(schedulerRpc.createRun, async (r) =>
-        this.createRun(r.project_id, r.automation_id, r.workflow, r.source, r.webhook?.url ?? null),
+        this.once(r, () =>
+          this.createRun(
+            r.project_id,
+            r.automation_id,
+            r.workflow,
+            r.source,
+            r.webhook?.url ?? null,
+          ),
+        ),
       ),
       serve(schedulerRpc.createTask, async (r) =>
-        this.add(r.project_id, {
-          ...this.blank(r.kind as TaskRecord['kind'], null),
-          options: r.options,
-          input: this.sourceFile(r.project_id, r.source),
-          webhook_url: r.webhook?.url ?? null,
-        }),
+        this.once(r, () =>
+          this.add(r.project_id, {
+            ...this.blank(r.kind as TaskRecord['kind'], null),
+            options: r.options,
+            input: this.sourceFile(r.project_id, r.source),
+            webhook_url: r.webhook?.url ?? null,
+          }),
+        ),
       ),
       serve(schedulerRpc.getTask, async (r) => this.task(r.project_id, r.id)),
       serve(schedulerRpc.listTasks, async (r) => {
@@ -116,6 +128,19 @@ export class FakeScheduler {
 
   async stop(): Promise<void> {
     await Promise.all(this.served.splice(0).map((s) => s.stop()));
+  }
+
+  /** One creation per idempotency claim, as the scheduler makes them. */
+  private once(
+    request: { project_id: string; idempotency_key?: string | undefined },
+    make: () => TaskRecord,
+  ): TaskRecord {
+    const claim = request.idempotency_key && `${request.project_id}:${request.idempotency_key}`;
+    const made = claim && this.claims.get(claim);
+    if (made) return this.task(request.project_id, made);
+    const task = make();
+    if (claim) this.claims.set(claim, task.id);
+    return task;
   }
 
   callsTo(subject: string): SchedulerCall[] {

@@ -841,9 +841,11 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
       expect(scheduler.calls.length).toBe(before);
     });
 
-    it('answers 409 "in progress" to a replay while the first request runs', async () => {
+    it('runs a replay made while the first request runs under the same claim: one run', async () => {
       const headers = { 'idempotency-key': key() };
       const body = { kind: 'workflow', url: SOURCE_URL, workflow: [{ kind: 'summary' }] };
+      const calls = () => scheduler.callsTo(schedulerRpc.createRun.subject).length;
+      const before = calls();
       const held = scheduler.hold(schedulerRpc.createRun.subject);
       const first = admin('POST', '/tasks', { json: body, headers });
       try {
@@ -856,19 +858,31 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
           if (waiting.length > 0) break;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
-        const during = await admin('POST', '/tasks', { json: body, headers });
-        expect(during.status).toBe(409);
-        expect(during.body.error.message).toMatch(/in progress/);
+        const during = admin('POST', '/tasks', { json: body, headers });
+        // Both reach the scheduler, which makes one run for their one claim.
+        for (let i = 0; i < 100 && calls() < before + 2; i++)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        expect(calls()).toBe(before + 2);
+        held.release();
+        expect((await during).status).toBe(201);
+        expect((await during).body.id).toBe((await first).body.id);
       } finally {
         held.release();
       }
+      const claims = scheduler
+        .callsTo(schedulerRpc.createRun.subject)
+        .slice(-2)
+        .map((call) => call.request.idempotency_key);
+      expect(claims[0]).toEqual(expect.any(String));
+      expect(claims[1]).toBe(claims[0]);
       expect((await first).status).toBe(201);
       const after = await admin('POST', '/tasks', { json: body, headers });
       expect(after.status).toBe(201);
+      expect(after.headers.get('idempotent-replayed')).toBe('true');
       expect(after.body.id).toBe((await first).body.id);
     });
 
-    it('frees the key when the first request failed on our side', async () => {
+    it('lets the request be retried when the first failed on our side, under the same claim', async () => {
       const headers = { 'idempotency-key': key() };
       const body = { kind: 'summary', url: SOURCE_URL };
       scheduler.failNext(
@@ -880,6 +894,14 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
       const retried = await admin('POST', '/tasks', { json: body, headers });
       expect(retried.status).toBe(201);
       expect(retried.headers.get('idempotent-replayed')).toBeNull();
+      // The scheduler may have made the run before failing to answer: the
+      // retry asks again under the same claim, and gets that run if it exists.
+      const [failedCall, retriedCall] = scheduler
+        .callsTo(schedulerRpc.createTask.subject)
+        .slice(-2)
+        .map((call) => call.request.idempotency_key);
+      expect(retriedCall).toEqual(expect.any(String));
+      expect(retriedCall).toBe(failedCall);
     });
 
     it("keeps one project's keys apart from another's", async () => {

@@ -628,7 +628,8 @@ describe('webhooks', () => {
       const refused = {
         attempts: 1,
         last_status: null,
-        last_error: '127.0.0.2 is a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS',
+        last_error:
+          '127.0.0.2 is a loopback address, which is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS',
         delivered_at: null,
         next_attempt_at: null,
       };

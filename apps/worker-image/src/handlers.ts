@@ -1,3 +1,4 @@
+import { MAX_OUTPUT_PIXELS } from '@mediaflow/contracts';
 import { grabFrame, probeMedia } from '@mediaflow/media';
 import { workerHandlers, type TaskHandlers } from '@mediaflow/worker-kit';
 import type { ImageWorkerConfig } from './config';
@@ -26,7 +27,10 @@ export function imageHandlers(
     inspect: (input) => images.inspect(input),
     render: (input, output, plan) => images.render(input, output, plan),
     grabFrame: (input, output, options) => grabFrame(input, output, options),
-    probe: (file) => probeMedia(file, { maxInputPixels }),
+    // What it made is read back under the output limit, which validation holds
+    // requested sizes to, or the input's, which bounds a resize that never enlarges.
+    probe: (file) =>
+      probeMedia(file, { maxInputPixels: Math.max(maxInputPixels, MAX_OUTPUT_PIXELS) }),
   });
 
   // One per worker: the model loads on its first picture and stays.

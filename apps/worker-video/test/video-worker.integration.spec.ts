@@ -80,7 +80,8 @@ describe('worker-video on JetStream', () => {
       retryable: false,
       error: {
         code: 'input_forbidden',
-        message: '127.0.0.2 is a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS',
+        message:
+          '127.0.0.2 is a loopback address, which is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS',
       },
     });
   });

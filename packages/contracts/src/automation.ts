@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './ids';
 import { PageQuerySchema, listSchema } from './pagination';
+import { storableJson, storableText } from './text';
 import { WorkflowSchema } from './workflow';
 
 export const AUTOMATION_STATUSES = ['active', 'paused'] as const;
@@ -23,8 +24,8 @@ export type Automation = z.infer<typeof AutomationSchema>;
 
 export const AutomationListSchema = listSchema(AutomationSchema).meta({ id: 'AutomationList' });
 
-const name = () => z.string().trim().min(1, 'must not be empty').max(200);
-const description = () => z.string().max(2000).nullable();
+const name = () => storableText().trim().min(1, 'must not be empty').max(200);
+const description = () => storableText().max(2000).nullable();
 
 /**
  * The fields of a create body. `workflow` is checked separately by
@@ -34,14 +35,15 @@ const description = () => z.string().max(2000).nullable();
 export const CreateAutomationFieldsSchema = z.strictObject({
   name: name(),
   description: description().optional(),
-  workflow: z.unknown(),
+  // Checked by @mediaflow/workflow; its strings here, so that the registry refuses them too.
+  workflow: storableJson(),
   status: AutomationStatusSchema.optional(),
 });
 
 export const UpdateAutomationFieldsSchema = z.strictObject({
   name: name().optional(),
   description: description().optional(),
-  workflow: z.unknown().optional(),
+  workflow: storableJson().optional(),
   status: AutomationStatusSchema.optional(),
 });
 

@@ -9,11 +9,19 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  /** The path exists, but not with this method; the answer's `Allow` header lists those it has. */
+  method_not_allowed: 405,
+  /** The client took too long to send its request. */
+  request_timeout: 408,
   conflict: 409,
   event_expired: 410,
   payload_too_large: 413,
+  /** A path segment (an id) is longer than the gateway reads. */
+  uri_too_long: 414,
   unsupported_media_type: 415,
   rate_limited: 429,
+  /** The request's headers (the URL included) are larger than the server reads. */
+  headers_too_large: 431,
   service_unavailable: 503,
   // Task errors (docs/task-kinds.md). As HTTP answers they mean the media cannot be processed.
   input_unreadable: 422,

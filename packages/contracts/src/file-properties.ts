@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './text';
 
 /**
  * The input-file properties a `conditions` step can test (docs/http-api.md, Workflows),
@@ -60,12 +61,12 @@ export const OPERATOR_APPLIES_TO: Record<
 };
 
 const ConditionValueSchema = z.union([
-  z.string(),
+  storableText(),
   z.number(),
   z.boolean(),
   // Kept in step with WORKFLOW_LIMITS.maxConditionValues (workflow.ts imports this file).
   z
-    .array(z.union([z.string(), z.number()]))
+    .array(z.union([storableText(), z.number()]))
     .min(1)
     .max(100),
 ]);

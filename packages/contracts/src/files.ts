@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FILE_KINDS } from './kinds/common';
 import { idSchema } from './ids';
 import { PageQuerySchema, listSchema } from './pagination';
+import { httpUrl, storableText } from './text';
 
 /** Probed media properties of a file: what `conditions` test and what players need. */
 export const MediaPropertiesSchema = z.object({
@@ -60,9 +61,8 @@ export type StoredFile = z.infer<typeof StoredFileSchema>;
  */
 export const IngestFileBodySchema = z
   .object({
-    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(4096),
-    filename: z
-      .string()
+    url: httpUrl(),
+    filename: storableText()
       .min(1)
       .max(255)
       .optional()
@@ -79,15 +79,14 @@ export type IngestFileBody = z.infer<typeof IngestFileBodySchema>;
  * ingest has ended).
  */
 export const IngestSourceSchema = z.union([
-  z.strictObject({ url: z.url({ protocol: /^https?$/ }).max(4096) }),
+  z.strictObject({ url: httpUrl() }),
   z.strictObject({ staged_key: z.string().min(1).max(1024) }),
 ]);
 export type IngestSource = z.infer<typeof IngestSourceSchema>;
 
 /** `POST /files` with the file's bytes (multipart or raw): the query string. */
 export const UploadQuerySchema = z.object({
-  filename: z
-    .string()
+  filename: storableText()
     .min(1)
     .max(255)
     .optional()

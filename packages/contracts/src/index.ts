@@ -10,5 +10,6 @@ export * from './projects';
 export * from './rpc';
 export * from './task-messages';
 export * from './tasks';
+export * from './text';
 export * from './workflow';
 export * from './task-files';

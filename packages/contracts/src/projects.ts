@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema } from './ids';
 import { listSchema } from './pagination';
+import { storableText } from './text';
 
 export const ProjectSchema = z
   .object({
@@ -13,7 +14,7 @@ export const ProjectSchema = z
 export type Project = z.infer<typeof ProjectSchema>;
 
 export const CreateProjectBodySchema = z
-  .strictObject({ name: z.string().trim().min(1, 'must not be empty').max(200) })
+  .strictObject({ name: storableText().trim().min(1, 'must not be empty').max(200) })
   .meta({ id: 'CreateProject' });
 
 /** An API key as listed: never its secret, only its last characters. */
@@ -38,7 +39,7 @@ export const NewApiKeySchema = ApiKeySchema.extend({ secret: z.string() }).meta(
 export type NewApiKey = z.infer<typeof NewApiKeySchema>;
 
 export const CreateApiKeyBodySchema = z
-  .strictObject({ name: z.string().trim().min(1).max(200).optional() })
+  .strictObject({ name: storableText().trim().min(1).max(200).optional() })
   .meta({ id: 'CreateApiKey' });
 
 export const CreatedProjectSchema = z

@@ -81,6 +81,13 @@ export const registryRpc = {
 const webhook = z.object({ url: z.string(), secret: z.string() }).nullable();
 
 /**
+ * The gateway's claim of a request's `Idempotency-Key`: the run (task,
+ * ingest) is created with it in one transaction, and a request with the
+ * same claim gets the one it made instead of a second.
+ */
+const idempotencyKey = z.string().min(1).max(100).optional();
+
+/**
  * The scheduler's contract. The gateway has already checked bodies; the
  * scheduler, which owns runs, tasks and files, parses again on arrival.
  * Files come back as stored records: the gateway signs their URLs.
@@ -95,6 +102,7 @@ export const schedulerRpc = {
       workflow: z.unknown(),
       source: TaskSourceSchema,
       webhook,
+      idempotency_key: idempotencyKey,
     }),
     response: TaskRecordSchema,
   }),
@@ -107,6 +115,7 @@ export const schedulerRpc = {
       options: z.record(z.string(), z.unknown()),
       source: TaskSourceSchema,
       webhook,
+      idempotency_key: idempotencyKey,
     }),
     response: TaskRecordSchema,
   }),
@@ -182,6 +191,7 @@ export const schedulerRpc = {
       source: IngestSourceSchema,
       /** The name the client gave the file, if any; the worker makes it safe. */
       filename: z.string().min(1).max(255).nullable(),
+      idempotency_key: idempotencyKey,
     }),
     response: TaskRecordSchema,
   }),

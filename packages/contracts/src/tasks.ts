@@ -4,6 +4,7 @@ import { FileObjectSchema, StoredFileSchema, type FileObject, type StoredFile } 
 import { idSchema } from './ids';
 import { TASK_KIND_NAMES, WORKFLOW_TASK_KINDS } from './kinds';
 import { PageQuerySchema, listSchema } from './pagination';
+import { checkTextIn, httpUrl, storableText } from './text';
 import { WorkflowSchema } from './workflow';
 
 export const TASK_STATUSES = [
@@ -134,24 +135,18 @@ export type TaskListQuery = z.output<typeof TaskListQuerySchema>;
 
 /** Where a run or task takes its source from: a URL to ingest, or a stored file. */
 export const TaskSourceSchema = z.union([
-  z.strictObject({
-    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(4096),
-  }),
+  z.strictObject({ url: httpUrl() }),
   z.strictObject({ file_id: idSchema('file') }),
 ]);
 export type TaskSource = z.infer<typeof TaskSourceSchema>;
 
-const webhookUrl = () =>
-  z
-    .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
-    .max(4096)
-    .describe('Gets a POST when the task ends');
+const webhookUrl = () => httpUrl().describe('Gets a POST when the task ends');
 
 /** `POST /automations/:id/run`. */
 export const RunAutomationBodySchema = z
   .object({
-    url: z.string().optional(),
-    file_id: z.string().optional(),
+    url: storableText().optional(),
+    file_id: storableText().optional(),
     webhook_url: webhookUrl().optional(),
   })
   .meta({ id: 'RunAutomation' });
@@ -159,10 +154,10 @@ export const RunAutomationBodySchema = z
 /** `POST /tasks`: one kind on a source, or `kind: "workflow"` with a workflow. */
 export const CreateTaskBodySchema = z
   .object({
-    url: z.string().optional(),
-    file_id: z.string().optional(),
+    url: storableText().optional(),
+    file_id: storableText().optional(),
     kind: z.enum([...WORKFLOW_TASK_KINDS, 'workflow']),
-    options: z.record(z.string(), z.unknown()).optional(),
+    options: z.record(z.string(), z.unknown()).superRefine(checkTextIn).optional(),
     workflow: WorkflowSchema.optional(),
     webhook_url: webhookUrl().optional(),
   })

@@ -11,6 +11,7 @@ import {
   type TaskEvent,
   type TaskKind,
 } from '@mediaflow/contracts';
+import { redactUrl } from '@mediaflow/observability';
 import {
   type Consumer,
   type ConsumerConfig,
@@ -112,7 +113,7 @@ export class JetStreamTaskTransport implements TaskTransport {
     } catch (error) {
       await connection.close();
       throw new Error(
-        `NATS at ${options.url} has no JetStream (start nats-server with -js): ${(error as Error).message}`,
+        `NATS at ${redactUrl(options.url)} has no JetStream (start nats-server with -js): ${(error as Error).message}`,
         {
           cause: error,
         },

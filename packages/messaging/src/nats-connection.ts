@@ -1,3 +1,4 @@
+import { redactUrl } from '@mediaflow/observability';
 import { connect, type NatsConnection } from 'nats';
 
 export interface NatsConnectionOptions {
@@ -26,7 +27,8 @@ export async function connectNats(options: NatsConnectionOptions): Promise<NatsC
       timeout: 5000,
     });
   } catch (error) {
-    throw new Error(`Cannot reach NATS at ${options.url}: ${(error as Error).message}`, {
+    // The message ends on stderr and in logs: not a `user:password@` the URL may hold.
+    throw new Error(`Cannot reach NATS at ${redactUrl(options.url)}: ${(error as Error).message}`, {
       cause: error,
     });
   }

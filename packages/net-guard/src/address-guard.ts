@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { classifyAddress, type AddressClass } from './address-class';
@@ -5,9 +6,11 @@ import { isAllowedByList, normaliseHost, type AllowEntry } from './allow-list';
 import { parseIp } from './ip-address';
 
 /**
- * A connection refused because of where it would go. Its message says why
- * and how to allow it; callers map it to their own error (ingest's
- * `input_forbidden`, a webhook's permanent failure).
+ * A connection refused because of where it would go. Its message is for the
+ * user who gave the URL: it names their host and says how to allow it, never
+ * what a name resolved to (that would map the internal DNS for them).
+ * `detail` says it for the operator. Callers map the error to their own
+ * (ingest's `input_forbidden`, a webhook's permanent failure).
  */
 export class AddressRefusedError extends Error {
   constructor(
@@ -15,6 +18,8 @@ export class AddressRefusedError extends Error {
     readonly host: string,
     readonly address: string,
     readonly addressClass: Exclude<AddressClass, 'public'>,
+    /** For the operator's log: the address and its class, e.g. `vm resolves to 127.0.0.1, a loopback address`. */
+    readonly detail: string,
   ) {
     super(message);
     this.name = 'AddressRefusedError';
@@ -39,14 +44,24 @@ export function addressRefusal(
   if (kind === 'public') return null;
   const name = normaliseHost(host);
   const an = kind === 'unspecified' ? 'an' : 'a'; // "a unique-local": the sound, not the letter
-  const where = name === normaliseHost(ip) ? `${ip} is ${an}` : `${name} resolves to ${ip}, ${an}`;
-  return new AddressRefusedError(
-    `${where} ${kind} address; allow it with MEDIAFLOW_ALLOWED_HOSTS`,
-    name,
-    ip,
-    kind,
-  );
+  const isLiteral = name === normaliseHost(ip);
+  const detail = isLiteral
+    ? `${ip} is ${an} ${kind} address`
+    : `${name} resolves to ${ip}, ${an} ${kind} address`;
+  // An IP literal is what the user wrote: naming it and its class tells them nothing new.
+  const message = isLiteral
+    ? `${detail}, which is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS`
+    : `${name} resolves to an address that is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS`;
+  return new AddressRefusedError(message, name, ip, kind, detail);
 }
+
+/**
+ * The diagnostics channel {@link guardedLookup} publishes each refused host
+ * name's {@link AddressRefusedError} on, for the operator's debug log
+ * (@mediaflow/observability subscribes): this package has no logger.
+ */
+export const ADDRESS_REFUSED_CHANNEL = 'mediaflow:net-guard:address-refused';
+const addressRefused = diagnosticsChannel.channel(ADDRESS_REFUSED_CHANNEL);
 
 /** Whether a URL's host is an IP literal, which Node connects to without any lookup. */
 export function isIpLiteral(host: string): boolean {
@@ -93,6 +108,7 @@ export function guardedLookup(allowList: readonly AllowEntry[]): LookupFunction 
           return why === null;
         });
         const first = allowed[0];
+        if (!first && refusal) addressRefused.publish(refusal);
         if (!first) {
           callback(
             refusal ??

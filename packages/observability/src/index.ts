@@ -5,4 +5,5 @@ export * from './process-name';
 export * from './observability.module';
 export * from './readiness';
 export * from './public-route';
+export * from './redact';
 export * from './fastify-instrumentation';

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { logAddressRefusals } from './address-refusal-log';
 import { HealthController } from './health.controller';
 import { MetricsController, startDefaultMetrics } from './metrics';
 import { structuredLogging } from './logger';
@@ -14,6 +15,7 @@ export interface ObservabilityOptions {
 export class ObservabilityModule {
   static forRoot(options: ObservabilityOptions): DynamicModule {
     startDefaultMetrics(options.service);
+    logAddressRefusals();
     return {
       module: ObservabilityModule,
       imports: [structuredLogging(options.service, options.logLevel)],

@@ -1,5 +1,6 @@
 export * from './storage';
 export * from './key-validation';
+export * from './leftovers';
 export * from './local-storage';
 export * from './signed-url';
 export * from './storage-keys';

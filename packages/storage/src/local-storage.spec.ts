@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidStorageKeyError } from './key-validation';
 import { LocalStorage } from './local-storage';
@@ -250,5 +259,62 @@ describe('LocalStorage', () => {
     expect(peakHeap).toBeLessThan(50 * 1024 * 1024);
     // Buffers live outside the JS heap: bound them too, well below the file's size.
     expect(peakTotal).toBeLessThan(120 * 1024 * 1024);
+  });
+});
+
+describe('LocalStorage.sweepPartialWrites', () => {
+  const GRACE_MS = 15 * 60_000;
+  let root: string;
+  let temp: string;
+  let storage: LocalStorage;
+
+  /** A temp file as a put of a process killed mid-write leaves it, last written `ago` ms before now. */
+  async function leftBehind(name: string, ago: number): Promise<string> {
+    const path = join(temp, name);
+    await writeFile(path, 'partial');
+    const at = new Date(Date.now() - ago);
+    await utimes(path, at, at);
+    return path;
+  }
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mediaflow-storage-'));
+    temp = join(root, 'files', '.tmp');
+    await mkdir(temp, { recursive: true });
+    storage = new LocalStorage(join(root, 'files'));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('removes partial writes untouched past the grace, keeps recent ones and stored files', async () => {
+    await storage.put('projects/prj_1/files/file_1/upload', Readable.from([Buffer.from('whole')]));
+    const dead = await leftBehind('dead', GRACE_MS + 60_000);
+    await leftBehind('recent', GRACE_MS - 60_000);
+
+    await expect(storage.sweepPartialWrites(GRACE_MS)).resolves.toEqual([dead]);
+    expect(await readdir(temp)).toEqual(['recent']);
+    expect(await storage.stat('projects/prj_1/files/file_1/upload')).toEqual({ size: 5 });
+  });
+
+  it('keeps its own write under way, however long since its last byte', async () => {
+    const chunks = new PassThrough();
+    const writing = storage.put('k/slow', chunks);
+    chunks.write(Buffer.from('first bytes'));
+    let name: string | undefined;
+    while (!name) {
+      await sleep(10);
+      [name] = await readdir(temp);
+    }
+    // Swept as if an hour had passed since the last byte: still its own.
+    await expect(storage.sweepPartialWrites(GRACE_MS, Date.now() + 60 * 60_000)).resolves.toEqual(
+      [],
+    );
+    // Another instance (another process or replica) judges it by its age alone.
+    const other = new LocalStorage(join(root, 'files'));
+    await expect(other.sweepPartialWrites(GRACE_MS)).resolves.toEqual([]);
+    await expect(other.sweepPartialWrites(GRACE_MS, Date.now() + 60 * 60_000)).resolves.toEqual([
+      join(temp, name),
+    ]);
+    chunks.end();
+    await writing.catch(() => undefined);
   });
 });

@@ -5,7 +5,14 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertStorageKey, assertStoragePrefix } from './key-validation';
-import { type ByteRange, type Storage, type StoredObject, StorageNotFoundError } from './storage';
+import { sweepLeftovers } from './leftovers';
+import {
+  type ByteRange,
+  type PartialWriteSweeping,
+  type Storage,
+  type StoredObject,
+  StorageNotFoundError,
+} from './storage';
 
 /** Where in-flight writes live: inside the root, so the final rename never crosses filesystems. */
 const TEMP_DIR = '.tmp';
@@ -15,8 +22,10 @@ const TEMP_DIR = '.tmp';
  * renamed into place, so a reader sees the old whole file or the new whole
  * file, never half of one; concurrent writers of a key leave the last one.
  */
-export class LocalStorage implements Storage {
+export class LocalStorage implements Storage, PartialWriteSweeping {
   readonly root: string;
+  /** The temp files of this instance's writes under way. */
+  private readonly writing = new Set<string>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -34,6 +43,8 @@ export class LocalStorage implements Storage {
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
+    } finally {
+      this.writing.delete(temp);
     }
   }
 
@@ -56,6 +67,8 @@ export class LocalStorage implements Storage {
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
+    } finally {
+      this.writing.delete(temp);
     }
   }
 
@@ -108,6 +121,18 @@ export class LocalStorage implements Storage {
     await rm(join(this.root, assertStoragePrefix(prefix)), { recursive: true, force: true });
   }
 
+  /**
+   * Removes what writes cut short left in `.tmp`: a process killed mid-put
+   * (a gateway mid-upload, a worker storing an output) never reaches its
+   * cleanup. A write under way keeps its temp file's mtime fresh as bytes
+   * arrive, so one untouched for `graceMs` is a dead process's, whichever
+   * process or host shares the directory; this instance's own are kept
+   * regardless.
+   */
+  sweepPartialWrites(graceMs: number, now = Date.now()): Promise<string[]> {
+    return sweepLeftovers(join(this.root, TEMP_DIR), { graceMs, now, live: this.writing });
+  }
+
   /** The file itself (symlinks resolved); `dir` is for remote drivers, which download into it. */
   async localPath(key: string, _dir?: string): Promise<string> {
     const path = this.pathOf(key);
@@ -120,10 +145,13 @@ export class LocalStorage implements Storage {
     return join(this.root, key);
   }
 
+  /** A new temp file's path, counted as this instance's write under way until put or putFile ends. */
   private async tempPath(): Promise<string> {
     const dir = join(this.root, TEMP_DIR);
     await mkdir(dir, { recursive: true });
-    return join(dir, randomUUID());
+    const temp = join(dir, randomUUID());
+    this.writing.add(temp);
+    return temp;
   }
 }
 

@@ -60,6 +60,26 @@ export function canPresign(storage: Storage): storage is Storage & PresigningSto
   return typeof (storage as Partial<PresigningStorage>).presignedGetUrl === 'function';
 }
 
+/**
+ * A driver whose writes cut short by a killed process leave bytes in a place
+ * of its own, which it can sweep: the local driver's `.tmp`. The S3 driver
+ * stages nothing locally; a put killed mid-way leaves an incomplete
+ * multipart upload in the bucket (bodies past one part), which only a
+ * lifecycle rule (AbortIncompleteMultipartUpload) removes.
+ */
+export interface PartialWriteSweeping {
+  /**
+   * Removes the partial writes no write has touched for longer than
+   * `graceMs`, except this instance's own under way; answers what it removed.
+   */
+  sweepPartialWrites(graceMs: number, now?: number): Promise<string[]>;
+}
+
+/** Whether `storage` keeps partial writes where it can sweep them. */
+export function canSweepPartialWrites(storage: Storage): storage is Storage & PartialWriteSweeping {
+  return typeof (storage as Partial<PartialWriteSweeping>).sweepPartialWrites === 'function';
+}
+
 export class StorageNotFoundError extends Error {
   constructor(key: string) {
     super(`No stored object at ${key}`);

@@ -1,5 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import path from 'node:path';
 import {
   MediaflowError,
   TASK_MESSAGE_VERSION,
@@ -15,6 +13,7 @@ import type { Stoppable, TaskTransport, WorkControl } from '@mediaflow/messaging
 import { StorageNotFoundError, outputKey, type Storage } from '@mediaflow/storage';
 import { Logger } from '@nestjs/common';
 import { ProgressThrottle } from './progress-throttle';
+import { makeWorkDir, removeWorkDir, ScratchSweeper } from './scratch-dirs';
 
 const KEEP_ALIVE_MS = 30_000;
 import { taskFailure } from './task-failure';
@@ -45,8 +44,10 @@ export interface TaskRunnerOptions {
   ackWaitMs: number;
   /** An attempt running longer is aborted and fails with `timeout`. */
   timeoutMs: number;
-  /** Where each attempt's work directory is made (TMPDIR). */
+  /** Where each attempt's work directory is made (TMPDIR); what killed attempts left there is swept. */
   scratchDir: string;
+  /** How often that sweep runs besides at start. Default SCRATCH_SWEEP_MS (5 min). */
+  scratchSweepMs?: number;
   /** At most one progress event per this many ms. Default 1 s. */
   progressIntervalMs?: number;
   /** A progress event at least this often while a handler runs (default: the ack wait, at most 30 s). */
@@ -82,19 +83,27 @@ export class TaskRunner {
   private readonly running = new Map<string, Set<AbortController>>();
   private readonly cancelled = new Set<string>();
   private cancels?: Stoppable;
+  private readonly scratch: ScratchSweeper;
 
   constructor(private readonly options: TaskRunnerOptions) {
     this.logger = options.logger ?? new Logger('TaskRunner');
+    this.scratch = new ScratchSweeper({
+      scratchDir: options.scratchDir,
+      intervalMs: options.scratchSweepMs,
+      log: this.logger,
+    });
   }
 
-  /** Listens for cancellations; call before taking work. */
+  /** Listens for cancellations and sweeps the scratch directory; call before taking work. */
   async start(): Promise<void> {
     this.cancels ??= await this.options.transport.onCancel((cancel) => this.cancel(cancel));
+    await this.scratch.start();
   }
 
   async stop(): Promise<void> {
     await this.cancels?.stop();
     this.cancels = undefined;
+    await this.scratch.stop();
   }
 
   /** The consumeWork handler. */
@@ -149,7 +158,7 @@ export class TaskRunner {
     try {
       let final: FinalEvent;
       try {
-        workDir = await mkdtemp(path.join(this.options.scratchDir, 'mediaflow-task-'));
+        workDir = await makeWorkDir(this.options.scratchDir);
         const result = await this.runHandler(handler, task, workDir, abort.signal, progress.report);
         final = { type: 'completed', result: await this.store(task, result) };
       } catch (error) {
@@ -159,7 +168,7 @@ export class TaskRunner {
       await started;
       await progress.close();
       // Gone before the outcome is out: whoever sees the event may count on the disk space.
-      if (workDir) await rm(workDir, { recursive: true, force: true });
+      if (workDir) await removeWorkDir(workDir);
       await this.publish(task, final);
       control.ack();
       this.report(task, outcomeOf(final), began);
@@ -167,7 +176,7 @@ export class TaskRunner {
       clearInterval(heartbeat);
       clearTimeout(timeout);
       this.untrack(task.task_id, abort);
-      if (workDir) await rm(workDir, { recursive: true, force: true });
+      if (workDir) await removeWorkDir(workDir);
     }
   };
 

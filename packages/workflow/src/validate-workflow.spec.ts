@@ -367,6 +367,57 @@ describe('validateWorkflow: options', () => {
   });
 });
 
+describe('validateWorkflow: output size', () => {
+  // MAX_OUTPUT_PIXELS is 100 000 000: 10000 × 10000 exactly.
+  const overLimit = (path: string, width: number, height: number) =>
+    one(
+      path,
+      `${width} × ${height} is ${width * height} pixels: an output may have at most 100000000 (width × height)`,
+    );
+
+  it('takes an image box of exactly the limit, under options or flat', () => {
+    expect(
+      validateWorkflow([
+        { kind: 'image', options: { width: 10_000, height: 10_000, fit: 'fill' } },
+      ]),
+    ).toMatchObject({ ok: true });
+    expect(validateWorkflow([{ kind: 'image', width: 10_000, height: 10_000 }])).toMatchObject({
+      ok: true,
+    });
+  });
+
+  it('refuses 16384 × 16384 fill at the path of its height, naming the limit', () => {
+    expect(
+      validateWorkflow([
+        { kind: 'image', options: { width: 16_384, height: 16_384, fit: 'fill' } },
+      ]),
+    ).toStrictEqual(overLimit('workflow[0].options.height', 16_384, 16_384));
+  });
+
+  it('refuses a box one row past the limit with the default fit, deep in a tree, written flat', () => {
+    const workflow = [
+      { kind: 'summary', next: [{ kind: 'image', width: 10_000, height: 10_001, format: 'png' }] },
+    ];
+    expect(validateWorkflow(workflow)).toStrictEqual(
+      overLimit('workflow[0].next[0].options.height', 10_000, 10_001),
+    );
+  });
+
+  it('takes a large box with inside or outside, which never enlarge the input', () => {
+    for (const fit of ['inside', 'outside']) {
+      expect(
+        validateWorkflow([{ kind: 'image', width: 16_384, height: 16_384, fit }]),
+      ).toMatchObject({ ok: true });
+    }
+  });
+
+  it('takes the largest video box, which is under the limit', () => {
+    expect(
+      validateWorkflow([{ kind: 'video', width: 7680, height: 7680, fit: 'fill' }]),
+    ).toMatchObject({ ok: true });
+  });
+});
+
 describe('validateWorkflow: structure', () => {
   it.each<[string, unknown, ErrorDetail[]]>([
     ['an object', { kind: 'video' }, [{ path: 'workflow', message: 'must be an array of steps' }]],

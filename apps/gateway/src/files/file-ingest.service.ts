@@ -11,6 +11,7 @@ import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import type { StreamedBody } from '../http/streamed-body';
+import type { Creation } from '../tasks/tasks.service';
 import { TaskWaiter } from '../task-changes/task-waiter';
 import { FileUrls } from './file-urls';
 import { ingestAnswer, type IngestAnswer } from './ingest-outcome';
@@ -52,9 +53,13 @@ export class FileIngestService {
   }
 
   /** `{ "url": …, "filename"?: … }`: the worker downloads it safely (net-guard), as a run's source. */
-  async fromUrl(projectId: string, body: IngestFileBody, origin: string): Promise<IngestAnswer> {
+  async fromUrl(
+    projectId: string,
+    body: IngestFileBody,
+    { origin, claim }: Creation,
+  ): Promise<IngestAnswer> {
     const since = this.waiter.mark();
-    const task = await this.ingest(projectId, { url: body.url }, body.filename ?? null);
+    const task = await this.ingest(projectId, { url: body.url }, body.filename ?? null, claim);
     return this.answer(projectId, task, origin, since);
   }
 
@@ -64,7 +69,11 @@ export class FileIngestService {
    * then ingested from there. An ingest that could not be asked for leaves
    * no staged bytes either.
    */
-  async upload(projectId: string, upload: Upload, origin: string): Promise<IngestAnswer> {
+  async upload(
+    projectId: string,
+    upload: Upload,
+    { origin, claim }: Creation,
+  ): Promise<IngestAnswer> {
     const { body } = upload;
     // What the client declares is refused before a byte is read (a multipart body's length is more than its file).
     if (!body.isMultipart && body.length !== null) {
@@ -85,7 +94,9 @@ export class FileIngestService {
     const since = this.waiter.mark();
     let task: TaskRecord;
     try {
-      task = await this.ingest(projectId, { staged_key: key }, filename);
+      // A retry under the same claim gets the ingest made the first time; the
+      // scheduler then deletes these bytes, staged again.
+      task = await this.ingest(projectId, { staged_key: key }, filename, claim);
     } catch (error) {
       await this.staged.discard(key);
       throw error;
@@ -97,8 +108,14 @@ export class FileIngestService {
     projectId: string,
     source: IngestSource,
     filename: string | null,
+    claim: string | undefined,
   ): Promise<TaskRecord> {
-    return this.bus.request(schedulerRpc.createIngest, { project_id: projectId, source, filename });
+    return this.bus.request(schedulerRpc.createIngest, {
+      project_id: projectId,
+      source,
+      filename,
+      idempotency_key: claim,
+    });
   }
 
   /** The ingest once it has ended, or the task still running when MEDIAFLOW_FILE_WAIT_MS has passed. */

@@ -12,7 +12,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RequestOrigin } from '../http/request-origin';
 import { parseBody, parseQuery } from '../http/request-parsing';
 import { StreamedBody } from '../http/streamed-body';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { IdempotencyClaim, Idempotent } from '../idempotency/idempotency.interceptor';
 import { FileIngestService } from './file-ingest.service';
 import { FilesService } from './files.service';
 
@@ -32,7 +32,7 @@ export class FilesController {
    * with the ingest task when it outlasts MEDIAFLOW_FILE_WAIT_MS.
    */
   @Post()
-  @Idempotent()
+  @Idempotent({ resumable: true })
   async create(
     @CurrentPrincipal() caller: Principal,
     @Body() body: unknown,
@@ -40,19 +40,19 @@ export class FilesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
     @RequestOrigin() origin: string,
+    @IdempotencyClaim() claim: string | undefined,
   ): Promise<FileObject | TaskObject> {
     const answer =
       body instanceof StreamedBody
         ? await this.ingest.upload(
             caller.projectId,
             { request: request.raw, body, query: parseQuery(UploadQuerySchema, query) },
-            origin,
+            { origin, claim },
           )
-        : await this.ingest.fromUrl(
-            caller.projectId,
-            parseBody(IngestFileFieldsSchema, body),
+        : await this.ingest.fromUrl(caller.projectId, parseBody(IngestFileFieldsSchema, body), {
             origin,
-          );
+            claim,
+          });
     reply.status(answer.status);
     return answer.body;
   }

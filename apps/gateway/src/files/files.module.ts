@@ -9,6 +9,7 @@ import { FileIngestService } from './file-ingest.service';
 import { FileUrls } from './file-urls';
 import { FilesController } from './files.controller';
 import { FilesService } from './files.service';
+import { PartialWriteSweeper } from './partial-write-sweeper';
 import { signingSecretProvider } from './signing-secret';
 import { StagedUploads } from './staged-uploads';
 import { storageProvider } from './storage.provider';
@@ -24,6 +25,7 @@ import { storageProvider } from './storage.provider';
     FileContentService,
     StagedUploads,
     FileIngestService,
+    PartialWriteSweeper,
   ],
   exports: [FileUrls],
 })

@@ -8,7 +8,12 @@ import {
   NotFoundException,
   type ArgumentsHost,
 } from '@nestjs/common';
-import { ErrorEnvelopeFilter, toErrorResponse } from './error-envelope.filter';
+import {
+  ErrorEnvelopeFilter,
+  NO_SUCH_ROUTE,
+  UNAVAILABLE_RETRY_AFTER_S,
+  toErrorResponse,
+} from './error-envelope.filter';
 
 /** Fastify's errors as its body parser throws them (before Nest maps some of them). */
 function fastifyError(code: string, statusCode: number, message: string): Error {
@@ -118,11 +123,11 @@ describe('toErrorResponse', () => {
       'Unexpected token } in JSON',
     ],
     [
-      'Nest: unknown route',
+      'Nest: unknown route, without echoing the URL',
       new NotFoundException('Cannot GET /nope'),
       404,
       'not_found',
-      'Cannot GET /nope',
+      NO_SUCH_ROUTE,
     ],
     [
       'Nest: forbidden',
@@ -133,10 +138,49 @@ describe('toErrorResponse', () => {
     ],
     [
       'Nest: a 4xx without a code of its own',
-      new HttpException('Method Not Allowed', 405),
+      new HttpException("I'm a teapot", 418),
       400,
       'validation_failed',
-      'Method Not Allowed',
+      "I'm a teapot",
+    ],
+    [
+      'a 405, with its own code',
+      new HttpException('Method Not Allowed', 405),
+      405,
+      'method_not_allowed',
+      'This path does not take this method',
+    ],
+    [
+      'Fastify: a path segment over the length limit, without echoing the URL',
+      fastifyError(
+        'FST_ERR_MAX_PARAM_LENGTH',
+        414,
+        `'/automations/${'a'.repeat(2000)}' is exceeding the max param length`,
+      ),
+      414,
+      'uri_too_long',
+      'A path segment is longer than 100 characters',
+    ],
+    [
+      'Fastify: a path segment that is not UTF-8, without echoing the URL',
+      fastifyError('FST_ERR_BAD_URL', 400, "'/automations/%FF' is not a valid url component"),
+      400,
+      'validation_failed',
+      'The path is not valid: a percent-encoded segment is not UTF-8',
+    ],
+    [
+      'Nest: request timeout',
+      new HttpException('Request Timeout', 408),
+      408,
+      'request_timeout',
+      'The request was not received in time',
+    ],
+    [
+      'Nest: headers too large',
+      new HttpException('Request Header Fields Too Large', 431),
+      431,
+      'headers_too_large',
+      /^The request headers, the URL included, are larger than \d+ KB$/,
     ],
     [
       'Nest: an internal error',
@@ -173,6 +217,74 @@ describe('toErrorResponse', () => {
     expect(response.unexpected).toBe(status === 500);
   });
 
+  describe('a dependency that is down', () => {
+    const unavailable: [string, unknown, string][] = [
+      [
+        'no registry answering',
+        new MediaflowError(
+          'service_unavailable',
+          'No service is answering registry.automations.get',
+        ),
+        'No service is answering registry.automations.get',
+      ],
+      [
+        'a task provider down',
+        new MediaflowError('provider_unavailable', 'The speech provider is not answering'),
+        'The speech provider is not answering',
+      ],
+      [
+        'PostgreSQL refusing connections',
+        Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), {
+          code: 'ECONNREFUSED',
+          address: '10.0.0.5',
+        }),
+        'A service the gateway depends on is not answering; try again shortly',
+      ],
+      [
+        'PostgreSQL shutting down, through TypeORM',
+        Object.assign(new Error('terminating connection due to administrator command'), {
+          name: 'QueryFailedError',
+          driverError: Object.assign(
+            new Error('terminating connection due to administrator command'),
+            { code: '57P01' },
+          ),
+        }),
+        'The database is not answering; try again shortly',
+      ],
+      [
+        'a connection lost mid-query',
+        new Error('Connection terminated unexpectedly'),
+        'The database is not answering; try again shortly',
+      ],
+      [
+        'no pooled connection in time',
+        new Error('timeout exceeded when trying to connect'),
+        'The database is not answering; try again shortly',
+      ],
+    ];
+
+    it.each(unavailable)('answers 503 with Retry-After to %s', (_name, exception, message) => {
+      const response = toErrorResponse(exception);
+      expect(response.status).toBe(503);
+      expect(response.headers).toEqual({ 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_S) });
+      expect(response.envelope.error.message).toBe(message);
+      expect(response.unexpected).toBe(false);
+      // Addresses and SQL stay in the log.
+      expect(JSON.stringify(response.envelope)).not.toContain('10.0.0.5');
+    });
+
+    it('keeps other database errors a 500', () => {
+      const denied = Object.assign(new Error('password authentication failed'), { code: '28P01' });
+      expect(toErrorResponse(denied)).toMatchObject({ status: 500, headers: {}, unexpected: true });
+    });
+
+    it('sends no Retry-After on other errors', () => {
+      expect(
+        toErrorResponse(new MediaflowError('timeout', 'The ingest timed out')).headers,
+      ).toEqual({});
+    });
+  });
+
   it('keeps the details of a validation error', () => {
     const details = [
       { path: 'workflow[0].options.width', message: 'must be ≤ 7680' },
@@ -188,11 +300,11 @@ describe('toErrorResponse', () => {
 });
 
 describe('ErrorEnvelopeFilter', () => {
-  function hostWith(reply: { sent: boolean; status: jest.Mock; send: jest.Mock }): ArgumentsHost {
+  function hostWith(reply: ReturnType<typeof fakeReply>): ArgumentsHost {
     return { switchToHttp: () => ({ getResponse: () => reply }) } as unknown as ArgumentsHost;
   }
   function fakeReply(sent = false) {
-    const reply = { sent, status: jest.fn(), send: jest.fn() };
+    const reply = { sent, status: jest.fn(), send: jest.fn(), header: jest.fn() };
     reply.status.mockReturnValue(reply);
     return reply;
   }
@@ -209,6 +321,27 @@ describe('ErrorEnvelopeFilter', () => {
     expect(reply.send).toHaveBeenCalledWith({
       error: { code: 'not_found', message: 'No API key key_x in this project' },
     });
+  });
+
+  it('sends Retry-After with a 503', async () => {
+    const reply = fakeReply();
+    await new ErrorEnvelopeFilter().catch(
+      new MediaflowError('service_unavailable', 'No service is answering scheduler.tasks.get'),
+      hostWith(reply),
+    );
+    expect(reply.header).toHaveBeenCalledWith('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+    expect(reply.status).toHaveBeenCalledWith(503);
+  });
+
+  it('logs a dependency that is down as a warning, without its stack', async () => {
+    const warned = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    await new ErrorEnvelopeFilter().catch(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      hostWith(fakeReply()),
+    );
+    expect(warned).toHaveBeenCalledWith(expect.stringContaining('ECONNREFUSED 127.0.0.1:5432'));
+    expect(logged).not.toHaveBeenCalled();
   });
 
   it('logs an unexpected error with its stack and sends none of it', async () => {

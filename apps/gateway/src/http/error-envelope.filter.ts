@@ -6,7 +6,7 @@ import {
   type ErrorCode,
   type ErrorEnvelope,
 } from '@mediaflow/contracts';
-import type { IncomingMessage } from 'node:http';
+import { maxHeaderSize, type IncomingMessage } from 'node:http';
 import {
   Catch,
   HttpException,
@@ -14,44 +14,93 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
+import { unavailableDependency, type UnavailableDependency } from './dependency-unavailable';
 import { drainRequest } from './drain-request';
 
 export interface ErrorResponse {
   status: number;
   envelope: ErrorEnvelope;
+  /** Headers the answer carries: `Retry-After` on a 503. */
+  headers: Record<string, string>;
   /** A bug or an unknown failure: log it with its stack; the client only sees "Internal error". */
   unexpected: boolean;
+  /** A dependency that is down: worth a warning in the log (no stack), not an error. */
+  warning?: string;
 }
+
+/**
+ * What a 503 asks a client to wait before trying again, in seconds: about
+ * as long as NATS takes to reconnect or a restarted scheduler, registry or
+ * PostgreSQL to answer again. Sent as `Retry-After` (RFC 9110 §10.2.3) and
+ * documented on every 503 of the OpenAPI document.
+ */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+/**
+ * The longest path segment (an id, a file name) the router reads: past it,
+ * a 414. Ours are 21 characters; Fastify's default, named here so that the
+ * answer can say it.
+ */
+export const MAX_PATH_SEGMENT_LENGTH = 100;
+
+/** For an unknown path; the path itself is never echoed (it may be 16 KB). */
+export const NO_SUCH_ROUTE = 'No route matches this path; /openapi.json lists them all';
 
 const INTERNAL: ErrorResponse = {
   status: 500,
   envelope: { error: { code: 'internal', message: 'Internal error' } },
+  headers: {},
   unexpected: true,
 };
 
-/** The API code for an HTTP status met outside our own errors (Nest, Fastify). */
+/** The API code for an HTTP status met outside our own errors (Nest, Fastify, Node). */
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'validation_failed',
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'unsupported_input',
   429: 'rate_limited',
+  431: 'headers_too_large',
   503: 'service_unavailable',
   504: 'timeout',
 };
 
-/** Our wording for errors Fastify raises before a handler runs. */
-const MESSAGE_BY_STATUS: Record<number, string> = {
+/**
+ * Our wording for errors Fastify, Nest or Node raise before a handler runs.
+ * Theirs echo the URL (`Cannot GET /…`, `'/automations/aaaa…' is exceeding
+ * the max param length`), which a client sent and may be 16 KB long.
+ */
+export const MESSAGE_BY_STATUS: Record<number, string> = {
+  404: NO_SUCH_ROUTE,
+  405: 'This path does not take this method',
+  408: 'The request was not received in time',
   413: `The request body is larger than ${WORKFLOW_LIMITS.maxBodyBytes / 1024} KB`,
+  414: `A path segment is longer than ${MAX_PATH_SEGMENT_LENGTH} characters`,
   415: 'Content-Type must be application/json',
+  431: `The request headers, the URL included, are larger than ${maxHeaderSize / 1024} KB`,
+};
+
+/** Fastify errors with a message of ours: the status alone does not tell them apart. */
+const MESSAGE_BY_FASTIFY_CODE: Record<string, string> = {
+  FST_ERR_BAD_URL: 'The path is not valid: a percent-encoded segment is not UTF-8',
+};
+
+const DEPENDENCY_MESSAGES: Record<UnavailableDependency, string> = {
+  database: 'The database is not answering; try again shortly',
+  network: 'A service the gateway depends on is not answering; try again shortly',
 };
 
 function respond(status: number, body: ErrorBody): ErrorResponse {
-  return { status, envelope: { error: body }, unexpected: false };
+  const headers: Record<string, string> =
+    status === 503 ? { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_S) } : {};
+  return { status, envelope: { error: body }, headers, unexpected: false };
 }
 
 function byStatus(status: number, message: string): ErrorResponse {
@@ -78,8 +127,9 @@ function isFastifyError(value: unknown): value is Error & { code: string; status
 }
 
 /**
- * Any thrown value as the status and error envelope of docs/http-api.md. Pure, so the
- * mapping is table-tested; {@link ErrorEnvelopeFilter} sends it.
+ * Any thrown value as the status, headers and error envelope of
+ * docs/http-api.md. Pure, so the mapping is table-tested; {@link ErrorEnvelopeFilter}
+ * and the adapter's own answers ({@link sendErrorResponse}) send it.
  */
 export function toErrorResponse(exception: unknown): ErrorResponse {
   if (exception instanceof MediaflowError) {
@@ -90,38 +140,67 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
   }
   if (exception instanceof HttpException)
     return byStatus(exception.getStatus(), httpExceptionMessage(exception));
-  if (isFastifyError(exception)) return byStatus(exception.statusCode, exception.message);
+  if (isFastifyError(exception)) {
+    const message = MESSAGE_BY_FASTIFY_CODE[exception.code];
+    return message
+      ? respond(exception.statusCode, { code: CODE_BY_STATUS[exception.statusCode]!, message })
+      : byStatus(exception.statusCode, exception.message);
+  }
+  const dependency = unavailableDependency(exception);
+  if (dependency) {
+    return {
+      ...respond(503, { code: 'service_unavailable', message: DEPENDENCY_MESSAGES[dependency] }),
+      warning: String((exception as { message?: unknown }).message ?? exception),
+    };
+  }
   return INTERNAL;
 }
 
+const logger = new Logger('Errors');
+
+/** Logs what the operator should see: bugs with their stack, dependencies down as warnings. */
+export function logErrorResponse(response: ErrorResponse, exception: unknown): void {
+  if (response.unexpected) {
+    logger.error(
+      exception instanceof Error ? exception.message : String(exception),
+      exception instanceof Error ? exception.stack : undefined,
+    );
+  } else if (response.warning) {
+    logger.warn(`${response.envelope.error.message}: ${response.warning}`);
+  }
+}
+
+/** Sends the answer: its headers, its status, the envelope. */
+export function sendErrorResponse(reply: ErrorReply, response: ErrorResponse): void {
+  for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
+  reply.status(response.status).send(response.envelope);
+}
+
 /**
- * The one place errors become HTTP answers: every route, the body parser,
- * the not-found handler and the guard all end here. Stacks go to the log,
+ * The one place errors become HTTP answers for everything Nest routes: every
+ * route, the body parser, the request hooks and the guard all end here.
+ * Errors met before Nest (an unknown route, a bad URL) are answered by the
+ * adapter through the same {@link toErrorResponse}. Stacks go to the log,
  * never to the client.
  */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
-    const { status, envelope, unexpected } = toErrorResponse(exception);
-    if (unexpected) {
-      this.logger.error(
-        exception instanceof Error ? exception.message : String(exception),
-        exception instanceof Error ? exception.stack : undefined,
-      );
-    }
+    const response = toErrorResponse(exception);
+    logErrorResponse(response, exception);
     const http = host.switchToHttp();
     const reply = http.getResponse<ErrorReply>();
     if (reply.sent) return;
     // Refused by its Content-Length before it was read: read it so the 413 reaches the client.
-    if (status === 413) await drainRequest(http.getRequest<{ raw: IncomingMessage }>().raw);
-    reply.status(status).send(envelope);
+    if (response.status === 413)
+      await drainRequest(http.getRequest<{ raw: IncomingMessage }>().raw);
+    sendErrorResponse(reply, response);
   }
 }
 
-/** The part of a FastifyReply the filter uses. */
-interface ErrorReply {
+/** The part of a FastifyReply that errors are sent with. */
+export interface ErrorReply {
   sent: boolean;
+  header(name: string, value: string): unknown;
   status(code: number): { send(body: unknown): unknown };
 }

@@ -4,6 +4,7 @@ import {
   IDEMPOTENCY_WINDOW_MS,
   canonicalJson,
   decideOnTakenKey,
+  releasesOnFailure,
   keepsAnswer,
   keptHeaders,
   parseIdempotencyKey,
@@ -93,6 +94,7 @@ describe('decideOnTakenKey', () => {
   const request = requestFingerprint('POST', '/tasks', { kind: 'image', file_id: 'file_x' });
   const stored = (changes: Partial<StoredIdempotencyKey> = {}): StoredIdempotencyKey => ({
     ...request,
+    claimId: 'claim-1',
     status: 201,
     response: { id: 'task_x' },
     headers: {},
@@ -164,6 +166,50 @@ describe('decideOnTakenKey', () => {
     ],
   ])('%s', (_name, key, decision) => {
     expect(decideOnTakenKey(key, request)).toEqual(decision);
+  });
+
+  // A resumable route created with the claim, in the scheduler's transaction:
+  // the first request may have made its run and died before answering.
+  it.each<[string, StoredIdempotencyKey, ReturnType<typeof decideOnTakenKey>]>([
+    [
+      'the same request, still running',
+      stored({ status: null, response: null }),
+      { action: 'resume', claimId: 'claim-1' },
+    ],
+    [
+      'the same request, its gateway gone for longer than an abandoned reservation',
+      stored({ status: null, response: null, ageMs: ABANDONED_AFTER_MS * 10 }),
+      { action: 'resume', claimId: 'claim-1' },
+    ],
+    [
+      'the same request, answered',
+      stored(),
+      { action: 'replay', status: 201, body: { id: 'task_x' }, headers: {} },
+    ],
+    [
+      'another request, while the first runs',
+      stored({ status: null, response: null, bodyHash: '0'.repeat(64) }),
+      { action: 'conflict', message: expect.stringMatching(/different request/) },
+    ],
+    [
+      'a reservation from before claims existed',
+      stored({ status: null, response: null, claimId: null }),
+      { action: 'conflict', message: expect.stringMatching(/in progress/) },
+    ],
+    [
+      'the same request, past the 24 hours',
+      stored({ status: null, ageMs: IDEMPOTENCY_WINDOW_MS }),
+      { action: 'retake' },
+    ],
+  ])('on a resumable route, %s', (_name, key, decision) => {
+    expect(decideOnTakenKey(key, request, { resumable: true })).toEqual(decision);
+  });
+});
+
+describe('releasesOnFailure', () => {
+  it('frees the key after a server failure, except where the retry must resume the claim', () => {
+    expect(releasesOnFailure(false)).toBe(true);
+    expect(releasesOnFailure(true)).toBe(false);
   });
 });
 

@@ -73,6 +73,11 @@ export function requestFingerprint(method: string, url: string, body: unknown): 
 
 /** A key as stored: its first request, and the answer once there is one. */
 export interface StoredIdempotencyKey extends RequestFingerprint {
+  /**
+   * This reservation's claim, which a resumable route passes to the
+   * scheduler (null on keys reserved before claims existed).
+   */
+  claimId: string | null;
   /** Null while the first request runs. */
   status: number | null;
   response: unknown;
@@ -86,20 +91,31 @@ export type KeyDecision =
   | { action: 'replay'; status: number; body: unknown; headers: Record<string, string> }
   | { action: 'conflict'; message: string }
   /** Expired or abandoned: forget it and reserve the key afresh. */
-  | { action: 'retake' };
+  | { action: 'retake' }
+  /** Unanswered on a resumable route: run again under the same claim, which finds what the first made. */
+  | { action: 'resume'; claimId: string };
 
-/** What to do with a request whose key is already taken. */
+/**
+ * What to do with a request whose key is already taken. On a `resumable`
+ * route (one that creates with the claim, in the transaction that records
+ * it: docs/http-api.md, Idempotency) an unanswered reservation is resumed,
+ * however old, rather than answered "in progress" or given up: the first
+ * request may have created its run and died before answering.
+ */
 export function decideOnTakenKey(
   stored: StoredIdempotencyKey,
   request: RequestFingerprint,
+  { resumable = false }: { resumable?: boolean } = {},
 ): KeyDecision {
   if (stored.ageMs >= IDEMPOTENCY_WINDOW_MS) return { action: 'retake' };
+  const same =
+    stored.method === request.method &&
+    stored.path === request.path &&
+    stored.bodyHash === request.bodyHash;
+  if (resumable && same && stored.status === null && stored.claimId !== null)
+    return { action: 'resume', claimId: stored.claimId };
   if (stored.status === null && stored.ageMs >= ABANDONED_AFTER_MS) return { action: 'retake' };
-  if (
-    stored.method !== request.method ||
-    stored.path !== request.path ||
-    stored.bodyHash !== request.bodyHash
-  ) {
+  if (!same) {
     return {
       action: 'conflict',
       message:
@@ -134,4 +150,14 @@ export function keptHeaders(getHeader: (name: string) => unknown): Record<string
 /** A server failure (5xx) releases the key so that the client can retry; anything else is kept. */
 export function keepsAnswer(status: number): boolean {
   return status < 500;
+}
+
+/**
+ * After a server failure (5xx) a resumable route keeps its reservation
+ * unanswered: the scheduler may have created the run before the failure
+ * (an answer that timed out), and the retry must resume the same claim to
+ * find it. Other routes free the key, so that the retry runs afresh.
+ */
+export function releasesOnFailure(resumable: boolean): boolean {
+  return !resumable;
 }

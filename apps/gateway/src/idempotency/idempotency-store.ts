@@ -8,6 +8,7 @@ import {
 } from './idempotency-rules';
 
 interface KeyRow {
+  claim_id: string | null;
   request_method: string;
   request_path: string;
   body_hash: string;
@@ -22,22 +23,27 @@ interface KeyRow {
 export class IdempotencyStore {
   constructor(private readonly db: DataSource) {}
 
-  /** Takes the key for this request; false when it is already taken. */
-  async reserve(projectId: string, key: string, request: RequestFingerprint): Promise<boolean> {
+  /** Takes the key for this request under a new claim; false when it is already taken. */
+  async reserve(
+    projectId: string,
+    key: string,
+    request: RequestFingerprint,
+    claimId: string,
+  ): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
       `INSERT INTO "gateway"."idempotency_keys"
-         ("project_id", "key", "request_method", "request_path", "body_hash")
-       VALUES ($1, $2, $3, $4, $5)
+         ("project_id", "key", "request_method", "request_path", "body_hash", "claim_id")
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT ("project_id", "key") DO NOTHING
        RETURNING "key"`,
-      [projectId, key, request.method, request.path, request.bodyHash],
+      [projectId, key, request.method, request.path, request.bodyHash, claimId],
     );
     return rows.length === 1;
   }
 
   async find(projectId: string, key: string): Promise<StoredIdempotencyKey | undefined> {
     const rows: KeyRow[] = await this.db.query(
-      `SELECT "request_method", "request_path", "body_hash", "status", "response", "response_headers",
+      `SELECT "claim_id", "request_method", "request_path", "body_hash", "status", "response", "response_headers",
               (extract(epoch FROM now() - "created_at") * 1000)::float8 AS "age_ms"
          FROM "gateway"."idempotency_keys"
         WHERE "project_id" = $1 AND "key" = $2`,
@@ -46,6 +52,7 @@ export class IdempotencyStore {
     const row = rows[0];
     if (!row) return undefined;
     return {
+      claimId: row.claim_id,
       method: row.request_method,
       path: row.request_path,
       bodyHash: row.body_hash,

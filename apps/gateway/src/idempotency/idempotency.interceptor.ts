@@ -1,11 +1,15 @@
 import {
   Injectable,
   Logger,
+  SetMetadata,
   UseInterceptors,
+  applyDecorators,
+  createParamDecorator,
   type CallHandler,
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { catchError, from, mergeMap, of, type Observable } from 'rxjs';
 import type { AuthenticatedRequest } from '../auth/principal';
 import { toErrorResponse } from '../http/error-envelope.filter';
@@ -16,13 +20,17 @@ import {
   parseIdempotencyKey,
   requestFingerprint,
 } from './idempotency-rules';
-import { IdempotencyService } from './idempotency.service';
+import { IdempotencyService, type IdempotencyOptions } from './idempotency.service';
+
+const IDEMPOTENCY_OPTIONS = 'mediaflow:idempotency';
 
 interface IdempotentRequest extends AuthenticatedRequest {
   method: string;
   url: string;
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
+  /** The claim this request runs under, when it sent a key. */
+  idempotencyClaim?: string;
 }
 
 interface IdempotentReply {
@@ -43,7 +51,10 @@ interface IdempotentReply {
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly logger = new Logger('Idempotency');
 
-  constructor(private readonly idempotency: IdempotencyService) {}
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const http = context.switchToHttp();
@@ -53,17 +64,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === undefined || !principal) return next.handle();
 
     const { projectId } = principal;
+    const options =
+      this.reflector.get<IdempotencyOptions | undefined>(
+        IDEMPOTENCY_OPTIONS,
+        context.getHandler(),
+      ) ?? {};
     const reply = http.getResponse<IdempotentReply>();
     const claim = await this.idempotency.claim(
       projectId,
       key,
       requestFingerprint(request.method, request.url, request.body),
+      options,
     );
     if (claim.action === 'replay') {
       reply.status(claim.status).header(REPLAYED_HEADER, 'true');
       for (const [name, value] of Object.entries(claim.headers)) reply.header(name, value);
       return of(claim.body);
     }
+    request.idempotencyClaim = claim.claimId;
 
     return next.handle().pipe(
       // The handler failed: keep a client error to replay, free the key after ours; answer as usual.
@@ -71,7 +89,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
         const { status, envelope } = toErrorResponse(error);
         return from(
           this.idempotency
-            .settle(projectId, key, status, envelope)
+            .settle(projectId, key, { status, body: envelope }, options)
             // Unsettled, the key reads "in progress" until it counts as abandoned;
             // the client still gets the real error.
             .catch((settleError: unknown) =>
@@ -87,9 +105,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
         await this.idempotency.settle(
           projectId,
           key,
-          reply.statusCode,
-          body,
-          keptHeaders((name) => reply.getHeader(name)),
+          {
+            status: reply.statusCode,
+            body,
+            headers: keptHeaders((name) => reply.getHeader(name)),
+          },
+          options,
         );
         return body;
       }),
@@ -97,5 +118,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** Marks a POST route as honouring `Idempotency-Key`. */
-export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);
+/**
+ * Marks a POST route as honouring `Idempotency-Key`. `resumable`: the route
+ * creates what it creates with the request's {@link IdempotencyClaim}, in
+ * the transaction that records it, so that a retry of a request cut short
+ * resumes the claim and finds what the first made (decideOnTakenKey).
+ */
+export const Idempotent = (options: IdempotencyOptions = {}) =>
+  applyDecorators(
+    SetMetadata(IDEMPOTENCY_OPTIONS, options),
+    UseInterceptors(IdempotencyInterceptor),
+  );
+
+/** The claim of the request's `Idempotency-Key`, undefined when it sent none. */
+export const IdempotencyClaim = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): string | undefined =>
+    context.switchToHttp().getRequest<IdempotentRequest>().idempotencyClaim,
+);

@@ -5,12 +5,24 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { decideOnTakenKey, keepsAnswer, type RequestFingerprint } from './idempotency-rules';
+import { randomUUID } from 'node:crypto';
+import {
+  decideOnTakenKey,
+  keepsAnswer,
+  releasesOnFailure,
+  type RequestFingerprint,
+} from './idempotency-rules';
 import { IdempotencyStore } from './idempotency-store';
 
 export type Claim =
-  | { action: 'proceed' }
+  /** Run the request under this claim (new, or resumed on a resumable route). */
+  | { action: 'proceed'; claimId: string }
   | { action: 'replay'; status: number; body: unknown; headers: Record<string, string> };
+
+/** How a route honours its key: see decideOnTakenKey. */
+export interface IdempotencyOptions {
+  resumable?: boolean;
+}
 
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Expired or abandoned keys are forgotten and reserved again; a key fought over this often is busy. */
@@ -27,15 +39,23 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
    * Reserves the key for this request, or says what to answer instead: the
    * stored answer to replay, or a 409 (another request, or still running).
    */
-  async claim(projectId: string, key: string, request: RequestFingerprint): Promise<Claim> {
+  async claim(
+    projectId: string,
+    key: string,
+    request: RequestFingerprint,
+    options: IdempotencyOptions = {},
+  ): Promise<Claim> {
     for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
-      if (await this.store.reserve(projectId, key, request)) return { action: 'proceed' };
+      const claimId = randomUUID();
+      if (await this.store.reserve(projectId, key, request, claimId))
+        return { action: 'proceed', claimId };
       const stored = await this.store.find(projectId, key);
       // Released between the two statements: try to reserve it again.
       if (!stored) continue;
-      const decision = decideOnTakenKey(stored, request);
+      const decision = decideOnTakenKey(stored, request, options);
       if (decision.action === 'conflict') throw new MediaflowError('conflict', decision.message);
       if (decision.action === 'replay') return decision;
+      if (decision.action === 'resume') return { action: 'proceed', claimId: decision.claimId };
       await this.store.forgetStale(projectId, key);
     }
     throw new MediaflowError(
@@ -44,16 +64,21 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     );
   }
 
-  /** Keeps the answer of the first request, or frees the key when the failure was ours (5xx). */
+  /**
+   * Keeps the answer of the first request. When the failure was ours (5xx)
+   * the key is freed, or on a resumable route left unanswered for the retry
+   * to resume (releasesOnFailure).
+   */
   async settle(
     projectId: string,
     key: string,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
+    answer: { status: number; body: unknown; headers?: Record<string, string> },
+    options: IdempotencyOptions = {},
   ): Promise<void> {
+    const { status, body, headers = {} } = answer;
     if (keepsAnswer(status)) await this.store.complete(projectId, key, status, body, headers);
-    else await this.store.release(projectId, key);
+    else if (releasesOnFailure(options.resumable ?? false))
+      await this.store.release(projectId, key);
   }
 
   onApplicationBootstrap(): void {

@@ -11,6 +11,7 @@ import { ProjectsController } from '../projects/projects.controller';
 import { WebhookSecretController } from '../projects/webhook-secret.controller';
 import { AutomationRunsController } from '../tasks/automation-runs.controller';
 import { EventsController } from '../events/events.controller';
+import { UNAVAILABLE_RETRY_AFTER_S } from '../http/error-envelope.filter';
 import { TasksController } from '../tasks/tasks.controller';
 import {
   buildOpenApiDocument,
@@ -191,6 +192,38 @@ describe('the OpenAPI document', () => {
     for (const status of ['400', '401', '413', '415', '503']) {
       expect(create.responses[status]!.content['application/json']!.schema).toEqual({
         $ref: '#/components/schemas/Error',
+      });
+    }
+  });
+
+  it('documents Retry-After on every 503 of the error envelope', () => {
+    const unavailable = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).flatMap(([method, operation]) => {
+        const answer = (
+          operation as {
+            responses: Record<
+              string,
+              { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }
+            >;
+          }
+        ).responses['503'];
+        return answer ? [{ route: `${method} ${path}`, answer }] : [];
+      }),
+    );
+    expect(unavailable.length).toBeGreaterThan(10);
+    for (const { route, answer } of unavailable) {
+      // `/ready` answers its own report, for probes, without it.
+      const isEnvelope =
+        JSON.stringify(answer.content) ===
+        JSON.stringify({ 'application/json': { schema: { $ref: '#/components/schemas/Error' } } });
+      expect({ route, header: answer.headers?.['Retry-After'] }).toEqual({
+        route,
+        header: isEnvelope
+          ? {
+              description: `Seconds to wait before trying again (${UNAVAILABLE_RETRY_AFTER_S})`,
+              schema: { type: 'integer' },
+            }
+          : undefined,
       });
     }
   });

@@ -214,7 +214,9 @@ function operation(route: RouteSpec, components: ReturnType<typeof buildComponen
             description:
               `1 to 255 printable ASCII characters. The same key within ${IDEMPOTENCY_WINDOW_MS / 3_600_000} h answers ` +
               'the first response again (with `Idempotent-Replayed: true`) and starts nothing new; with ' +
-              'another body or path, or while the first request runs, it is a 409.',
+              'another body or path it is a 409. The run (task, file) is created with the key in one ' +
+              'transaction: a retry of a request that got no answer (a timeout, a 5xx, a crash), or sent ' +
+              'while the first still runs, gets what the first created, or creates it once.',
             schema: { type: 'string', minLength: 1, maxLength: 255 },
           },
         ]
@@ -243,9 +245,9 @@ function operation(route: RouteSpec, components: ReturnType<typeof buildComponen
           }
         : {}),
       ...Object.fromEntries(
-        (response.headers ?? []).map(({ name, description }) => [
+        (response.headers ?? []).map(({ name, description, type = 'string' }) => [
           name,
-          { description, schema: { type: 'string' } },
+          { description, schema: { type } },
         ]),
       ),
     };

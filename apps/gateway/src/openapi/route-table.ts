@@ -27,6 +27,7 @@ import {
 } from '@mediaflow/contracts';
 import { z } from 'zod';
 import { EventStreamQuerySchema } from '../events/event-stream-query';
+import { UNAVAILABLE_RETRY_AFTER_S } from '../http/error-envelope.filter';
 import { SignedContentQuerySchema } from '../files/signed-file-url';
 import { MAX_PREFER_WAIT_S, PREFERENCE_APPLIED_HEADER } from '../tasks/prefer-wait';
 import {
@@ -44,7 +45,14 @@ export interface ResponseSpec {
   /** Default `application/json` when a schema is given. */
   contentType?: string;
   /** Headers of this answer (besides `Idempotent-Replayed`, which every idempotent route's 2xx has). */
-  headers?: { name: string; description: string }[];
+  headers?: ResponseHeaderSpec[];
+}
+
+export interface ResponseHeaderSpec {
+  name: string;
+  description: string;
+  /** Default `string`. */
+  type?: 'string' | 'integer';
 }
 
 /** One documented route: what the OpenAPI document is generated from. */
@@ -85,11 +93,19 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: 'A service the gateway depends on is not answering',
 };
 
+/** On every 503 the gateway answers (not on `/ready`, which is for probes). */
+const RETRY_AFTER: ResponseHeaderSpec = {
+  name: 'Retry-After',
+  description: `Seconds to wait before trying again (${UNAVAILABLE_RETRY_AFTER_S})`,
+  type: 'integer',
+};
+
 function errors(...statuses: number[]): ResponseSpec[] {
   return statuses.map((status) => ({
     status,
     description: ERROR_DESCRIPTIONS[status] ?? 'Error',
     schema: ErrorEnvelopeSchema,
+    ...(status === 503 ? { headers: [RETRY_AFTER] } : {}),
   }));
 }
 

@@ -3,7 +3,7 @@ import { Body, Controller, Headers, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RequestOrigin } from '../http/request-origin';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { IdempotencyClaim, Idempotent } from '../idempotency/idempotency.interceptor';
 import { answerPreference, preferredWait } from './prefer-wait';
 import { parseRunRequest } from './task-input';
 import { TasksService } from './tasks.service';
@@ -14,7 +14,7 @@ export class AutomationRunsController {
   constructor(private readonly tasks: TasksService) {}
 
   @Post(':id/run')
-  @Idempotent()
+  @Idempotent({ resumable: true })
   async run(
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,
@@ -22,15 +22,14 @@ export class AutomationRunsController {
     @RequestOrigin() origin: string,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @IdempotencyClaim() claim: string | undefined,
   ): Promise<TaskObject> {
     const waitS = preferredWait(prefer);
-    const run = await this.tasks.runAutomation(
-      caller.projectId,
-      id,
-      parseRunRequest(body),
+    const run = await this.tasks.runAutomation(caller.projectId, id, parseRunRequest(body), {
       origin,
       waitS,
-    );
+      claim,
+    });
     return answerPreference(reply, waitS, run);
   }
 }

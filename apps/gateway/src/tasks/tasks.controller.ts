@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RequestOrigin } from '../http/request-origin';
 import { parseQuery } from '../http/request-parsing';
-import { Idempotent } from '../idempotency/idempotency.interceptor';
+import { IdempotencyClaim, Idempotent } from '../idempotency/idempotency.interceptor';
 import { answerPreference, preferredWait } from './prefer-wait';
 import { parseTaskSubmission } from './task-input';
 import { TaskEventsService } from './task-events.service';
@@ -18,21 +18,21 @@ export class TasksController {
   ) {}
 
   @Post()
-  @Idempotent()
+  @Idempotent({ resumable: true })
   async create(
     @CurrentPrincipal() caller: Principal,
     @Body() body: unknown,
     @RequestOrigin() origin: string,
     @Headers('prefer') prefer: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @IdempotencyClaim() claim: string | undefined,
   ): Promise<TaskObject> {
     const waitS = preferredWait(prefer);
-    const task = await this.tasks.submit(
-      caller.projectId,
-      parseTaskSubmission(body),
+    const task = await this.tasks.submit(caller.projectId, parseTaskSubmission(body), {
       origin,
       waitS,
-    );
+      claim,
+    });
     return answerPreference(reply, waitS, task);
   }
 

@@ -16,6 +16,16 @@ import { TaskWaiter } from '../task-changes/task-waiter';
 import { presentTask } from './present-task';
 import type { RunRequest, TaskSubmission } from './task-input';
 
+/** How a created run is answered, and under which idempotency claim it is created. */
+export interface Creation {
+  /** The request's origin, for signed file URLs. */
+  origin: string;
+  /** `Prefer: wait`: answer once it has ended, or after this many seconds. */
+  waitS?: number | undefined;
+  /** The claim of the request's `Idempotency-Key` (IdempotencyClaim), if it sent one. */
+  claim?: string | undefined;
+}
+
 /**
  * Runs and tasks belong to the scheduler, automations to the registry: the
  * gateway checks what the client sent, asks them with the caller's project,
@@ -40,8 +50,7 @@ export class TasksService {
     projectId: string,
     automationId: string,
     run: RunRequest,
-    origin: string,
-    waitS?: number,
+    { origin, waitS, claim }: Creation,
   ): Promise<TaskObject> {
     const automation = await this.bus.request(registryRpc.get, {
       project_id: projectId,
@@ -61,6 +70,7 @@ export class TasksService {
       workflow: automation.workflow,
       source: run.source,
       webhook,
+      idempotency_key: claim,
     });
     return this.answer(projectId, created, origin, waitS, since);
   }
@@ -69,8 +79,7 @@ export class TasksService {
   async submit(
     projectId: string,
     submission: TaskSubmission,
-    origin: string,
-    waitS?: number,
+    { origin, waitS, claim }: Creation,
   ): Promise<TaskObject> {
     const webhook = await this.webhook(projectId, submission.webhookUrl);
     const since = this.waiter.mark();
@@ -82,6 +91,7 @@ export class TasksService {
             workflow: submission.workflow,
             source: submission.source,
             webhook,
+            idempotency_key: claim,
           })
         : await this.bus.request(schedulerRpc.createTask, {
             project_id: projectId,
@@ -89,6 +99,7 @@ export class TasksService {
             options: submission.options,
             source: submission.source,
             webhook,
+            idempotency_key: claim,
           });
     return this.answer(projectId, created, origin, waitS, since);
   }

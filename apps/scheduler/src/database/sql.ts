@@ -54,3 +54,13 @@ export class Sql {
 export function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
 }
+
+/**
+ * Whether a statement failed on the unique index `index` (PostgreSQL's
+ * 23505), as node-postgres reports it, alone or wrapped by TypeORM.
+ */
+export function isUniqueViolation(error: unknown, index: string): boolean {
+  const cause = (error as { driverError?: unknown })?.driverError ?? error;
+  const { code, constraint } = (cause ?? {}) as { code?: string; constraint?: string };
+  return code === '23505' && constraint === index;
+}

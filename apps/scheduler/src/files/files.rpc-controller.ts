@@ -13,7 +13,12 @@ export class FilesRpcController {
 
   @MessagePattern(schedulerRpc.createIngest.subject)
   createIngest(@Payload() request: SchedulerRequest<'createIngest'>): Promise<TaskRecord> {
-    return this.files.ingest(request.project_id, request.source, request.filename);
+    return this.files.ingest(
+      request.project_id,
+      request.source,
+      request.filename,
+      request.idempotency_key,
+    );
   }
 
   @MessagePattern(schedulerRpc.getFile.subject)

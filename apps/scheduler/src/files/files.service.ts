@@ -41,7 +41,12 @@ export class FilesService {
    * staged upload must be one of the project's upload keys: the scheduler
    * deletes it once the ingest ends, so it must never name anything else.
    */
-  ingest(projectId: string, source: IngestSource, filename: string | null): Promise<TaskRecord> {
+  ingest(
+    projectId: string,
+    source: IngestSource,
+    filename: string | null,
+    idempotencyKey?: string,
+  ): Promise<TaskRecord> {
     if ('staged_key' in source && !isUploadKeyOf(projectId, source.staged_key)) {
       throw new MediaflowError(
         'validation_failed',
@@ -49,7 +54,12 @@ export class FilesService {
         [{ path: 'source.staged_key', message: 'must be an upload key of the project' }],
       );
     }
-    return this.runs.createIngest({ projectId, source, filename });
+    return this.runs.createIngest({
+      projectId,
+      source,
+      filename,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
   }
 
   async get(projectId: string, id: string): Promise<StoredFile> {

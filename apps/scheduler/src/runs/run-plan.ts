@@ -14,6 +14,8 @@ export interface RunRequest {
   subject: RunSubject;
   source: TaskSource;
   webhook: { url: string; secret: string } | null;
+  /** The gateway's claim of the request's `Idempotency-Key`, if it sent one. */
+  idempotencyKey?: string;
 }
 
 export interface PlannedRun {
@@ -109,6 +111,8 @@ export interface IngestRequest {
   source: IngestSource;
   /** The name the client gave the file, if any. */
   filename: string | null;
+  /** The gateway's claim of the request's `Idempotency-Key`, if it sent one. */
+  idempotencyKey?: string;
 }
 
 /**

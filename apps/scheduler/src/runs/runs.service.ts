@@ -29,11 +29,21 @@ import { creationEvents, keepEvents, runEvents } from '../events/run-events';
 import { toStepFile } from '../files/stored-file';
 import { SCHEDULER_CONFIG, STORAGE } from '../scheduler-tokens';
 import { isRoot, type TaskRow } from '../tasks/task-row';
+import { IDEMPOTENCY_INDEX } from '../tasks/tasks.repository';
+import { isUniqueViolation } from '../database/sql';
 import { buildTaskTree } from '../tasks/task-tree';
 import { WebhookSender } from '../webhooks/webhook-sender.service';
 import { DispatchPublisher } from './dispatch-publisher';
 import { CANCELLED_ERROR, applyAdvance, type AdvanceOptions } from './run-advancer';
-import { loadFiles, loadRun, lockRun, lockRunOf, withChanges, type LoadedRun } from './run-loader';
+import {
+  loadFiles,
+  loadRun,
+  lockRun,
+  lockRunOf,
+  readTaskTree,
+  withChanges,
+  type LoadedRun,
+} from './run-loader';
 import { planIngestRow, planRunRows, type IngestRequest, type RunRequest } from './run-plan';
 import { toRunSteps } from './run-rows';
 import { changedTasks, type ChangedTasks } from './task-changes';
@@ -72,8 +82,16 @@ export class RunsService {
     @Inject(STORAGE) private readonly storage: Storage,
   ) {}
 
-  /** Writes the run's tasks and starts it: its ingest, or with a stored file its first steps. */
-  async create(request: RunRequest): Promise<TaskRecord> {
+  /**
+   * Writes the run's tasks and starts it: its ingest, or with a stored file
+   * its first steps. With an idempotency claim, once: a second request with
+   * it gets the run the first one made.
+   */
+  create(request: RunRequest): Promise<TaskRecord> {
+    return this.once(request.projectId, request.idempotencyKey, () => this.createRun(request));
+  }
+
+  private async createRun(request: RunRequest): Promise<TaskRecord> {
     const { decided, record } = await this.store.transaction(async (repos) => {
       const source =
         'file_id' in request.source
@@ -88,6 +106,8 @@ export class RunsService {
         this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS,
       );
       await repos.tasks.insert([plan.root, ...plan.steps, ...(plan.ingest ? [plan.ingest] : [])]);
+      if (request.idempotencyKey)
+        await repos.tasks.claimIdempotencyKey(plan.root.id, request.idempotencyKey);
       const run = await this.locked(repos, plan.root.id);
 
       if (run.ingest) {
@@ -130,7 +150,20 @@ export class RunsService {
    * A standalone ingest (POST /files): one row, a root of its own, dispatched
    * at once. Its output is the stored file; nothing runs on it.
    */
-  async createIngest(request: IngestRequest): Promise<TaskRecord> {
+  createIngest(request: IngestRequest): Promise<TaskRecord> {
+    const staged = 'staged_key' in request.source ? request.source.staged_key : null;
+    return this.once(
+      request.projectId,
+      request.idempotencyKey,
+      () => this.createStandaloneIngest(request),
+      // The retry staged its bytes again: the ingest made the first time has its own.
+      async (made) => {
+        if (staged && made.source_key !== staged) await this.discardStaged(staged);
+      },
+    );
+  }
+
+  private async createStandaloneIngest(request: IngestRequest): Promise<TaskRecord> {
     const { decided, record } = await this.store.transaction(async (repos) => {
       const row = planIngestRow(
         request,
@@ -138,6 +171,8 @@ export class RunsService {
         this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS,
       );
       await repos.tasks.insert([row]);
+      if (request.idempotencyKey)
+        await repos.tasks.claimIdempotencyKey(row.id, request.idempotencyKey);
       await this.locked(repos, row.id);
       const ingest = await repos.tasks.dispatchReady(row.id, 'waiting', null);
       if (!ingest) throw new Error(`ingest ${row.id} could not be dispatched`);
@@ -449,6 +484,38 @@ export class RunsService {
     const run = await lockRun(repos, runId);
     if (!run) throw new Error(`run ${runId} has no root row`);
     return run;
+  }
+
+  /**
+   * `create` once per idempotency claim: the root made for the claim when
+   * there is one (after `existing` has seen it), else a new one. Two
+   * requests with the same claim at once both try; the unique index lets
+   * one commit, and the other answers what it made.
+   */
+  private async once(
+    projectId: string,
+    key: string | undefined,
+    create: () => Promise<TaskRecord>,
+    existing: (made: TaskRow) => Promise<void> = async () => undefined,
+  ): Promise<TaskRecord> {
+    if (key === undefined) return create();
+    const madeFor = () =>
+      this.store.autocommit(async (repos) => {
+        const root = await repos.tasks.findByIdempotencyKey(projectId, key);
+        return root && { root, record: await readTaskTree(repos, root) };
+      });
+    let made = await madeFor();
+    if (!made) {
+      try {
+        return await create();
+      } catch (error) {
+        if (!isUniqueViolation(error, IDEMPOTENCY_INDEX)) throw error;
+        made = await madeFor();
+        if (!made) throw error;
+      }
+    }
+    await existing(made.root);
+    return made.record;
   }
 
   private async announce(decided: Decided): Promise<void> {

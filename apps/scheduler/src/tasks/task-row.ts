@@ -44,6 +44,8 @@ export interface TaskRow {
   source_filename: string | null;
   webhook_url: string | null;
   webhook_secret: string | null;
+  /** On a root made for a request with `Idempotency-Key`: the gateway's claim of the key. */
+  idempotency_key: string | null;
   created_at: Date;
   updated_at: Date;
   started_at: Date | null;

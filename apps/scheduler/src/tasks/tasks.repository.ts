@@ -8,6 +8,9 @@ import { json, type Sql } from '../database/sql';
 import type { TaskRow } from './task-row';
 
 /** A task row to insert: everything but what the database fills in. */
+/** The unique index of idempotency claims (migration 1796500000000). */
+export const IDEMPOTENCY_INDEX = 'tasks_project_idempotency_key';
+
 export type NewTask = Pick<
   TaskRow,
   | 'id'
@@ -115,6 +118,26 @@ export class TasksRepository {
        WHERE task.id = $1
        FOR UPDATE OF root`,
       [taskId],
+    );
+  }
+
+  /**
+   * Marks a new root as made for this idempotency claim. A second root with
+   * the same claim breaks the unique index (23505, {@link IDEMPOTENCY_INDEX}),
+   * which aborts the transaction that tried to make it.
+   */
+  async claimIdempotencyKey(rootId: string, key: string): Promise<void> {
+    await this.sql.rows('UPDATE scheduler.tasks SET idempotency_key = $2 WHERE id = $1', [
+      rootId,
+      key,
+    ]);
+  }
+
+  /** The root made for this idempotency claim, if any. */
+  findByIdempotencyKey(projectId: string, key: string): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
+      'SELECT * FROM scheduler.tasks WHERE project_id = $1 AND idempotency_key = $2',
+      [projectId, key],
     );
   }
 

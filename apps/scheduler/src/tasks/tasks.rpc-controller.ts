@@ -28,6 +28,7 @@ export class TasksRpcController {
       workflow: request.workflow,
       source: request.source,
       webhook: request.webhook,
+      idempotencyKey: request.idempotency_key,
     });
   }
 
@@ -39,6 +40,7 @@ export class TasksRpcController {
       options: request.options,
       source: request.source,
       webhook: request.webhook,
+      idempotencyKey: request.idempotency_key,
     });
   }
 

@@ -26,6 +26,7 @@ interface Submission {
   projectId: string;
   source: TaskSource;
   webhook: { url: string; secret: string } | null;
+  idempotencyKey?: string | undefined;
 }
 
 /**
@@ -52,6 +53,7 @@ export class TasksService {
       subject: { kind: 'workflow', workflow: validation.workflow },
       source: submission.source,
       webhook: submission.webhook,
+      ...(submission.idempotencyKey ? { idempotencyKey: submission.idempotencyKey } : {}),
     });
   }
 
@@ -77,6 +79,7 @@ export class TasksService {
       subject: { kind, options: options.data as Record<string, unknown> },
       source: submission.source,
       webhook: submission.webhook,
+      ...(submission.idempotencyKey ? { idempotencyKey: submission.idempotencyKey } : {}),
     });
   }
 

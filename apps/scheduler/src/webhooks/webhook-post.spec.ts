@@ -77,16 +77,16 @@ describe('postWebhook', () => {
 
   it('refuses an IP-literal address off the allow list without connecting', async () => {
     expect(await post(`http://127.0.0.2:${other.port}/hook`)).toEqual({
-      refused: '127.0.0.2 is a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS',
+      refused:
+        '127.0.0.2 is a loopback address, which is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS',
     });
     expect(other.hits).toHaveLength(0);
   });
 
   it('refuses a name that resolves off the allow list, checked at the lookup', async () => {
     expect(await post(`http://localhost:${allowed.port}/hook`, { allowList: [] })).toEqual({
-      refused: expect.stringMatching(
-        /^localhost resolves to (127\.0\.0\.1|::1), a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS$/,
-      ),
+      refused:
+        'localhost resolves to an address that is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS',
     });
     expect(allowed.hits).toHaveLength(0);
   });

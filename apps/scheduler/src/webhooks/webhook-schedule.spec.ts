@@ -40,7 +40,7 @@ describe('afterWebhookAttempt', () => {
 
   it('does not try again after a refusal, which no attempt can change', () => {
     const refused =
-      'hooks.example resolves to 10.0.0.5, a private address; allow it with MEDIAFLOW_ALLOWED_HOSTS';
+      'hooks.example resolves to an address that is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS';
     expect(afterWebhookAttempt({ attempts: 0, created_at: created }, { refused }, at(10))).toEqual({
       attempts: 1,
       last_status: null,

@@ -1,4 +1,4 @@
-import { IMAGE_FORMATS, type ImageOptionsSchema } from '@mediaflow/contracts';
+import { IMAGE_FORMATS, imageOutputBox, type ImageOptionsSchema } from '@mediaflow/contracts';
 import type { z } from 'zod';
 
 export type ImageOptions = z.output<typeof ImageOptionsSchema>;
@@ -103,7 +103,8 @@ export function imagePlan(options: ImageOptions, input: PlanInput, ref: string |
       width,
       height,
       fit,
-      withoutEnlargement: !(both && (fit === 'cover' || fit === 'contain' || fit === 'fill')),
+      // The box the validation held to MAX_OUTPUT_PIXELS; every other resize stays within the input.
+      withoutEnlargement: imageOutputBox(options) === null,
       background: chosen ?? (format === 'jpeg' ? BLACK : TRANSPARENT),
     };
   }

@@ -5,9 +5,9 @@ import {
   type TaskDispatch,
 } from '@mediaflow/contracts';
 import { parseConfig } from '@mediaflow/config';
-import type { HandlerFile, TaskContext } from '@mediaflow/worker-kit';
+import type { HandlerFile, TaskContext, TaskHandler } from '@mediaflow/worker-kit';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -51,6 +51,7 @@ describe('image handler (real tools)', () => {
     options: Record<string, unknown>,
     kind: FileKind = 'image',
     ref: string | null = null,
+    using: TaskHandler = handler,
   ) {
     const task: TaskDispatch = {
       v: TASK_MESSAGE_VERSION,
@@ -89,7 +90,7 @@ describe('image handler (real tools)', () => {
       signal: new AbortController().signal,
       progress: () => undefined,
     };
-    const { file } = await handler(context);
+    const { file } = await using(context);
     return file as HandlerFile;
   }
 
@@ -208,6 +209,51 @@ describe('image handler (real tools)', () => {
     ).rejects.toMatchObject({ code: 'input_unreadable' });
     await expect(run(fixtures.write('empty.jpg', ''), { width: 100 })).rejects.toMatchObject({
       code: 'input_unreadable',
+    });
+  });
+
+  it('fails at once with validation_failed, rendering nothing, on a box past MAX_OUTPUT_PIXELS', async () => {
+    // Validation refuses it; this is a dispatch from before it did (an older saved automation).
+    const tiny = await fixtures.jpeg('tiny.jpg', 64, 64);
+    const began = performance.now();
+    await expect(run(tiny, { width: 16_384, height: 16_384, fit: 'fill' })).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: [
+        {
+          path: 'options.height',
+          message:
+            '16384 × 16384 is 268435456 pixels: an output may have at most 100000000 (width × height)',
+        },
+      ],
+    });
+    expect(performance.now() - began).toBeLessThan(1_000);
+    expect(readdirSync(workDir)).toEqual([]);
+  });
+
+  describe('with MEDIAFLOW_MAX_INPUT_PIXELS at 1000000', () => {
+    const limited = imageHandlers(
+      parseConfig(imageWorkerConfigSchema, { MEDIAFLOW_MAX_INPUT_PIXELS: '1000000' }),
+    ).image!;
+
+    it('makes an output past the input limit: outputs are held to MAX_OUTPUT_PIXELS', async () => {
+      const tiny = await fixtures.jpeg('tiny-limited.jpg', 64, 64);
+      const file = await run(
+        tiny,
+        { width: 2000, height: 1000, fit: 'fill' },
+        'image',
+        null,
+        limited,
+      );
+      expect(file.properties).toMatchObject({ width: 2000, height: 1000 });
+    });
+
+    it('still refuses an input past it with input_too_large', async () => {
+      const big = await fixtures.jpeg('big-limited.jpg', 1001, 1000);
+      await expect(run(big, { width: 100 }, 'image', null, limited)).rejects.toMatchObject({
+        code: 'input_too_large',
+      });
+      const under = await fixtures.jpeg('under-limited.jpg', 1000, 1000);
+      expect((await run(under, { width: 100 }, 'image', null, limited)).properties.width).toBe(100);
     });
   });
 

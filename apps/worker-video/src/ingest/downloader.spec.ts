@@ -140,9 +140,8 @@ describe('download', () => {
     expect((await get(`http://localhost:${port}/file`)).bytes).toBe(BODY.length);
     await expect(get(`http://localhost:${port}/file`, { allowList: [] })).rejects.toMatchObject({
       code: 'input_forbidden',
-      message: expect.stringMatching(
-        /^localhost resolves to (127\.0\.0\.1|::1), a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS$/,
-      ),
+      message:
+        'localhost resolves to an address that is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS',
     });
   });
 
@@ -212,11 +211,13 @@ describe('download', () => {
   it('refuses loopback addresses left off the allow list, without connecting', async () => {
     await expect(get(`${other.base}/file`)).rejects.toMatchObject({
       code: 'input_forbidden',
-      message: '127.0.0.2 is a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS',
+      message:
+        '127.0.0.2 is a loopback address, which is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS',
     });
     await expect(get(`${v6.base}/file`)).rejects.toMatchObject({
       code: 'input_forbidden',
-      message: '::1 is a loopback address; allow it with MEDIAFLOW_ALLOWED_HOSTS',
+      message:
+        '::1 is a loopback address, which is not allowed; allow it with MEDIAFLOW_ALLOWED_HOSTS',
     });
     expect(other.hits).toEqual([]);
     expect(v6.hits).toEqual([]);

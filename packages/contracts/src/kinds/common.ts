@@ -14,6 +14,17 @@ export type OutputKind = InputKind | 'data' | 'passthrough' | 'source';
 export const WORKERS = ['video', 'image', 'subtitles', 'summary', 'scheduler'] as const;
 export type WorkerName = (typeof WORKERS)[number];
 
+/**
+ * The most pixels (width × height) a step may ask its output to have. The
+ * validation refuses a larger requested size (400 `validation_failed`), and
+ * the image worker reads back what it made under this limit, never under
+ * MEDIAFLOW_MAX_INPUT_PIXELS, which is about inputs. The value is that
+ * variable's default. Checked at submission because a 16384×16384 `fill`
+ * of a 64 px image (268 megapixels) was accepted, rendered for 10 s, and
+ * only then failed `input_too_large` when the worker read its own output.
+ */
+export const MAX_OUTPUT_PIXELS = 100_000_000;
+
 /** Seconds into the media, for trims and frame grabs. */
 export const seconds = () => z.number().min(0).max(86_400);
 

@@ -2,6 +2,7 @@ import { GatewaySchema1795000000000 } from './1795000000000-gateway-schema';
 import { SigningAndWebhookSecrets1796000000000 } from './1796000000000-signing-and-webhook-secrets';
 import { IdempotencyKeys1796000000001 } from './1796000000001-idempotency-keys';
 import { IdempotencyResponseHeaders1796300000000 } from './1796300000000-idempotency-response-headers';
+import { IdempotencyClaims1796500000000 } from './1796500000000-idempotency-claims';
 
 /** Every migration of the `gateway` schema, oldest first. */
 export const gatewayMigrations = [
@@ -9,4 +10,5 @@ export const gatewayMigrations = [
   SigningAndWebhookSecrets1796000000000,
   IdempotencyKeys1796000000001,
   IdempotencyResponseHeaders1796300000000,
+  IdempotencyClaims1796500000000,
 ];

@@ -2,6 +2,7 @@ import { CreateScheduler1796000000000 } from './1796000000000-create-scheduler';
 import { IngestSources1796100000000 } from './1796100000000-ingest-sources';
 import { WebhookClaims1796200000000 } from './1796200000000-webhook-claims';
 import { EventLog1796400000000 } from './1796400000000-event-log';
+import { IdempotentCreations1796500000000 } from './1796500000000-idempotent-creations';
 
 /** Every migration of the scheduler schema, oldest first. */
 export const schedulerMigrations = [
@@ -9,4 +10,5 @@ export const schedulerMigrations = [
   IngestSources1796100000000,
   WebhookClaims1796200000000,
   EventLog1796400000000,
+  IdempotentCreations1796500000000,
 ];
