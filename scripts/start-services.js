@@ -2,44 +2,107 @@
 // `pnpm start:services`: every app as its own process, as Kubernetes runs
 // them, against NATS_URL and DATABASE_URL (the local servers by default).
 // Ctrl-C (or SIGTERM) stops them all cleanly; if one dies, all stop.
+//
+// Ports: the gateway's is PORT (default 3000); every other app's is its
+// MEDIAFLOW_PORT_<APP>, or one the OS finds free (scripts/service-ports.js).
+// An app counts as up only when /health on its port answers with the random
+// id this script gave it in MEDIAFLOW_INSTANCE_ID: an answer without it
+// comes from something else on the port, and stops the start at once.
 const { spawn } = require('node:child_process');
+const { randomUUID } = require('node:crypto');
+const net = require('node:net');
 const path = require('node:path');
-const { checkDependencies } = require('./local-dependencies');
+const { checkDependencies, reachable } = require('./local-dependencies');
+const {
+  SERVICES,
+  INSTANCE_VARIABLE,
+  readPorts,
+  isOurHealthAnswer,
+  portTakenMessage,
+} = require('./service-ports');
 
 const root = path.resolve(__dirname, '..');
 
-/** Each app, in start order, with the port its /health answers on. */
-const SERVICES = [
-  { name: 'automation-registry', port: 3001 },
-  { name: 'scheduler', port: 3002 },
-  { name: 'worker-video', port: 3003 },
-  { name: 'worker-image', port: 3004 },
-  { name: 'worker-subtitles', port: 3005 },
-  { name: 'worker-summary', port: 3006 },
-  { name: 'gateway', port: Number(process.env.PORT || 3000), public: true },
-];
+/** How long an app may take to answer /health after it is spawned. */
+const START_TIMEOUT_MS = 60_000;
 
-async function waitForHealth(port, child, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) return false;
+/**
+ * `count` ports the OS hands out as free on loopback, none of them in `avoid`.
+ * Every listener stays open until all are picked, so no two are the same.
+ */
+async function freePorts(count, avoid) {
+  const servers = [];
+  const ports = [];
+  try {
+    while (ports.length < count) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+      const { port } = server.address();
+      if (!avoid.has(port)) ports.push(port);
+    }
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(() => resolve()))));
+  }
+  return ports;
+}
+
+const isRunning = (child) => child.exitCode === null && child.signalCode === null;
+
+/**
+ * Waits until `child` answers /health on `port` with `instance`. Returns
+ * undefined then, or the line saying why it did not: something else answers
+ * on the port, the child exited, or it stayed silent past the deadline.
+ */
+async function waitForOwnHealth({ service, port, picked }, child, instance, isStopping) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline && !isStopping()) {
+    if (!isRunning(child)) {
+      // Most often it could not bind: something holds the port without speaking HTTP.
+      if (await reachable(`http://127.0.0.1:${port}`, port))
+        return portTakenMessage(service, port, picked);
+      const how = child.signalCode ?? `exit ${child.exitCode}`;
+      return `${service.name} stopped (${how}) before answering on port ${port}`;
+    }
+    let answer;
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/health`);
-      if (res.ok) return true;
+      const res = await fetch(`http://127.0.0.1:${port}/health`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      answer = { status: res.status, body: await res.text() };
     } catch {
-      // not listening yet
+      // Not listening yet (or too slow to answer): ask again.
+    }
+    if (answer) {
+      return isOurHealthAnswer(answer.status, answer.body, instance)
+        ? undefined
+        : portTakenMessage(service, port, picked);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return false;
+  if (isStopping()) return undefined;
+  return `${service.name} did not answer /health on port ${port} within ${START_TIMEOUT_MS / 1000} s`;
 }
 
 async function main() {
-  const problems = await checkDependencies();
+  const { ports: setPorts, problems } = readPorts(process.env);
+  problems.push(...(await checkDependencies()));
   if (problems.length > 0) {
     for (const line of problems) console.error(line);
     process.exit(1);
   }
+  const unset = SERVICES.filter((s) => setPorts.get(s.name) === undefined);
+  const picked = await freePorts(unset.length, new Set(setPorts.values()));
+  const plan = SERVICES.map((service) => {
+    const index = unset.indexOf(service);
+    return index === -1
+      ? { service, port: setPorts.get(service.name), picked: false }
+      : { service, port: picked[index], picked: true };
+  });
+
   const dataDir = path.resolve(process.env.MEDIAFLOW_DATA_DIR || path.join(root, '.mediaflow'));
   // The same kept key as the all-in-one's (built by `turbo run build` before this runs).
   const { startupApiKey } = require('../apps/all-in-one/dist/api-key');
@@ -50,19 +113,22 @@ async function main() {
   const stopAll = (code) => {
     if (stopping) return;
     stopping = true;
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    for (const child of children) if (isRunning(child)) child.kill('SIGTERM');
     const force = setTimeout(() => {
-      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+      for (const child of children) if (isRunning(child)) child.kill('SIGKILL');
     }, 15_000);
     force.unref();
     Promise.all(
-      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+      children.map((c) => (isRunning(c) ? new Promise((r) => c.once('exit', r)) : null)),
     ).then(() => process.exit(code));
   };
   process.on('SIGINT', () => stopAll(0));
   process.on('SIGTERM', () => stopAll(0));
 
-  for (const service of SERVICES) {
+  for (const entry of plan) {
+    if (stopping) return;
+    const { service, port } = entry;
+    const instance = randomUUID();
     const child = spawn(
       process.execPath,
       [path.join(root, 'apps', service.name, 'dist', 'main.js')],
@@ -71,31 +137,43 @@ async function main() {
         stdio: 'inherit',
         env: {
           ...process.env,
-          PORT: String(service.port),
+          PORT: String(port),
+          [INSTANCE_VARIABLE]: instance,
           MEDIAFLOW_API_KEY: key,
           MEDIAFLOW_DATA_DIR: dataDir,
         },
       },
     );
     children.push(child);
+    let started = false;
     child.once('exit', (code, signal) => {
-      if (stopping) return;
+      // While it starts, waitForOwnHealth reports its exit.
+      if (stopping || !started) return;
       console.error(`${service.name} stopped (${signal ?? `exit ${code}`}); stopping the others.`);
       stopAll(1);
     });
-    if (!(await waitForHealth(service.port, child))) {
-      console.error(`${service.name} did not become healthy on port ${service.port}.`);
+    const failure = await waitForOwnHealth(entry, child, instance, () => stopping);
+    if (stopping) return;
+    if (failure) {
+      console.error(`${failure}. Stopping the other apps.`);
       stopAll(1);
       return;
     }
+    started = true;
   }
-  const gateway = SERVICES.find((s) => s.public);
+  const gateway = plan.find((e) => e.service.public);
+  const width = Math.max(...plan.map((e) => e.service.name.length));
   console.log(
     [
       '',
       `Mediaflow is running: http://localhost:${gateway.port}  (API docs: http://localhost:${gateway.port}/docs)`,
       `API key: ${key}  (from ${source})`,
       `Data: ${dataDir}`,
+      'Ports (/health, /ready, /metrics; the gateway also serves the API):',
+      ...plan.map(
+        (e) =>
+          `  ${e.service.name.padEnd(width)}  ${e.port}  (${e.picked ? `free; ${e.service.variable} unset` : e.service.variable})`,
+      ),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

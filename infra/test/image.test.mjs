@@ -367,6 +367,7 @@ describe('the tool check', () => {
 const PROCESS_STARTERS = {
   'packages/media/src/ffmpeg-runner.ts': { tools: ['ffmpeg', 'ffprobe'], apt: ['ffmpeg'] },
   'packages/media/src/tool-paths.ts': { tools: ['ffmpeg', 'ffprobe'], apt: ['ffmpeg'] },
+  'packages/media/src/media-extent.ts': { tools: ['ffprobe'], apt: ['ffmpeg'] },
   'apps/worker-video/src/thumbnails/sprite-renderer.ts': { tools: ['ffmpeg'], apt: ['ffmpeg'] },
   'packages/speech/src/sphinx-process.ts': {
     tools: ['pocketsphinx_batch'],

@@ -42,7 +42,7 @@ export function startGateway(
             closeBusOnShutdown: ownsBus,
             closeTransportOnShutdown: ownsTransport,
           }),
-        httpAdapter: createGatewayHttpAdapter,
+        httpAdapter: () => createGatewayHttpAdapter({ trustProxy: config.MEDIAFLOW_TRUST_PROXY }),
         // Fastify's own JSON parser (with the 256 KB limit) and the adapter's upload streaming only, so other types are a 415.
         appOptions: { bodyParser: false },
       }),

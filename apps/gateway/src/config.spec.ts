@@ -12,6 +12,10 @@ describe('gatewayConfigSchema', () => {
       MEDIAFLOW_TASK_RECHECK_MS: 5_000,
       MEDIAFLOW_S3_REDIRECT_DOWNLOADS: false,
       MEDIAFLOW_MIGRATE_ON_START: true,
+      MEDIAFLOW_RATE_LIMIT_RPS: 100,
+      MEDIAFLOW_RATE_LIMIT_WINDOW_S: 10,
+      MEDIAFLOW_AUTH_FAILURE_LIMIT: 30,
+      MEDIAFLOW_AUTH_FAILURE_WINDOW_S: 60,
     });
     const config = parseConfig(gatewayConfigSchema, {});
     expect(config.MEDIAFLOW_SIGNING_SECRET).toBeUndefined();
@@ -69,6 +73,55 @@ describe('gatewayConfigSchema', () => {
       MEDIAFLOW_S3_REDIRECT_DOWNLOADS: true,
     });
   });
+
+  it('reads the rate limits', () => {
+    expect(
+      parseConfig(gatewayConfigSchema, {
+        MEDIAFLOW_RATE_LIMIT_RPS: '5',
+        MEDIAFLOW_RATE_LIMIT_WINDOW_S: '1',
+        MEDIAFLOW_AUTH_FAILURE_LIMIT: '3',
+        MEDIAFLOW_AUTH_FAILURE_WINDOW_S: '2',
+      }),
+    ).toMatchObject({
+      MEDIAFLOW_RATE_LIMIT_RPS: 5,
+      MEDIAFLOW_RATE_LIMIT_WINDOW_S: 1,
+      MEDIAFLOW_AUTH_FAILURE_LIMIT: 3,
+      MEDIAFLOW_AUTH_FAILURE_WINDOW_S: 2,
+    });
+  });
+
+  it.each([
+    ['MEDIAFLOW_RATE_LIMIT_RPS', '0', 'must be ≥ 1'],
+    ['MEDIAFLOW_RATE_LIMIT_RPS', '10001', 'must be ≤ 10000'],
+    ['MEDIAFLOW_RATE_LIMIT_RPS', '2.5', 'must be a whole number'],
+    ['MEDIAFLOW_RATE_LIMIT_WINDOW_S', '3601', 'must be ≤ 3600'],
+    ['MEDIAFLOW_AUTH_FAILURE_LIMIT', '0', 'must be ≥ 1'],
+    ['MEDIAFLOW_AUTH_FAILURE_WINDOW_S', 'soon', 'must be a number of seconds'],
+  ])('refuses %s=%s: %s', (name, value, message) => {
+    expect(() => parseConfig(gatewayConfigSchema, { [name]: value })).toThrow(
+      new ConfigError(`Invalid configuration: ${name} ${message} (got "${value}")`),
+    );
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 192.168.1.7', ['10.0.0.0/8', '192.168.1.7']],
+    ['fd00::/8', ['fd00::/8']],
+  ])('reads MEDIAFLOW_TRUST_PROXY=%s', (value, expected) => {
+    const config = parseConfig(gatewayConfigSchema, { MEDIAFLOW_TRUST_PROXY: value });
+    expect(config.MEDIAFLOW_TRUST_PROXY).toEqual(expected);
+  });
+
+  it.each(['proxy.local', '10.0.0.0/33', '1.2.3.4/8/1'])(
+    'refuses MEDIAFLOW_TRUST_PROXY=%s, naming the entry',
+    (value) => {
+      expect(() => parseConfig(gatewayConfigSchema, { MEDIAFLOW_TRUST_PROXY: value })).toThrow(
+        /MEDIAFLOW_TRUST_PROXY must be true, false, a number of hops, or addresses\/CIDR ranges/,
+      );
+    },
+  );
 
   it('reads the upload settings; a wait of 0 never waits', () => {
     expect(

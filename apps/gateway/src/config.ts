@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   checkNatsEnv,
   checkStorageEnv,
@@ -11,6 +12,13 @@ import {
 } from '@mediaflow/config';
 import { z } from 'zod';
 import { ABANDONED_AFTER_MS } from './idempotency/idempotency-rules';
+import {
+  DEFAULT_AUTH_FAILURE_LIMIT,
+  DEFAULT_AUTH_FAILURE_WINDOW_S,
+  DEFAULT_RATE_LIMIT_WINDOW_S,
+  DEFAULT_REQUESTS_PER_SECOND,
+  MAX_REQUESTS_PER_SECOND,
+} from './rate-limits/rate-limit-policy';
 
 const GIB = 1024 ** 3;
 
@@ -28,6 +36,32 @@ const publicUrl = z
   .transform((value) => value.replace(/\/+$/, ''));
 
 /** The gateway's environment, parsed once at start. */
+/** MEDIAFLOW_TRUST_PROXY as Fastify's `trustProxy` takes it. */
+const trustProxy = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value, ctx): boolean | number | string[] => {
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    for (const entry of entries) {
+      const [address, bits, extra] = entry.split('/');
+      const family = isIP(address ?? '');
+      const maxBits = family === 6 ? 128 : 32;
+      const okBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+      if (family === 0 || !okBits || extra !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be true, false, a number of hops, or addresses/CIDR ranges separated by commas ("${entry}" is none)`,
+        });
+        return z.NEVER;
+      }
+    }
+    return entries;
+  });
+
 export const gatewayConfigSchema = z
   .object({
     ...serviceEnv,
@@ -68,6 +102,13 @@ export const gatewayConfigSchema = z
       .default(3600),
     /** Base of signed download URLs (behind a proxy); by default each request's own host and protocol. */
     MEDIAFLOW_PUBLIC_URL: publicUrl.optional(),
+    /**
+     * Which proxies' X-Forwarded-For/-Proto/-Host to believe: unset, none (the
+     * client is the socket's peer); `true`, any; a number, that many hops;
+     * else addresses or CIDR ranges, comma-separated. Behind an Ingress, name
+     * it, or every client has the proxy's address (rate limits by address).
+     */
+    MEDIAFLOW_TRUST_PROXY: trustProxy.optional(),
     /** The largest upload `POST /files` takes; past it, 413 (JSON bodies stay at 256 KB). */
     MEDIAFLOW_MAX_UPLOAD_BYTES: z.coerce
       .number({ error: 'must be a number of bytes' })
@@ -97,6 +138,38 @@ export const gatewayConfigSchema = z
       .min(100, 'must be ≥ 100')
       .max(3_600_000, 'must be ≤ 3600000')
       .default(5_000),
+    /**
+     * Requests per second a project may make, averaged over
+     * MEDIAFLOW_RATE_LIMIT_WINDOW_S (so a burst of rps × window passes), when
+     * the project has no limit of its own (`PATCH /projects/:id`).
+     */
+    MEDIAFLOW_RATE_LIMIT_RPS: z.coerce
+      .number({ error: 'must be a number of requests per second' })
+      .int('must be a whole number')
+      .min(1, 'must be ≥ 1')
+      .max(MAX_REQUESTS_PER_SECOND, `must be ≤ ${MAX_REQUESTS_PER_SECOND}`)
+      .default(DEFAULT_REQUESTS_PER_SECOND),
+    /** The window projects' requests are counted over: the longest burst is rps × this. */
+    MEDIAFLOW_RATE_LIMIT_WINDOW_S: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number')
+      .min(1, 'must be ≥ 1')
+      .max(3_600, 'must be ≤ 3600')
+      .default(DEFAULT_RATE_LIMIT_WINDOW_S),
+    /** Failed authentications (401 answers) one client address may have per window before its requests get 429. */
+    MEDIAFLOW_AUTH_FAILURE_LIMIT: z.coerce
+      .number({ error: 'must be a number of failures' })
+      .int('must be a whole number')
+      .min(1, 'must be ≥ 1')
+      .max(100_000, 'must be ≤ 100000')
+      .default(DEFAULT_AUTH_FAILURE_LIMIT),
+    /** The window failed authentications are counted over, and so the longest an address stays refused. */
+    MEDIAFLOW_AUTH_FAILURE_WINDOW_S: z.coerce
+      .number({ error: 'must be a number of seconds' })
+      .int('must be a whole number')
+      .min(1, 'must be ≥ 1')
+      .max(86_400, 'must be ≤ 86400')
+      .default(DEFAULT_AUTH_FAILURE_WINDOW_S),
   })
   .superRefine(checkStorageEnv)
   .superRefine(checkNatsEnv);

@@ -20,6 +20,8 @@ import { EventsModule } from './events/events.module';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { OpenApiModule } from './openapi/openapi.module';
 import { ProjectsModule } from './projects/projects.module';
+import { AuthFailureGuard } from './rate-limits/auth-failure.guard';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { TasksModule } from './tasks/tasks.module';
 
 export const GATEWAY_SERVICE = 'gateway';
@@ -75,9 +77,13 @@ export class GatewayModule {
         EventsModule,
         FilesModule,
         OpenApiModule,
+        RateLimitsModule,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        // Global guards run in the order provided: an address refused for its failed
+        // authentications is answered 429 before its key is looked at.
+        { provide: APP_GUARD, useClass: AuthFailureGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
       ],

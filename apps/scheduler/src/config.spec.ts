@@ -1,5 +1,6 @@
 import { ConfigError, parseConfig } from '@mediaflow/config';
-import { schedulerConfigSchema } from './config';
+import { TASK_KINDS } from '@mediaflow/contracts';
+import { TASK_WORKERS, schedulerConfigSchema } from './config';
 
 describe('schedulerConfigSchema', () => {
   it('starts with no environment at all: local NATS and PostgreSQL, HTTP on 3002, the documented defaults', () => {
@@ -21,8 +22,34 @@ describe('schedulerConfigSchema', () => {
       MEDIAFLOW_EVENT_CONCURRENCY: 32,
       MEDIAFLOW_EVENT_RETENTION_HOURS: 168,
       MEDIAFLOW_WEBHOOK_CONCURRENCY: 16,
+      MEDIAFLOW_TASK_TIMEOUT_MS_VIDEO: 3600000,
+      MEDIAFLOW_TASK_TIMEOUT_MS_IMAGE: 3600000,
+      MEDIAFLOW_TASK_TIMEOUT_MS_SUBTITLES: 3600000,
+      MEDIAFLOW_TASK_TIMEOUT_MS_SUMMARY: 3600000,
       MEDIAFLOW_ALLOWED_HOSTS: [],
     });
+  });
+
+  it("takes each worker's task time limit from its own variable, else the workers' MEDIAFLOW_TASK_TIMEOUT_MS", () => {
+    const config = parseConfig(schedulerConfigSchema, {
+      MEDIAFLOW_TASK_TIMEOUT_MS: '7200000',
+      MEDIAFLOW_TASK_TIMEOUT_MS_IMAGE: '300000',
+      MEDIAFLOW_TASK_TIMEOUT_MS_SUMMARY: '300000',
+    });
+    expect(config).toMatchObject({
+      MEDIAFLOW_TASK_TIMEOUT_MS_VIDEO: 7200000,
+      MEDIAFLOW_TASK_TIMEOUT_MS_IMAGE: 300000,
+      MEDIAFLOW_TASK_TIMEOUT_MS_SUBTITLES: 7200000,
+      MEDIAFLOW_TASK_TIMEOUT_MS_SUMMARY: 300000,
+    });
+    // The scheduler runs no task: it keeps no limit of its own, only the workers'.
+    expect(config).not.toHaveProperty('MEDIAFLOW_TASK_TIMEOUT_MS');
+  });
+
+  it('runs every kind on a worker whose time limit it knows', () => {
+    for (const declaration of Object.values(TASK_KINDS)) {
+      expect(TASK_WORKERS).toContain(declaration.worker);
+    }
   });
 
   it('applies migrations at start unless MEDIAFLOW_MIGRATE_ON_START is false', () => {
@@ -72,6 +99,8 @@ describe('schedulerConfigSchema', () => {
     ['MEDIAFLOW_EVENT_CONCURRENCY', '0'],
     ['MEDIAFLOW_EVENT_RETENTION_HOURS', '0'],
     ['MEDIAFLOW_WEBHOOK_CONCURRENCY', '0'],
+    ['MEDIAFLOW_TASK_TIMEOUT_MS', 'an hour'],
+    ['MEDIAFLOW_TASK_TIMEOUT_MS_VIDEO', '999'],
     ['NATS_URL', 'http://x'],
     ['MEDIAFLOW_ALLOWED_HOSTS', '127.0.0.1, http://hooks.internal'],
   ])('refuses %s=%s with one line naming it', (name, value) => {

@@ -10,6 +10,7 @@ import {
   serviceEnv,
   storageEnv,
 } from '@mediaflow/config';
+import type { WorkerName } from '@mediaflow/contracts';
 import { z } from 'zod';
 
 const milliseconds = (min: number, max: number) =>
@@ -21,6 +22,31 @@ const milliseconds = (min: number, max: number) =>
 
 const count = (min: number, max: number) =>
   z.coerce.number().int('must be a whole number').min(min).max(max);
+
+/** The workers that run tasks (every kind's `worker` is one; a test holds that). */
+export const TASK_WORKERS = [
+  'video',
+  'image',
+  'subtitles',
+  'summary',
+] as const satisfies readonly WorkerName[];
+export type TaskWorker = (typeof TASK_WORKERS)[number];
+
+/** `MEDIAFLOW_TASK_TIMEOUT_MS_<WORKER>`: what the scheduler knows of a worker's MEDIAFLOW_TASK_TIMEOUT_MS. */
+export type WorkerTimeoutVariable = `MEDIAFLOW_TASK_TIMEOUT_MS_${Uppercase<TaskWorker>}`;
+
+export function workerTimeoutVariable(worker: TaskWorker): WorkerTimeoutVariable {
+  return `MEDIAFLOW_TASK_TIMEOUT_MS_${worker.toUpperCase()}` as WorkerTimeoutVariable;
+}
+
+/** The workers' MEDIAFLOW_TASK_TIMEOUT_MS default (packages/worker-kit, worker-config.ts). */
+const WORKER_TIMEOUT_DEFAULT_MS = 3_600_000;
+/** Its range there too. */
+const workerTimeout = () => milliseconds(1_000, 7 * 24 * 3_600_000).optional();
+
+const workerTimeoutEnv = Object.fromEntries(
+  TASK_WORKERS.map((worker) => [workerTimeoutVariable(worker), workerTimeout()]),
+) as Record<WorkerTimeoutVariable, ReturnType<typeof workerTimeout>>;
 
 /**
  * The scheduler's environment. HTTP serves only /health, /ready and /metrics;
@@ -54,14 +80,32 @@ export const schedulerConfigSchema = z
     MEDIAFLOW_EVENT_RETENTION_HOURS: count(1, 24 * 365).default(168),
     /** Webhook POSTs in flight at once per scheduler process. */
     MEDIAFLOW_WEBHOOK_CONCURRENCY: count(1, 1_000).default(16),
+    /**
+     * The workers' own limit, read as the default of each worker's below: in
+     * the all-in-one every app reads one environment, so they agree.
+     */
+    MEDIAFLOW_TASK_TIMEOUT_MS: workerTimeout(),
+    /**
+     * Each worker's MEDIAFLOW_TASK_TIMEOUT_MS, which must equal what that
+     * worker runs with: a step whose input needs longer (its kind's time
+     * budget) cannot finish there, and fails at once with `input_too_large`.
+     */
+    ...workerTimeoutEnv,
     ...allowedHostsEnv,
   })
   .superRefine(checkStorageEnv)
   .superRefine(checkNatsEnv)
-  .transform((config) => ({
+  .transform(({ MEDIAFLOW_TASK_TIMEOUT_MS: workersDefault, ...config }) => ({
     ...config,
     // Past JetStream's own redelivery of a crashed worker's message, with room for its backoff.
     MEDIAFLOW_TASK_STALL_MS:
       config.MEDIAFLOW_TASK_STALL_MS ?? 5 * config.MEDIAFLOW_TASK_ACK_WAIT_MS,
+    // Resolved here; the scheduler runs no task of its own, so keeps no MEDIAFLOW_TASK_TIMEOUT_MS.
+    ...(Object.fromEntries(
+      TASK_WORKERS.map((worker) => {
+        const variable = workerTimeoutVariable(worker);
+        return [variable, config[variable] ?? workersDefault ?? WORKER_TIMEOUT_DEFAULT_MS];
+      }),
+    ) as Record<WorkerTimeoutVariable, number>),
   }));
 export type SchedulerConfig = z.output<typeof schedulerConfigSchema>;

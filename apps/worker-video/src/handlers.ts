@@ -19,6 +19,8 @@ export function videoHandlers(config: VideoWorkerConfig): TaskHandlers {
         headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, config.MEDIAFLOW_DOWNLOAD_TIMEOUT_MS),
         maxRedirects: MAX_REDIRECTS,
         allowList: config.MEDIAFLOW_ALLOWED_HOSTS,
+        firstByteTimeoutMs: config.MEDIAFLOW_DOWNLOAD_FIRST_BYTE_TIMEOUT_MS,
+        minBytesPerSecond: config.MEDIAFLOW_DOWNLOAD_MIN_BYTES_PER_S,
       },
       maxInputPixels: config.MEDIAFLOW_MAX_INPUT_PIXELS,
     }),

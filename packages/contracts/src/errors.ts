@@ -27,6 +27,8 @@ export const ERROR_STATUS = {
   input_unreadable: 422,
   input_too_large: 422,
   input_unreachable: 422,
+  /** The source sent too little, too late (a first byte, or a minimum rate): it would hold a slot for nothing. */
+  input_too_slow: 422,
   input_forbidden: 422,
   unsupported_input: 422,
   no_audio_stream: 422,

@@ -52,6 +52,14 @@ export const TaskDispatchSchema = z.object({
   source_filename: z.string().nullable().optional(),
   /** The step's ref, for naming outputs. */
   ref: z.string().nullable(),
+  /**
+   * The attempt's time budget from its input (the kind's `timeBudget`, ms):
+   * the worker stops it at the lower of this and its own
+   * MEDIAFLOW_TASK_TIMEOUT_MS, and a timeout there is final. Absent when the
+   * input is not known yet (ingest) or its length is unknown, and from older
+   * schedulers: the worker's limit alone applies, and its timeout is retried.
+   */
+  timeout_ms: z.number().int().min(1).optional(),
 });
 export type TaskDispatch = z.infer<typeof TaskDispatchSchema>;
 

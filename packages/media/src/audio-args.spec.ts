@@ -1,7 +1,8 @@
+import { MEDIA_INPUT_OPTIONS } from './file-input-args';
 import { audioArgs, supportedSampleRate, vorbisQuality, type AudioOptions } from './audio-args';
 import type { LoudnessMeasurement } from './loudnorm-args';
 
-const input = ['-protocol_whitelist', 'file', '-i', 'file:/w/in'];
+const input = [...MEDIA_INPUT_OPTIONS, '-i', 'file:/w/in'];
 const first = ['-map', '0:a:0', '-vn'];
 const out = (ext: string) => ['-y', `file:/w/out.${ext}`];
 const measured: LoudnessMeasurement = {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { MediaflowError } from '@mediaflow/contracts';
+import { refusedFormatError } from './file-input-args';
 import { FfmpegProgressParser } from './ffmpeg-progress';
 import { redactPaths, StderrTail } from './stderr-tail';
 import { toolPaths } from './tool-paths';
@@ -131,7 +132,10 @@ export function runFfmpeg(args: readonly string[], options: RunFfmpegOptions): P
       if (code === 0) return settle(null);
       if (exitSignal)
         return settle(new MediaflowError('internal', `ffmpeg was killed by ${exitSignal}`));
-      const why = redactPaths(stderr.last(QUOTED_STDERR_LINES).join('\n'), args);
+      const tail = stderr.last(QUOTED_STDERR_LINES).join('\n');
+      const refused = refusedFormatError(tail);
+      if (refused) return settle(refused);
+      const why = redactPaths(tail, args);
       settle(
         new MediaflowError(
           'input_unreadable',

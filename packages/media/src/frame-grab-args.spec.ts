@@ -1,3 +1,4 @@
+import { MEDIA_INPUT_OPTIONS } from './file-input-args';
 import {
   frameAtArgs,
   lastFrameArgs,
@@ -10,8 +11,7 @@ describe('frame grab arguments', () => {
     expect(frameAtArgs('/w/in.mp4', '/w/out.png', 12.3456)).toEqual([
       '-ss',
       '12.346',
-      '-protocol_whitelist',
-      'file',
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/w/in.mp4',
       '-map',
@@ -36,8 +36,7 @@ describe('frame grab arguments', () => {
     expect(lastFrameArgs('/w/in.mp4', '/w/out.png')).toEqual([
       '-sseof',
       '-2',
-      '-protocol_whitelist',
-      'file',
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/w/in.mp4',
       '-map',
@@ -60,8 +59,7 @@ describe('frame grab arguments', () => {
     expect(representativeFrameArgs('/w/in.mp4', '/w/out.png', 120)).toEqual([
       '-t',
       '72',
-      '-protocol_whitelist',
-      'file',
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/w/in.mp4',
       '-map',

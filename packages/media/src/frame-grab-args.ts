@@ -1,4 +1,4 @@
-import { fileInputArgs } from './file-input-args';
+import { mediaInputArgs } from './file-input-args';
 
 /**
  * ffmpeg arguments for grabbing one frame as a PNG. Pure, so the exact
@@ -38,7 +38,7 @@ export function frameAtArgs(
   return [
     '-ss',
     seconds(atSeconds),
-    ...fileInputArgs(inputPath),
+    ...mediaInputArgs(inputPath),
     ...VIDEO_ONLY,
     ...(videoFilter ? ['-vf', videoFilter] : []),
     ...pngOutput(outputPath),
@@ -73,7 +73,7 @@ export function lastFrameArgs(
   const fromTime = fromSeconds !== undefined;
   return [
     ...(fromTime ? ['-noaccurate_seek', '-ss', seconds(fromSeconds)] : ['-sseof', '-2']),
-    ...fileInputArgs(inputPath),
+    ...mediaInputArgs(inputPath),
     ...VIDEO_ONLY,
     ...(videoFilter ? ['-vf', videoFilter] : []),
     ...(fromTime ? ['-fps_mode', 'passthrough'] : []),
@@ -118,7 +118,7 @@ export function representativeFrameArgs(
   return [
     '-t',
     seconds(window + BLACK_LEAD_LIMIT_SECONDS),
-    ...fileInputArgs(inputPath),
+    ...mediaInputArgs(inputPath),
     ...VIDEO_ONLY,
     '-vf',
     filters,

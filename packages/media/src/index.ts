@@ -19,4 +19,6 @@ export * from './loudnorm-args';
 export * from './loudness-measure';
 export * from './ffmpeg-time-limit';
 export * from './media-encode';
+export * from './cut-short';
+export * from './media-extent';
 export * from './sharp-errors';

@@ -1,3 +1,4 @@
+import { MEDIA_INPUT_OPTIONS } from './file-input-args';
 import {
   isNormalizable,
   loudnessMeasureArgs,
@@ -21,8 +22,7 @@ describe('loudnorm, two passes', () => {
       '2',
       '-t',
       '3',
-      '-protocol_whitelist',
-      'file',
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/w/in',
       '-map',

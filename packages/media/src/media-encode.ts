@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { MediaflowError, type MediaProperties } from '@mediaflow/contracts';
+import { decodedCutShortError, extentCutShort, isCutShort } from './cut-short';
 import { runFfmpeg } from './ffmpeg-runner';
+import { readMediaExtent } from './media-extent';
 import { probeMedia } from './probe';
 
 export interface EncodeMediaOptions {
@@ -14,6 +16,20 @@ export interface EncodeMediaOptions {
   maxInputPixels: number;
   /** Throws to refuse what ffmpeg wrote (no video in a video, no sound in an audio file). */
   check?: (properties: MediaProperties) => void;
+  /**
+   * The file ffmpeg reads, to fail `input_unreadable` when less than
+   * `expectedSeconds` came out of it because it is cut short: ffmpeg decodes
+   * what is there and exits 0.
+   */
+  source?: EncodeSource;
+}
+
+export interface EncodeSource {
+  path: string;
+  /** The input's duration as probed: what its container declares. */
+  declaredSeconds: number;
+  /** A trim chose the part expected. */
+  ranged: boolean;
 }
 
 /**
@@ -26,12 +42,14 @@ export async function encodeMediaFile(
   outputPath: string,
   options: EncodeMediaOptions,
 ): Promise<MediaProperties> {
-  const { signal, timeoutMs, expectedSeconds, onPercent, maxInputPixels, check } = options;
+  const { signal, timeoutMs, expectedSeconds, onPercent, maxInputPixels, check, source } = options;
+  let written = 0;
   try {
     await runFfmpeg(args, {
       signal,
       timeoutMs,
       onProgress: (seconds) => {
+        written = Math.max(written, seconds);
         const percent = outputPercent(seconds, expectedSeconds);
         if (percent !== null) onPercent?.(percent);
       },
@@ -40,10 +58,41 @@ export async function encodeMediaFile(
     if (signal.aborted) throw abortReason(signal);
     const properties = await probeMedia(outputPath, { maxInputPixels });
     check?.(properties);
+    if (source && expectedSeconds !== null) {
+      // ffmpeg's last `out_time` is the last frame's start; the output's probed
+      // duration includes it. The larger is what was decoded.
+      const decoded = Math.max(written, properties.duration ?? 0);
+      if (isCutShort(decoded, expectedSeconds)) {
+        await assertSourceWhole(source, decoded, expectedSeconds, timeoutMs);
+      }
+    }
     return properties;
   } catch (error) {
     await rm(outputPath, { force: true });
     throw error;
+  }
+}
+
+/**
+ * An output short of the expected length is not proof of a bad input: a
+ * video whose last frame stays on screen for seconds, or a soundtrack that
+ * outlasts the picture left out, come out shorter than the container's
+ * duration too. The input's own last packets tell: only when its data stops
+ * short of what it declares is the file cut short. This costs an ffprobe
+ * run only for the rare output that came out short.
+ */
+async function assertSourceWhole(
+  source: EncodeSource,
+  decoded: number,
+  expectedSeconds: number,
+  timeoutMs: number,
+): Promise<void> {
+  const extent = await readMediaExtent(source.path, {
+    declaredSeconds: source.declaredSeconds,
+    timeoutMs: Math.min(timeoutMs, 30_000),
+  });
+  if (extent && extentCutShort(extent)) {
+    throw decodedCutShortError(decoded, expectedSeconds, source.ranged);
   }
 }
 

@@ -20,6 +20,30 @@ export interface ContainerFacts {
 }
 
 /**
+ * ffprobe's `format_name` of every container and text track that
+ * describeContainer and describeTrack accept (media-formats.spec checks
+ * that they agree): the only demuxers ffmpeg and ffprobe may use on a
+ * user's file (MEDIA_INPUT_OPTIONS). Images are sharp's, not ffmpeg's.
+ */
+export const READABLE_FORMAT_NAMES: readonly string[] = [
+  'mov,mp4,m4a,3gp,3g2,mj2',
+  'matroska,webm',
+  'ogg',
+  'mp3',
+  'wav',
+  'flac',
+  'aac',
+  'aiff',
+  'avi',
+  'flv',
+  'mpegts',
+  'mpeg',
+  'asf',
+  'webvtt',
+  'srt',
+];
+
+/**
  * The format and mimetype of an audio or video file from what ffprobe saw,
  * or null for a container we do not accept (playlists, text demuxers,
  * anything exotic): an allow-list, so that probing a playlist never opens

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { MediaflowError, type MediaProperties } from '@mediaflow/contracts';
 import ffmpeg from 'fluent-ffmpeg';
 import { killChildrenByMarker } from './child-reaper';
-import { FILE_PROTOCOL_ONLY } from './file-input-args';
+import { MEDIA_INPUT_OPTIONS, refusedFormatError } from './file-input-args';
 import { openImage } from './open-image';
 import {
   classifyProbe,
@@ -88,7 +88,7 @@ function ffprobe(file: string, timeoutMs: number): Promise<ProbedMedia> {
     ffmpeg(url)
       .setFfprobePath(toolPaths().ffprobe)
       .ffprobe(
-        ['-v', 'error', '-print_filename', marker, ...FILE_PROTOCOL_ONLY],
+        ['-v', 'error', '-print_filename', marker, ...MEDIA_INPUT_OPTIONS],
         (error: Error | null, data) => {
           clearTimeout(timer);
           if (!error) return resolvePromise(data as unknown as ProbedMedia);
@@ -98,10 +98,11 @@ function ffprobe(file: string, timeoutMs: number): Promise<ProbedMedia> {
             );
           }
           reject(
-            new MediaflowError(
-              'input_unreadable',
-              `The file cannot be read as media: ${ffprobeReason(error, url)}`,
-            ),
+            refusedFormatError(error.message) ??
+              new MediaflowError(
+                'input_unreadable',
+                `The file cannot be read as media: ${ffprobeReason(error, url)}`,
+              ),
           );
         },
       );

@@ -1,7 +1,8 @@
+import { MEDIA_INPUT_OPTIONS } from './file-input-args';
 import { assertTrimWithin, ffmpegSeconds, trimmedDuration, trimmedInputArgs } from './trim-args';
 
 describe('trimmed input arguments', () => {
-  const input = ['-protocol_whitelist', 'file', '-i', 'file:/w/in.mp4'];
+  const input = [...MEDIA_INPUT_OPTIONS, '-i', 'file:/w/in.mp4'];
 
   it.each([
     ['no trim', {}, input],

@@ -1,5 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
-import { fileInputArgs } from './file-input-args';
+import { mediaInputArgs } from './file-input-args';
 
 /**
  * The input side of an ffmpeg command that reads a file, optionally trimmed
@@ -26,7 +26,7 @@ export function trimmedInputArgs(inputPath: string, trim: Trim): string[] {
   return [
     ...(start > 0 ? ['-ss', ffmpegSeconds(start)] : []),
     ...(trim.end !== undefined ? ['-t', ffmpegSeconds(trim.end - start)] : []),
-    ...fileInputArgs(inputPath),
+    ...mediaInputArgs(inputPath),
   ];
 }
 

@@ -1,8 +1,9 @@
+import { MEDIA_INPUT_OPTIONS } from './file-input-args';
 import { videoTranscodeArgs, type VideoTranscodeOptions } from './video-transcode-args';
 
 const landscape = { width: 640, height: 360, has_audio: true };
 const silentPortrait = { width: 360, height: 640, has_audio: false };
-const input = ['-protocol_whitelist', 'file', '-i', 'file:/w/in'];
+const input = [...MEDIA_INPUT_OPTIONS, '-i', 'file:/w/in'];
 const maps = ['-map', '0:V:0', '-map', '0:a:0?'];
 const x264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-pix_fmt', 'yuv420p'];
 const aac = ['-c:a', 'aac', '-b:a', '128k', '-ac', '2'];

@@ -1,10 +1,11 @@
+import { MEDIA_INPUT_OPTIONS } from '@mediaflow/media';
 import { speechAudioArgs } from './speech-audio';
 
 describe('speechAudioArgs', () => {
   it('takes the first audio stream to 16 kHz mono 16-bit WAV without metadata', () => {
     expect(speechAudioArgs('/in/clip.mp4', '/work/speech.wav')).toEqual([
-      '-protocol_whitelist',
-      'file',
+      // Only the containers mediaflow reads: no playlist opens another local file.
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/in/clip.mp4',
       '-map',

@@ -1,5 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
-import { fileInputArgs, runFfmpeg } from '@mediaflow/media';
+import { mediaInputArgs, runFfmpeg } from '@mediaflow/media';
 import { SPEECH_SAMPLE_RATE } from './wav-format';
 
 /**
@@ -9,7 +9,7 @@ import { SPEECH_SAMPLE_RATE } from './wav-format';
  */
 export function speechAudioArgs(inputPath: string, outputWavPath: string): string[] {
   return [
-    ...fileInputArgs(inputPath),
+    ...mediaInputArgs(inputPath),
     '-map',
     '0:a:0',
     '-vn',

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -84,4 +85,28 @@ export async function createTestAudio(
     '-y',
     path,
   ]);
+}
+
+/**
+ * A copy of `source` cut to `share` (0..1) of its bytes, as an interrupted
+ * upload leaves it. Of a faststart MP4 (`-movflags +faststart`) the index
+ * survives, so the copy still declares the whole duration.
+ */
+export async function createTruncatedCopy(
+  source: string,
+  path: string,
+  share: number,
+): Promise<void> {
+  const bytes = await readFile(source);
+  await writeFile(path, bytes.subarray(0, Math.floor(bytes.length * share)));
+}
+
+/** A finished HLS playlist of one segment, `uri` (a path or a URL), as a crafted upload names a file. */
+export async function writeHlsPlaylist(path: string, uri: string): Promise<void> {
+  await writeFile(path, `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2,\n${uri}\n#EXT-X-ENDLIST\n`);
+}
+
+/** An ffconcat list of one file, `uri`. */
+export async function writeConcatList(path: string, uri: string): Promise<void> {
+  await writeFile(path, `ffconcat version 1.0\nfile '${uri.replace(/'/g, "'\\''")}'\n`);
 }

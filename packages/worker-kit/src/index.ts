@@ -1,3 +1,4 @@
+export * from './attempt-time-limit';
 export * from './define-task-handler';
 export * from './progress-throttle';
 export * from './start-worker';

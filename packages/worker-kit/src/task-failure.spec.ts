@@ -1,5 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
-import { taskFailure } from './task-failure';
+import { AttemptError, taskFailure } from './task-failure';
 
 describe('taskFailure', () => {
   it.each([
@@ -18,6 +18,21 @@ describe('taskFailure', () => {
       unexpected: false,
     });
   });
+
+  it.each([
+    ['timeout', false],
+    ['internal', false],
+    ['input_unreadable', true],
+  ] as const)(
+    'takes the retryability an AttemptError was given over its code’s: %s → %s',
+    (code, retryable) => {
+      expect(taskFailure(new AttemptError(code, 'decided where it happened', retryable))).toEqual({
+        error: { code, message: 'decided where it happened' },
+        retryable,
+        unexpected: false,
+      });
+    },
+  );
 
   it('reports anything else as a retryable internal error without its text', () => {
     const failure = taskFailure(

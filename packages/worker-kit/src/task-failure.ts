@@ -1,4 +1,9 @@
-import { MediaflowError, RETRYABLE_TASK_ERRORS, type TaskError } from '@mediaflow/contracts';
+import {
+  MediaflowError,
+  RETRYABLE_TASK_ERRORS,
+  type ErrorCode,
+  type TaskError,
+} from '@mediaflow/contracts';
 
 export interface TaskFailure {
   error: TaskError;
@@ -8,6 +13,23 @@ export interface TaskFailure {
   unexpected: boolean;
 }
 
+/**
+ * A failure whose thrower knows whether another attempt could end
+ * otherwise, whatever its code says by default: a `timeout` at the budget
+ * the input's duration set is final (the next attempt would do the same
+ * work at the same speed), one at the worker's own limit is retried.
+ */
+export class AttemptError extends MediaflowError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(code, message);
+    this.name = 'AttemptError';
+  }
+}
+
 const RETRYABLE: ReadonlySet<string> = new Set(RETRYABLE_TASK_ERRORS);
 
 /** What a failed attempt reports, from whatever its handler threw. */
@@ -15,7 +37,8 @@ export function taskFailure(thrown: unknown): TaskFailure {
   if (thrown instanceof MediaflowError) {
     return {
       error: { code: thrown.code, message: thrown.message },
-      retryable: RETRYABLE.has(thrown.code),
+      // Decided where it happened when it was; else by its code.
+      retryable: thrown instanceof AttemptError ? thrown.retryable : RETRYABLE.has(thrown.code),
       unexpected: false,
     };
   }

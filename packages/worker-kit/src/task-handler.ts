@@ -24,7 +24,10 @@ export interface TaskContext {
   inputPath: string | null;
   /** An empty directory of this attempt's own, removed afterwards whatever happens. */
   workDir: string;
-  /** Aborted when the task is cancelled or runs past MEDIAFLOW_TASK_TIMEOUT_MS; kill child processes on it. */
+  /**
+   * Aborted when the task is cancelled or runs past its time limit
+   * (MEDIAFLOW_TASK_TIMEOUT_MS, or the dispatch's lower `timeout_ms`); kill child processes on it.
+   */
   signal: AbortSignal;
   /** 0..100; throttled before it reaches the broker. */
   progress(percent: number): void;

@@ -440,6 +440,41 @@ describe('TaskRunner', () => {
     expect(await readdir(scratchDir)).toEqual([]);
   });
 
+  it("aborts a handler at its dispatch's time limit, long before the worker's own, as a final timeout", async () => {
+    let abortedAt = 0;
+    await startRunner(
+      {
+        video: ({ signal }) =>
+          new Promise((_, reject) =>
+            signal.addEventListener('abort', () => {
+              abortedAt = Date.now();
+              reject(new Error('ffmpeg was killed with SIGKILL'));
+            }),
+          ),
+      },
+      { timeoutMs: 60_000 },
+    );
+    const task = dispatch('video', await storedInput('a long video', newId('prj')), {
+      timeout_ms: 400,
+    });
+    const sent = Date.now();
+    await scheduler.dispatch(task);
+    expect(await waitForFinal(task.task_id)).toMatchObject({
+      type: 'failed',
+      error: {
+        code: 'timeout',
+        message:
+          "The task ran longer than its time limit of 0.4 s, set from its input's duration (docs/task-kinds.md); another attempt would take as long",
+      },
+      retryable: false,
+    });
+    expect(abortedAt - sent).toBeGreaterThanOrEqual(400);
+    expect(abortedAt - sent).toBeLessThan(10_000);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['failed']);
+    expect(await readdir(scratchDir)).toEqual([]);
+    await expectAcked();
+  });
+
   it('moves on from a handler that ignores its abort, after the grace period', async () => {
     await startRunner(
       { audio: () => new Promise(() => undefined) },

@@ -12,6 +12,7 @@ import {
 import type { Stoppable, TaskTransport, WorkControl } from '@mediaflow/messaging';
 import { StorageNotFoundError, outputKey, type Storage } from '@mediaflow/storage';
 import { Logger } from '@nestjs/common';
+import { attemptTimeLimit } from './attempt-time-limit';
 import { ProgressThrottle } from './progress-throttle';
 import { makeWorkDir, removeWorkDir, ScratchSweeper } from './scratch-dirs';
 
@@ -42,7 +43,10 @@ export interface TaskRunnerOptions {
   handlers: TaskHandlers;
   /** The work consumer's ack wait: the runner heartbeats at a third of it. */
   ackWaitMs: number;
-  /** An attempt running longer is aborted and fails with `timeout`. */
+  /**
+   * An attempt running longer is aborted and fails with `timeout`
+   * (MEDIAFLOW_TASK_TIMEOUT_MS); a dispatch's `timeout_ms` can make it shorter.
+   */
   timeoutMs: number;
   /** Where each attempt's work directory is made (TMPDIR); what killed attempts left there is swept. */
   scratchDir: string;
@@ -139,16 +143,8 @@ export class TaskRunner {
       },
       Math.max(100, Math.floor(this.options.ackWaitMs / 3)),
     );
-    const timeout = setTimeout(
-      () =>
-        abort.abort(
-          new MediaflowError(
-            'timeout',
-            `The task ran longer than ${formatDuration(this.options.timeoutMs)}`,
-          ),
-        ),
-      this.options.timeoutMs,
-    );
+    const limit = attemptTimeLimit(this.options.timeoutMs, task);
+    const timeout = setTimeout(() => abort.abort(limit.timeout()), limit.ms);
     let workDir: string | undefined;
     // Not waited for before the work starts (a broker round trip off every task's start), but
     // before the outcome is published: the scheduler hears `started` first, and a publish that
@@ -355,10 +351,4 @@ function outcomeOf(event: FinalEvent): TaskOutcomeName {
 
 function stackOf(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
-}
-
-function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${ms / 1000} s`;
 }

@@ -97,7 +97,11 @@ export const workerEnv = {
   MEDIAFLOW_WORKER_CONCURRENCY: concurrency.optional(),
   /** `MEDIAFLOW_WORKER_CONCURRENCY_<KIND>`: one kind's tasks at once, over MEDIAFLOW_WORKER_CONCURRENCY. */
   ...kindConcurrencyEnv,
-  /** One attempt longer than this is aborted and fails with `timeout` (retried). */
+  /**
+   * The longest any attempt runs: past it, it is aborted and fails with `timeout`. A
+   * dispatch's budget from its input (`timeout_ms`) can stop it sooner, and then, or
+   * when the budget is over this, the timeout is final; without one it is retried.
+   */
   MEDIAFLOW_TASK_TIMEOUT_MS: milliseconds(1_000, 7 * 24 * 3_600_000, 3_600_000),
   /** Where each attempt gets its scratch directory. */
   TMPDIR: z.string().min(1).default(tmpdir()),

@@ -11,6 +11,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { ApiKeyEntity } from '../auth/api-key.entity';
+import { CredentialWatch } from '../auth/credential-watch';
 import { hashKeySecret, keySecretHint, newKeySecret } from '../auth/key-secrets';
 import { toApiKey, toNewApiKey } from './api-key-view';
 
@@ -21,7 +22,10 @@ export interface IssueKeyOptions {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly credentials: CredentialWatch,
+  ) {}
 
   /** The project's active keys, newest first. */
   async list(projectId: string, page: PageQuery): Promise<List<ApiKey>> {
@@ -63,6 +67,8 @@ export class ApiKeysService {
   /**
    * Revokes a key of the project. Another project's key, an unknown id and an
    * already revoked key are all "not found": a key sees only its project.
+   * The key's open event streams here end at once; other replicas' within
+   * CREDENTIAL_CHECK_MS, when they next check theirs.
    */
   async revoke(
     projectId: string,
@@ -75,6 +81,7 @@ export class ApiKeysService {
       .where('id = :id AND project_id = :projectId AND revoked_at IS NULL', { id, projectId })
       .execute();
     if (!result.affected) throw new MediaflowError('not_found', `No API key ${id} in this project`);
+    this.credentials.revoked({ kind: 'api_key', id });
     return { id, object: 'api_key', deleted: true };
   }
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
+import { credentialKey, type Credential } from './credential';
 import { hashKeySecret } from './key-secrets';
 import type { Principal } from './principal';
 
@@ -27,6 +28,22 @@ export class AuthService {
       await this.touch(key.id);
     }
     return { keyId: key.id, projectId: key.projectId, admin: key.admin };
+  }
+
+  /**
+   * Those of `credentials` still valid, as their {@link credentialKey}s: the
+   * key exists (a project's deletion takes its keys) and is not revoked. One
+   * query however many there are.
+   */
+  async stillValid(credentials: readonly Credential[]): Promise<Set<string>> {
+    if (credentials.length === 0) return new Set();
+    const rows = await this.keys
+      .createQueryBuilder('api_key')
+      .select('api_key.id', 'id')
+      .where('api_key.id = ANY(:ids)', { ids: credentials.map((credential) => credential.id) })
+      .andWhere('api_key.revokedAt IS NULL')
+      .getRawMany<{ id: string }>();
+    return new Set(rows.map(({ id }) => credentialKey({ kind: 'api_key', id })));
   }
 
   /** At most once a minute per key, even when requests race: the condition is in the UPDATE. */

@@ -19,9 +19,13 @@ import { STREAMED_BODY_ROUTES, streamBodiesOf } from './streamed-body';
  * Node's refusals (431), the router's (414, a bad percent-encoding), unknown
  * routes (404, or 405 with `Allow`) and the body parser's (400, 413, 415).
  */
-export function createGatewayHttpAdapter(): FastifyAdapter {
+export function createGatewayHttpAdapter(
+  options: { trustProxy?: boolean | number | string[] | undefined } = {},
+): FastifyAdapter {
   const adapter = new FastifyAdapter({
     ...REQUEST_ID_OPTIONS,
+    // Which proxies' forwarded headers make request.ip, protocol and host (MEDIAFLOW_TRUST_PROXY).
+    trustProxy: options.trustProxy ?? false,
     bodyLimit: WORKFLOW_LIMITS.maxBodyBytes,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
     frameworkErrors: answerFrameworkError,

@@ -9,7 +9,8 @@ interface OriginRequest {
 /**
  * `<proto>://<host>` as the client called the gateway: the base of the
  * signed URLs in an answer when MEDIAFLOW_PUBLIC_URL is not set. Forwarded
- * headers are not trusted; behind a proxy, set MEDIAFLOW_PUBLIC_URL.
+ * headers count only from a proxy MEDIAFLOW_TRUST_PROXY names (Fastify reads
+ * them into `protocol` and `host`); else set MEDIAFLOW_PUBLIC_URL.
  */
 export function requestOrigin(request: OriginRequest): string {
   const host = request.host ?? request.headers.host;

@@ -1,5 +1,9 @@
 /** Server-Sent Events: the wire format, and the life of an open stream. */
 import type { FastifyReply } from 'fastify';
+import { credentialOf } from '../auth/credential';
+import type { CredentialWatch } from '../auth/credential-watch';
+import type { AuthenticatedRequest } from '../auth/principal';
+import { toErrorResponse } from './error-envelope.filter';
 
 /**
  * One Server-Sent Event, with its `id:` when it has one. JSON.stringify
@@ -73,6 +77,13 @@ export abstract class SseStream {
     this.sink.end();
   }
 
+  /** Ends the stream from our side with a last `event: error` saying why, in the error envelope. */
+  fail(reason: unknown): void {
+    if (this.closed) return;
+    this.sink.write(sseEvent('error', toErrorResponse(reason).envelope));
+    this.end();
+  }
+
   /** Follows the client's going away and starts the heartbeat: the first thing a stream does. */
   protected open(): void {
     this.sink.once('close', () => this.stop());
@@ -94,21 +105,32 @@ export abstract class SseStream {
 /**
  * The streams a service has open. Streams are not idle connections: they
  * are ended when the gateway shuts down, or its HTTP server would wait for
- * them to close.
+ * them to close; and when the credential they were opened with is revoked,
+ * or they would go on for as long as their task does.
  */
 export class OpenStreams {
   private readonly open = new Set<SseStream>();
 
+  constructor(private readonly credentials: Pick<CredentialWatch, 'hold'>) {}
+
   /**
    * Takes the response over from Fastify, answers 200 with the SSE headers,
-   * and keeps the stream made on it among the open ones until it closes.
+   * and keeps the stream made on it among the open ones until it closes,
+   * failing it (`event: error`, `unauthorized`) once the credential its
+   * request was authenticated with is revoked.
    */
   serve<S extends SseStream>(reply: FastifyReply, make: (sink: EventSink) => S): S {
+    const credential = credentialOf(reply.request as AuthenticatedRequest);
     reply.hijack();
     reply.raw.writeHead(200, SSE_HEADERS);
     const stream = make(reply.raw);
     this.open.add(stream);
-    stream.onClose(() => this.open.delete(stream));
+    const release =
+      credential && this.credentials.hold(credential, (reason) => stream.fail(reason));
+    stream.onClose(() => {
+      this.open.delete(stream);
+      release?.();
+    });
     return stream;
   }
 

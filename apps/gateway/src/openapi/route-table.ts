@@ -34,6 +34,18 @@ import {
   CreatedProjectWithWebhookSecretSchema,
   WebhookSecretSchema,
 } from '../projects/webhook-secret';
+import { ProjectWithLimitsSchema, UpdateProjectBodySchema } from '../projects/project-limits';
+import { PROJECT_LIMITS_FRESH_MS } from '../projects/project-limits-cache';
+import {
+  DEFAULT_AUTH_FAILURE_LIMIT,
+  DEFAULT_AUTH_FAILURE_WINDOW_S,
+  DEFAULT_RATE_LIMIT_WINDOW_S,
+  DEFAULT_REQUESTS_PER_SECOND,
+  RATE_LIMIT_HEADERS,
+  RETRY_AFTER_HEADER,
+  policyText,
+  projectQuota,
+} from '../rate-limits/rate-limit-policy';
 
 export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
 
@@ -142,7 +154,81 @@ const PREFER_WAIT = {
   }),
 };
 
-const HealthSchema = z.object({ status: z.literal('ok') });
+const DEFAULT_POLICY = policyText(
+  projectQuota(DEFAULT_REQUESTS_PER_SECOND, DEFAULT_RATE_LIMIT_WINDOW_S),
+);
+
+/**
+ * The 429 of every route that takes a key: the project's request limit, or
+ * the caller's address refused for its failed authentications.
+ */
+const RATE_LIMITED: ResponseSpec = {
+  status: 429,
+  description:
+    '`rate_limited`: the project is over its requests per window, or this address over its failed ' +
+    'authentications (see `PATCH /projects/{id}`); try again after `Retry-After` seconds',
+  schema: ErrorEnvelopeSchema,
+  headers: [
+    {
+      name: RETRY_AFTER_HEADER,
+      description: 'Seconds until the window ends, when the request may be made again',
+      type: 'integer',
+    },
+    {
+      name: RATE_LIMIT_HEADERS.limit,
+      description:
+        "Requests the project may make per window: its requests per second × the window's seconds. " +
+        'The `RateLimit-*` headers (draft-ietf-httpapi-ratelimit-headers-07) are on every answer to an ' +
+        'authenticated request; not on a 429 for failed authentications, which comes before the key is read',
+      type: 'integer',
+    },
+    {
+      name: RATE_LIMIT_HEADERS.remaining,
+      description: 'Requests left in the current window',
+      type: 'integer',
+    },
+    {
+      name: RATE_LIMIT_HEADERS.reset,
+      description: 'Seconds until the current window ends',
+      type: 'integer',
+    },
+    {
+      name: RATE_LIMIT_HEADERS.policy,
+      description: `The quota, as \`<requests>;w=<window seconds>\`: \`${DEFAULT_POLICY}\` by default`,
+    },
+  ],
+};
+
+/** The 429 of a signed download: no project is known before the signature is checked. */
+const ADDRESS_REFUSED: ResponseSpec = {
+  status: 429,
+  description:
+    '`rate_limited`: this address is over its failed authentications (see `PATCH /projects/{id}`): a ' +
+    'key or a signature from it is not checked until `Retry-After` seconds have passed',
+  schema: ErrorEnvelopeSchema,
+  headers: [
+    {
+      name: RETRY_AFTER_HEADER,
+      description: 'Seconds until the window ends',
+      type: 'integer',
+    },
+  ],
+};
+
+/** Every route a key or a signature opens can answer 429; the probes and the document never do. */
+function withRateLimits(routes: readonly RouteSpec[]): readonly RouteSpec[] {
+  return routes.map((route) => {
+    if (route.public && !route.signedAccess) return route;
+    const limited = route.signedAccess ? ADDRESS_REFUSED : RATE_LIMITED;
+    return { ...route, responses: [...route.responses, limited] };
+  });
+}
+
+const HealthSchema = z.object({
+  status: z.literal('ok'),
+  /** MEDIAFLOW_INSTANCE_ID, when the process was given one: how `pnpm start:services` knows its own. */
+  instance: z.string().optional(),
+});
 const ReadinessSchema = z.object({
   status: z.enum(['ready', 'not_ready']),
   checks: z.record(z.string(), z.string()).describe('`ok`, or why the dependency is not answering'),
@@ -152,7 +238,7 @@ const ReadinessSchema = z.object({
  * Every route the gateway serves, documented. A unit test holds it equal to
  * the controllers' own route metadata, so the document cannot drift.
  */
-export const GATEWAY_ROUTES: readonly RouteSpec[] = [
+export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
   {
     method: 'post',
     path: '/projects',
@@ -170,6 +256,47 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
         schema: CreatedProjectWithWebhookSecretSchema,
       },
       ...errors(...BODY_ERRORS, 403),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/projects/:id',
+    operationId: 'getProject',
+    summary: 'Get a project, with its limits',
+    description:
+      'An admin key reads any project; another key only its own. `limits.requests_per_second` is `null` ' +
+      'where the gateway default applies (MEDIAFLOW_RATE_LIMIT_RPS).',
+    tag: 'Projects',
+    responses: [
+      { status: 200, description: 'The project', schema: ProjectWithLimitsSchema },
+      ...errors(401, 404),
+    ],
+  },
+  {
+    method: 'patch',
+    path: '/projects/:id',
+    operationId: 'updateProject',
+    summary: "Change a project's limits",
+    description:
+      'Admin keys only. `limits.requests_per_second` is how many requests per second the project may ' +
+      `make, averaged over a window of MEDIAFLOW_RATE_LIMIT_WINDOW_S seconds (${DEFAULT_RATE_LIMIT_WINDOW_S} by ` +
+      'default): rps × window requests per window, a burst of all of them included; past them every ' +
+      'request of the project answers 429 until the window ends. `null` goes back to the default ' +
+      `(MEDIAFLOW_RATE_LIMIT_RPS, ${DEFAULT_REQUESTS_PER_SECOND} unless set). Applies from the next request on the ` +
+      `gateway that took the change, within ${PROJECT_LIMITS_FRESH_MS / 1000} s on the others; the window ` +
+      'under way keeps what it has counted. Every replica counts into the same window. Every answer to an ' +
+      'authenticated request says where the project stands: `RateLimit-Limit` (requests per window), ' +
+      '`RateLimit-Remaining`, `RateLimit-Reset` (seconds until the window ends) and `RateLimit-Policy` ' +
+      `(\`${DEFAULT_POLICY}\` by default), as draft-ietf-httpapi-ratelimit-headers-07 names them; a 429 ` +
+      'adds `Retry-After`. Apart from these, each 401 counts against the address it answers (behind a ' +
+      `proxy, the proxy's): past MEDIAFLOW_AUTH_FAILURE_LIMIT (${DEFAULT_AUTH_FAILURE_LIMIT}) in ` +
+      `MEDIAFLOW_AUTH_FAILURE_WINDOW_S (${DEFAULT_AUTH_FAILURE_WINDOW_S} s), the address's requests answer ` +
+      '429 with `Retry-After`, before their key is looked at, until the window ends.',
+    tag: 'Projects',
+    body: UpdateProjectBodySchema,
+    responses: [
+      { status: 200, description: 'The project, with its limits', schema: ProjectWithLimitsSchema },
+      ...errors(...BODY_ERRORS, 403, 404),
     ],
   },
   {
@@ -356,7 +483,8 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
       '`Last-Event-ID` (browsers do): the kept events since come first, then whatever else differs, so ' +
       'nothing is missed, and an event you had may come again with the same id. An id the log no longer ' +
       "has starts the stream over. The stream ends after the task's final event. A scheduler error ends " +
-      'it with `event: error` and the error envelope. A comment line every 15 s keeps it open through proxies.',
+      'it with `event: error` and the error envelope, and so does revoking the key it was opened with ' +
+      '(`unauthorized`, within a second). A comment line every 15 s keeps it open through proxies.',
     tag: 'Tasks',
     headers: [LAST_EVENT_ID],
     responses: [
@@ -381,7 +509,8 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
       "in the project's event log (MEDIAFLOW_EVENT_RETENTION_HOURS, default 7 days); `task.progress` is " +
       'sent as it happens, without an `id:` line, and not kept. Reconnect with `Last-Event-ID` to get every ' +
       'kept event after it, once, in order; one the log no longer has answers 410 `event_expired`: read ' +
-      'the tasks, then follow without it. The stream never ends by itself.',
+      'the tasks, then follow without it. The stream never ends by itself; revoking the key it was opened ' +
+      'with ends it within a second, with `event: error` (`unauthorized`).',
     tag: 'Events',
     headers: [LAST_EVENT_ID],
     query: EventStreamQuerySchema,
@@ -434,7 +563,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
         status: 422,
         description:
           'The file cannot be ingested: `input_unreadable` (not media, or empty), `input_forbidden` (an ' +
-          'address that is not allowed), `input_unreachable`, `input_too_large`',
+          'address that is not allowed), `input_unreachable`, `input_too_slow` (a source that sends too little, too late), `input_too_large`',
         schema: ErrorEnvelopeSchema,
       },
       ...errors(503),
@@ -581,4 +710,4 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = [
     public: true,
     responses: [{ status: 200, description: 'An HTML page', contentType: 'text/html' }],
   },
-];
+]);

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { ProjectEntity } from '../auth/project.entity';
+import { ProjectLimitsCache } from './project-limits-cache';
+import { ProjectLimitsRepository } from './project-limits.repository';
 import { ProjectsController } from './projects.controller';
 import { ProjectsService } from './projects.service';
 import { StartupKeys } from './startup-keys';
@@ -10,7 +12,7 @@ import { WebhookSecretController } from './webhook-secret.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([ProjectEntity]), ApiKeysModule],
   controllers: [ProjectsController, WebhookSecretController],
-  providers: [ProjectsService, StartupKeys],
-  exports: [ProjectsService],
+  providers: [ProjectsService, StartupKeys, ProjectLimitsRepository, ProjectLimitsCache],
+  exports: [ProjectsService, ProjectLimitsCache],
 })
 export class ProjectsModule {}

@@ -6,6 +6,13 @@ import type { Repository } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ProjectEntity } from '../auth/project.entity';
 import type { Principal } from '../auth/principal';
+import { ProjectLimitsCache } from './project-limits-cache';
+import {
+  toProjectLimits,
+  type ProjectLimitsUpdate,
+  type ProjectWithLimits,
+} from './project-limits';
+import { ProjectLimitsRepository } from './project-limits.repository';
 import { newWebhookSecret, type CreatedProjectWithWebhookSecret } from './webhook-secret';
 
 export const DEFAULT_PROJECT_NAME = 'Default';
@@ -24,7 +31,41 @@ export class ProjectsService {
   constructor(
     @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
     private readonly apiKeys: ApiKeysService,
+    private readonly limits: ProjectLimitsRepository,
+    private readonly limitsCache: ProjectLimitsCache,
   ) {}
+
+  /**
+   * A project with its limits. An admin key reads any project; another key
+   * only its own, and another project is a 404, as any object of another
+   * project is.
+   */
+  async get(caller: Principal, projectId: string): Promise<ProjectWithLimits> {
+    const project =
+      caller.admin || caller.projectId === projectId
+        ? await this.projects.findOneBy({ id: projectId })
+        : null;
+    const limits = project ? await this.limits.find(project.id) : undefined;
+    if (!project || !limits) throw new MediaflowError('not_found', `No project ${projectId}`);
+    return { ...toProject(project), limits: toProjectLimits(limits) };
+  }
+
+  /**
+   * Changes a project's limits. Admin keys only. This replica applies them
+   * from the next request; the others within PROJECT_LIMITS_FRESH_MS.
+   */
+  async updateLimits(
+    caller: Principal,
+    projectId: string,
+    update: ProjectLimitsUpdate,
+  ): Promise<ProjectWithLimits> {
+    if (!caller.admin)
+      throw new MediaflowError('forbidden', "Only an admin API key can change a project's limits");
+    if (!(await this.limits.update(projectId, update)))
+      throw new MediaflowError('not_found', `No project ${projectId}`);
+    this.limitsCache.forget(projectId);
+    return this.get(caller, projectId);
+  }
 
   /** A new project and its first key, committed together. Admin keys only. */
   async create(caller: Principal, name: string): Promise<CreatedProjectWithWebhookSecret> {

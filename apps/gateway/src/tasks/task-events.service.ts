@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { isEventId, taskTreeNodes, type ProjectEventRecord } from '@mediaflow/contracts';
+import { CredentialWatch } from '../auth/credential-watch';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { EventLog } from '../task-changes/event-log';
 import { TaskChangeFeed } from '../task-changes/task-change-feed';
@@ -10,15 +11,17 @@ import { TasksService } from './tasks.service';
 
 @Injectable()
 export class TaskEventsService implements OnModuleDestroy {
-  private readonly open = new OpenStreams();
+  private readonly open: OpenStreams;
   private readonly timing: StreamTiming;
 
   constructor(
     private readonly tasks: TasksService,
     private readonly feed: TaskChangeFeed,
     private readonly log: EventLog,
+    credentials: CredentialWatch,
     @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_TASK_RECHECK_MS'>,
   ) {
+    this.open = new OpenStreams(credentials);
     this.timing = streamTiming(config.MEDIAFLOW_TASK_RECHECK_MS);
   }
 

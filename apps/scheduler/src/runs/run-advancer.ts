@@ -15,10 +15,13 @@ import { withChanges, type LoadedRun } from './run-loader';
 import { stepChanges } from './run-rows';
 import { changedRowIds, changedTasks, statusesOf, type ChangedTasks } from './task-changes';
 import { buildTaskDispatch } from './task-dispatch';
+import { refuseOverlong, type WorkerTimeLimits } from './task-time-limit';
 
 export const CANCELLED_ERROR: TaskError = { code: 'cancelled', message: 'The task was cancelled' };
 
 export interface AdvanceOptions {
+  /** Each worker's task time limit: a ready step whose input needs longer fails instead of being dispatched. */
+  limits: WorkerTimeLimits;
   /** The errors of the steps this change fails. */
   failures?: ReadonlyMap<string, TaskError>;
   /** The run ends so, whatever its steps say: its source could not be had, or it was cancelled. */
@@ -45,16 +48,26 @@ export interface AppliedAdvance {
 /**
  * Writes what the engine decided, inside the transaction that holds the
  * run's lock: each changed step (conditionally on the status it was decided
- * from), a new attempt for each ready step, the run's own status and
+ * from), a new attempt for each ready step (or its failure, when its input
+ * is too long for its worker's time limit), the run's own status and
  * progress, and, when the run has just ended, its webhook delivery.
  */
 export async function applyAdvance(
   repos: Repositories,
   run: LoadedRun,
   before: readonly RunStep[],
-  advance: Advance,
-  options: AdvanceOptions = {},
+  decided: Advance,
+  decidedOptions: AdvanceOptions,
 ): Promise<AppliedAdvance> {
+  const refused = refuseOverlong(decided, run.files, decidedOptions.limits);
+  const advance = refused.advance;
+  const options: AdvanceOptions =
+    refused.failures.size === 0
+      ? decidedOptions
+      : {
+          ...decidedOptions,
+          failures: new Map([...(decidedOptions.failures ?? []), ...refused.failures]),
+        };
   const dispatches: TaskDispatch[] = [];
   // Every update answers its row: the run after the change is known without reading it again.
   const changedRows: TaskRow[] = [...(options.changed ?? [])];

@@ -48,6 +48,7 @@ import { planIngestRow, planRunRows, type IngestRequest, type RunRequest } from 
 import { toRunSteps } from './run-rows';
 import { changedTasks, type ChangedTasks } from './task-changes';
 import { buildTaskDispatch } from './task-dispatch';
+import { workerTimeLimits, type WorkerTimeLimits } from './task-time-limit';
 
 type Completed = Extract<TaskEvent, { type: 'completed' }>;
 
@@ -73,6 +74,8 @@ const NOTHING: Decided = { dispatches: [] };
 @Injectable()
 export class RunsService {
   private readonly logger = new Logger(RunsService.name);
+  /** Each worker's task time limit: what a step's input may need at most. */
+  private readonly limits: WorkerTimeLimits;
 
   constructor(
     private readonly store: SchedulerStore,
@@ -80,7 +83,9 @@ export class RunsService {
     private readonly webhooks: WebhookSender,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     @Inject(STORAGE) private readonly storage: Storage,
-  ) {}
+  ) {
+    this.limits = workerTimeLimits(config);
+  }
 
   /**
    * Writes the run's tasks and starts it: its ingest, or with a stored file
@@ -134,6 +139,7 @@ export class RunsService {
         before,
         startRun(before, toStepFile(source!)),
         {
+          limits: this.limits,
           created: true,
         },
       );
@@ -270,6 +276,7 @@ export class RunsService {
           run,
           before,
           completeStep(before, taskId, output ? toStepFile(output) : null),
+          { limits: this.limits },
         );
       }
       if (!output) {
@@ -284,6 +291,7 @@ export class RunsService {
         output_file_id: output.id,
       });
       const applied = await applyAdvance(repos, run, before, startRun(before, toStepFile(output)), {
+        limits: this.limits,
         runInput: output.id,
         changed: rowsOf(ingested),
       });
@@ -364,7 +372,7 @@ export class RunsService {
         .map((row) => row.id);
       const before = toRunSteps(run, run.files);
       let advance: Advance;
-      let options: AdvanceOptions = {};
+      let options: AdvanceOptions = { limits: this.limits };
       let staged: string[] = [];
       if (isRoot(task) || task.kind === 'ingest') {
         let ingest: TaskRow | undefined;
@@ -379,6 +387,7 @@ export class RunsService {
         }
         advance = cancelRun(before);
         options = {
+          limits: this.limits,
           end: { status: 'cancelled', error: CANCELLED_ERROR },
           changed: rowsOf(ingest),
         };
@@ -432,6 +441,7 @@ export class RunsService {
     if (task.kind === 'ingest') return this.sourceFailed(repos, run, task, error);
     const before = toRunSteps(run, run.files);
     return applyAdvance(repos, run, before, failStep(before, task.id), {
+      limits: this.limits,
       failures: new Map([[task.id, error]]),
     });
   }
@@ -454,6 +464,7 @@ export class RunsService {
     const advance =
       run.root.kind === 'workflow' ? skipUnfinished(before) : { steps: before, ready: [] };
     const applied = await applyAdvance(repos, run, before, advance, {
+      limits: this.limits,
       end: { status: 'failed', error },
       changed: rowsOf(failed),
     });

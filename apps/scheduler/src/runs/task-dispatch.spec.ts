@@ -32,8 +32,47 @@ describe('buildTaskDispatch', () => {
         created_at: 1735689825,
       }),
       source_url: null,
+      // The image kind's floor: an image has no duration to scale it.
+      timeout_ms: 240_000,
     });
     expect(TaskDispatchSchema.parse(dispatch)).toEqual(dispatch);
+  });
+
+  it.each([
+    ['a 10 min H.264 transcode', 'video', {}, 600, 720_000],
+    ['the first minute of it in AV1', 'video', { codec: 'av1', end: 60 }, 600, 480_000],
+    ['a transcript of an hour', 'speech', {}, 3600, 2_880_000],
+  ])(
+    "sends %s the time budget its input's duration gives it",
+    (_name, kind, options, duration, timeoutMs) => {
+      const row = taskRow({
+        id: TASK,
+        run_id: 'task_run0000000000000',
+        kind: kind as 'video',
+        options,
+        attempt: 1,
+        input_file_id: INPUT,
+      });
+      const video = fileRow({ id: INPUT, kind: 'video', duration, has_audio: true });
+      const dispatch = buildTaskDispatch(row, video);
+      expect(dispatch.timeout_ms).toBe(timeoutMs);
+      expect(TaskDispatchSchema.parse(dispatch)).toEqual(dispatch);
+    },
+  );
+
+  it('sends no time budget for an input of unknown length: the worker’s own limit applies', () => {
+    const row = taskRow({
+      id: TASK,
+      run_id: 'task_run0000000000000',
+      kind: 'audio',
+      attempt: 1,
+      input_file_id: INPUT,
+    });
+    const dispatch = buildTaskDispatch(
+      row,
+      fileRow({ id: INPUT, kind: 'audio', duration: null, has_audio: true }),
+    );
+    expect(dispatch).not.toHaveProperty('timeout_ms');
   });
 
   it('sends an ingest its URL and no input', () => {
@@ -54,6 +93,8 @@ describe('buildTaskDispatch', () => {
       source_key: null,
       attempt: 1,
     });
+    // Its input is a download of unknown length: the worker's own limit applies.
+    expect(dispatch).not.toHaveProperty('timeout_ms');
     expect(TaskDispatchSchema.parse(dispatch)).toEqual(dispatch);
   });
 

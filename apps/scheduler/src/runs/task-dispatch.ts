@@ -1,4 +1,9 @@
-import { TASK_MESSAGE_VERSION, isTaskKind, type TaskDispatch } from '@mediaflow/contracts';
+import {
+  TASK_MESSAGE_VERSION,
+  isTaskKind,
+  taskTimeBudget,
+  type TaskDispatch,
+} from '@mediaflow/contracts';
 import type { FileRow } from '../files/file-row';
 import { toStoredFile } from '../files/stored-file';
 import type { TaskRow } from '../tasks/task-row';
@@ -6,7 +11,8 @@ import type { TaskRow } from '../tasks/task-row';
 /**
  * The message that hands one attempt of a task to the workers of its kind:
  * its input file record (where the bytes are), or for `ingest` the URL or
- * the staged upload to store, and the name the client gave it.
+ * the staged upload to store, and the name the client gave it; with an
+ * input of known length, the attempt's time budget from it (`timeout_ms`).
  */
 export function buildTaskDispatch(row: TaskRow, input: FileRow | undefined): TaskDispatch {
   if (!isTaskKind(row.kind)) throw new Error(`a ${row.kind} task is never dispatched (${row.id})`);
@@ -33,5 +39,11 @@ export function buildTaskDispatch(row: TaskRow, input: FileRow | undefined): Tas
   }
   if (!input || input.id !== row.input_file_id)
     throw new Error(`task ${row.id} is dispatched without its input file`);
-  return { ...base, input: toStoredFile(input), source_url: null };
+  const budget = taskTimeBudget(row.kind, row.options, input);
+  return {
+    ...base,
+    input: toStoredFile(input),
+    source_url: null,
+    ...(budget ? { timeout_ms: budget.seconds * 1000 } : {}),
+  };
 }

@@ -1,3 +1,4 @@
+import { MEDIA_INPUT_OPTIONS } from '@mediaflow/media';
 import { frameSampleArgs } from './frame-sample-args';
 
 describe('frameSampleArgs', () => {
@@ -5,8 +6,7 @@ describe('frameSampleArgs', () => {
     expect(frameSampleArgs('/in/clip.mp4', '/work/frame-0.png', 12.3456, 224)).toEqual([
       '-ss',
       '12.346',
-      '-protocol_whitelist',
-      'file',
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/in/clip.mp4',
       '-map',

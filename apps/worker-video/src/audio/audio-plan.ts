@@ -5,6 +5,7 @@ import {
   audioArgs,
   ffmpegTimeLimitMs,
   trimmedDuration,
+  type EncodeSource,
   type LoudnessMeasurement,
   type Trim,
 } from '@mediaflow/media';
@@ -38,6 +39,8 @@ export interface AudioPlan {
   expectedSeconds: number | null;
   /** For each ffmpeg run. */
   timeoutMs: number;
+  /** The input, to tell an output that came out short because the file is cut short; null when its duration is unknown. */
+  source: EncodeSource | null;
 }
 
 /** What the plan reads of an `audio` task: its parsed options and its input. */
@@ -75,6 +78,14 @@ export function audioPlan(
       AUDIO_SECONDS_PER_SECOND,
       settings.timeLimitScale,
     ),
+    source:
+      input.duration === null || expectedSeconds === null
+        ? null
+        : {
+            path: input.path,
+            declaredSeconds: input.duration,
+            ranged: expectedSeconds < input.duration,
+          },
   };
 }
 

@@ -5,7 +5,7 @@ import {
   type TaskDispatch,
 } from '@mediaflow/contracts';
 import { probeMedia, toolPaths } from '@mediaflow/media';
-import { createTestAudio, createTestVideo } from '@mediaflow/testing';
+import { createTestAudio, createTestVideo, createTruncatedCopy } from '@mediaflow/testing';
 import type { HandlerFile, TaskContext } from '@mediaflow/worker-kit';
 import { execFile } from 'node:child_process';
 import {
@@ -133,9 +133,18 @@ describe('audio handler (real ffmpeg)', () => {
         height: 180,
         outputArgs: fast,
       }),
+      // Faststart: the index comes first, so a copy cut short still declares 4 s.
+      createTestAudio(fixture('four.m4a'), {
+        seconds: 4,
+        outputArgs: ['-c:a', 'aac', '-movflags', '+faststart'],
+      }),
+      // LAME's header counts the frames: an MP3 declares its length too.
+      createTestAudio(fixture('four.mp3'), { seconds: 4 }),
     ]);
     // Not faststart, so the index is at the end; cut in half, it is gone.
     truncateSync(fixture('broken.mp4'), Math.floor(statSync(fixture('broken.mp4')).size / 2));
+    await createTruncatedCopy(fixture('four.m4a'), fixture('four-cut.m4a'), 0.4);
+    await createTruncatedCopy(fixture('four.mp3'), fixture('four-cut.mp3'), 0.4);
   });
   afterAll(() => rmSync(fixtures, { recursive: true, force: true }));
   beforeEach(() => {
@@ -359,6 +368,33 @@ describe('audio handler (real ffmpeg)', () => {
     ).resolves.toMatchObject({
       code: 'input_unreadable',
     });
+  });
+
+  it.each(['four-cut.m4a', 'four-cut.mp3'])(
+    'fails input_unreadable on %s, cut to 40 per cent, saying how much of it was decoded',
+    async (name) => {
+      const audio = { kind: 'audio' as const, has_video: false, width: null, height: null };
+      // As ingest probed it: the 4 s the header declares.
+      const declared = (await probeMedia(fixture(name), { maxInputPixels: 1e8 })).duration;
+      expect(declared).toBeCloseTo(4, 0);
+      const cutShort = {
+        code: 'input_unreadable',
+        message: expect.stringMatching(
+          /^Decoded 1\.\d s of the 4\.0 s the file declares: it is cut short$/,
+        ),
+      };
+      await expect(failure(name, {}, { ...audio, duration: declared })).resolves.toMatchObject(
+        cutShort,
+      );
+      await expect(
+        failure(name, { normalize: true }, { ...audio, duration: declared }),
+      ).resolves.toMatchObject(cutShort);
+    },
+  );
+
+  it.each(['four.m4a', 'four.mp3'])('completes %s whole', async (name) => {
+    const file = await extract(name, {});
+    expect(file.properties.duration).toBeCloseTo(4, 0);
   });
 
   it('fails cancelled when the task is cancelled before ffmpeg starts', async () => {

@@ -25,8 +25,9 @@ const MEASURE_SHARE = 30;
 /**
  * The `audio` kind's handler: plans the encode (every refusal before ffmpeg
  * starts), measures the loudness first when asked to normalise, encodes
- * with progress from ffmpeg's own output, and returns the probed file. A
- * failure or a cancellation leaves no output. Options the schema refuses
+ * with progress from ffmpeg's own output, and returns the probed file. An
+ * input cut short, which ffmpeg decodes as far as it goes, fails
+ * `input_unreadable`. A failure or a cancellation leaves no output. Options the schema refuses
  * are `validation_failed`, as the API says.
  */
 export function audioHandler(settings: AudioSettings): KindTaskHandler<'audio'> {
@@ -61,6 +62,7 @@ export function audioHandler(settings: AudioSettings): KindTaskHandler<'audio'> 
             'The input has no audio that could be decoded',
           );
       },
+      ...(plan.source ? { source: plan.source } : {}),
     });
     progress(100);
     return { file: { path: plan.outputPath, filename: plan.filename, properties } };

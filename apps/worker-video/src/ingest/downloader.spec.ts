@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAllowList } from '@mediaflow/net-guard';
-import { download, type DownloadLimits } from './downloader';
+import { download, tooSlow, type DownloadLimits } from './downloader';
 
 // Every server here listens on loopback (127.0.0.1, 127.0.0.2, ::1); nothing
 // else is ever connected to.
@@ -64,6 +64,10 @@ function route(url: URL, res: ServerResponse): void {
     }
     case 'silent':
       return; // never answers
+    case 'headers-only':
+      res.writeHead(200, { 'content-length': 100 });
+      res.flushHeaders();
+      return; // and never a byte of the body
     default:
       res.writeHead(404).end();
   }
@@ -101,6 +105,8 @@ describe('download', () => {
     headersTimeoutMs: 2000,
     maxRedirects: 5,
     allowList: parseAllowList('127.0.0.1'),
+    firstByteTimeoutMs: 5000,
+    minBytesPerSecond: 0,
   };
   const never = new AbortController().signal;
   const dest = () => path.join(dir, 'source');
@@ -193,6 +199,36 @@ describe('download', () => {
     });
   });
 
+  it('fails input_too_slow when the body does not start soon after the headers', async () => {
+    await expect(
+      get(`${allowed.base}/headers-only`, { firstByteTimeoutMs: 300 }),
+    ).rejects.toMatchObject({
+      code: 'input_too_slow',
+      message: `${allowed.base}/headers-only sent nothing within 0.3 s of its headers`,
+    });
+    expect(existsSync(dest())).toBe(false);
+  });
+
+  it('fails input_too_slow when the body trickles below the minimum rate, long before the timeout', async () => {
+    // The whole download may take a minute: the rate, not the timeout, ends it.
+    const slow = { ...limits, minBytesPerSecond: 1000, timeoutMs: 60_000 };
+    await expect(
+      download(`${allowed.base}/drip`, dest(), slow, { signal: never }, 250),
+    ).rejects.toMatchObject({
+      code: 'input_too_slow',
+      message: expect.stringMatching(
+        /sent \d+ bytes in 0\.25 s, below the minimum of 1000 bytes\/s$/,
+      ),
+    });
+    expect(existsSync(dest())).toBe(false);
+  });
+
+  it('lets a body at a good pace through the same minimum', async () => {
+    const paced = { ...limits, minBytesPerSecond: 1000, firstByteTimeoutMs: 300 };
+    const got = await download(`${allowed.base}/file`, dest(), paced, { signal: never }, 250);
+    expect(got.bytes).toBe(BODY.length);
+  });
+
   it('fails timeout when the server does not answer', async () => {
     await expect(get(`${allowed.base}/silent`, { headersTimeoutMs: 300 })).rejects.toMatchObject({
       code: 'timeout',
@@ -264,5 +300,32 @@ describe('download', () => {
       code: 'timeout',
       message: 'The task ran longer than 1 h',
     });
+  });
+});
+
+describe('tooSlow', () => {
+  const limits = { firstByteTimeoutMs: 30_000, minBytesPerSecond: 1024 };
+  const pace = (elapsedMs: number, total: number, windowBytes: number, windowMs = 30_000) =>
+    tooSlow(limits, { elapsedMs, total, windowMs, windowBytes });
+
+  it('waits for the first byte until its timeout', () => {
+    expect(pace(29_999, 0, 0, 0)).toBeNull();
+    expect(pace(30_000, 0, 0, 0)).toBe('sent nothing within 30 s of its headers');
+  });
+
+  it('wants the minimum over each window once bytes flow', () => {
+    expect(pace(60_000, 100_000, 30_720)).toBeNull();
+    expect(pace(60_000, 100_000, 30_719)).toBe(
+      'sent 30719 bytes in 30 s, below the minimum of 1024 bytes/s',
+    );
+  });
+
+  it('has no minimum when it is 0', () => {
+    expect(
+      tooSlow(
+        { ...limits, minBytesPerSecond: 0 },
+        { elapsedMs: 60_000, total: 1, windowMs: 30_000, windowBytes: 0 },
+      ),
+    ).toBeNull();
   });
 });

@@ -21,6 +21,74 @@ export interface DownloadLimits {
   headersTimeoutMs: number;
   maxRedirects: number;
   allowList: readonly AllowEntry[];
+  /** Once the headers are in: the first byte of the body must come within this. */
+  firstByteTimeoutMs: number;
+  /** Below this over any {@link PACE_WINDOW_MS} the download is given up (0: no minimum). */
+  minBytesPerSecond: number;
+}
+
+/**
+ * How long the rate is measured over: long enough for a slow link's
+ * hiccups, short enough that a source trickling a byte a second gives up
+ * its worker's slot in half a minute, not after the whole download timeout.
+ */
+export const PACE_WINDOW_MS = 30_000;
+
+/**
+ * Why a body's pace is too slow, or null: nothing by `firstByteTimeoutMs`
+ * after the headers, or fewer than `minBytesPerSecond` over the last window.
+ */
+export function tooSlow(
+  limits: Pick<DownloadLimits, 'firstByteTimeoutMs' | 'minBytesPerSecond'>,
+  pace: { elapsedMs: number; total: number; windowMs: number; windowBytes: number },
+): string | null {
+  if (pace.total === 0 && pace.elapsedMs >= limits.firstByteTimeoutMs)
+    return `sent nothing within ${limits.firstByteTimeoutMs / 1000} s of its headers`;
+  const wanted = (limits.minBytesPerSecond * pace.windowMs) / 1000;
+  if (pace.total > 0 && pace.windowBytes < wanted)
+    return `sent ${pace.windowBytes} bytes in ${pace.windowMs / 1000} s, below the minimum of ${limits.minBytesPerSecond} bytes/s`;
+  return null;
+}
+
+/**
+ * Watches a response body's pace (tooSlow), destroying it with
+ * `input_too_slow` when it falls short. Returns the byte counter to call
+ * for each chunk, and a stop for when the body has ended.
+ */
+function watchPace(
+  response: IncomingMessage,
+  url: URL,
+  limits: DownloadLimits,
+  windowMs: number,
+): { received: (bytes: number) => void; stop: () => void } {
+  const started = Date.now();
+  let total = 0;
+  let windowBytes = 0;
+  const check = (elapsedWindowMs: number) => {
+    const reason = tooSlow(limits, {
+      elapsedMs: Date.now() - started,
+      total,
+      windowMs: elapsedWindowMs,
+      windowBytes,
+    });
+    windowBytes = 0;
+    if (reason)
+      response.destroy(new MediaflowError('input_too_slow', `${displayUrl(url)} ${reason}`));
+  };
+  const firstByte = setTimeout(() => check(0), limits.firstByteTimeoutMs);
+  const windows =
+    limits.minBytesPerSecond > 0 ? setInterval(() => check(windowMs), windowMs) : null;
+  return {
+    received: (bytes) => {
+      if (total === 0) clearTimeout(firstByte);
+      total += bytes;
+      windowBytes += bytes;
+    },
+    stop: () => {
+      clearTimeout(firstByte);
+      if (windows) clearInterval(windows);
+    },
+  };
 }
 
 export interface DownloadOptions {
@@ -155,13 +223,14 @@ function downloadError(
  * by hand so that each hop's address is checked, stopped as soon as it
  * passes the size or time limit. Fails with the task error codes of
  * docs/task-kinds.md: `input_forbidden`, `input_unreachable`, `input_too_large`,
- * `timeout`, `cancelled`.
+ * `input_too_slow`, `timeout`, `cancelled`.
  */
 export async function download(
   source: string,
   dest: string,
   limits: DownloadLimits,
   options: DownloadOptions,
+  paceWindowMs = PACE_WINDOW_MS,
 ): Promise<Downloaded> {
   const deadline = AbortSignal.timeout(limits.timeoutMs);
   const signal = AbortSignal.any([options.signal, deadline]);
@@ -204,15 +273,21 @@ export async function download(
       }
       let bytes = 0;
       const known = Number.isFinite(declared) && declared > 0 ? declared : null;
+      const pace = watchPace(response, url, limits, paceWindowMs);
       const counter = byteCounter(
         limits.maxBytes,
         (total) => {
+          pace.received(total - bytes);
           bytes = total;
           if (known) options.onProgress?.(Math.min(100, (total / known) * 100));
         },
         displayUrl(url),
       );
-      await pipeline(response, counter, createWriteStream(dest), { signal });
+      try {
+        await pipeline(response, counter, createWriteStream(dest), { signal });
+      } finally {
+        pace.stop();
+      }
       return { filename: downloadFilename(response.headers['content-disposition'], url), bytes };
     }
   } catch (error) {

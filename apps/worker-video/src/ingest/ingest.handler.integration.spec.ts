@@ -1,5 +1,16 @@
-import { TASK_MESSAGE_VERSION, newId, type TaskDispatch } from '@mediaflow/contracts';
-import { FixtureServer, Fixtures } from '@mediaflow/testing';
+import {
+  TASK_MESSAGE_VERSION,
+  newId,
+  type MediaflowError,
+  type TaskDispatch,
+} from '@mediaflow/contracts';
+import {
+  createTruncatedCopy,
+  FixtureServer,
+  Fixtures,
+  writeConcatList,
+  writeHlsPlaylist,
+} from '@mediaflow/testing';
 import type { TaskContext } from '@mediaflow/worker-kit';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +31,8 @@ describe('ingest handler (real download and probe)', () => {
       headersTimeoutMs: 5_000,
       maxRedirects: 5,
       allowList: parseAllowList('127.0.0.1'),
+      firstByteTimeoutMs: 5_000,
+      minBytesPerSecond: 1024,
     },
     maxInputPixels: 100_000_000,
   });
@@ -29,6 +42,14 @@ describe('ingest handler (real download and probe)', () => {
     fixtures.write('download', fixtures.bytes('clip.mp4'));
     fixtures.write('notes.txt', 'this is not media\n'.repeat(100));
     fixtures.write('empty.mp4', '');
+    // Faststart (as Fixtures makes videos): cut to 40 %, it still declares 4 s.
+    await fixtures.video('four.mp4', 320, 180, 4);
+    await createTruncatedCopy(fixtures.path('four.mp4'), fixtures.path('four-cut.mp4'), 0.4);
+    // Playlists naming a file that exists and one that does not.
+    await writeHlsPlaylist(fixtures.path('hls-existing.m3u8'), fixtures.path('clip.mp4'));
+    await writeHlsPlaylist(fixtures.path('hls-missing.m3u8'), fixtures.path('missing.mp4'));
+    await writeConcatList(fixtures.path('concat-existing.ffconcat'), 'clip.mp4');
+    await writeConcatList(fixtures.path('concat-missing.ffconcat'), 'missing.mp4');
     files = await FixtureServer.start(fixtures.dir);
   });
   afterAll(async () => {
@@ -150,6 +171,40 @@ describe('ingest handler (real download and probe)', () => {
       expect(file!.filename).toBe(`upload.${file!.properties.format}`);
       expect((await handler(uploadContext('clip.mp4', '..')))!.file!.filename).toBe(
         `upload.${file!.properties.format}`,
+      );
+    });
+
+    it('fails input_unreadable on a faststart MP4 cut to 40 per cent, without decoding it', async () => {
+      await expect(handler(uploadContext('four-cut.mp4', 'four.mp4'))).rejects.toMatchObject({
+        code: 'input_unreadable',
+        message: expect.stringMatching(
+          /^Read (1\.\d|less than \d\.\d) s of the 4\.0 s the file declares: it is cut short$/,
+        ),
+      });
+      const { file } = await handler(uploadContext('four.mp4', 'four.mp4'));
+      expect(file!.properties.duration).toBeCloseTo(4, 0);
+    });
+
+    it('refuses HLS and ffconcat playlists with one error, whether the file they name exists or not', async () => {
+      const errors = await Promise.all(
+        [
+          'hls-existing.m3u8',
+          'hls-missing.m3u8',
+          'concat-existing.ffconcat',
+          'concat-missing.ffconcat',
+        ].map((name) =>
+          handler(uploadContext(name, name)).then(
+            () => null,
+            (error: MediaflowError) => error.toBody(),
+          ),
+        ),
+      );
+      expect(errors).toEqual(
+        Array(4).fill({
+          code: 'input_unreadable',
+          message:
+            'The file cannot be read as media: it is not in an audio, video or subtitle format mediaflow reads',
+        }),
       );
     });
 

@@ -1,5 +1,5 @@
-import { MediaflowError } from '@mediaflow/contracts';
-import { probeMedia } from '@mediaflow/media';
+import { MediaflowError, type MediaProperties } from '@mediaflow/contracts';
+import { assertNotCutShort, probeMedia } from '@mediaflow/media';
 import {
   defineTaskHandler,
   type HandlerResult,
@@ -55,7 +55,7 @@ async function ingestUrl(
       `${displayUrl(new URL(task.source_url))} is empty (0 bytes)`,
     );
   }
-  const properties = await probeMedia(dest, { maxInputPixels: settings.maxInputPixels });
+  const properties = await probeIngested(dest, settings);
   const named = clientFilename(task.source_filename) ?? filename;
   return { file: { path: dest, filename: withExtension(named, properties.format), properties } };
 }
@@ -70,11 +70,29 @@ async function ingestUpload(
   settings: IngestSettings,
 ): Promise<HandlerResult> {
   if (!inputPath) throw new MediaflowError('internal', 'An upload ingest came without its bytes');
-  const properties = await probeMedia(inputPath, { maxInputPixels: settings.maxInputPixels });
+  const properties = await probeIngested(inputPath, settings);
   const named = clientFilename(task.source_filename) ?? UPLOAD_FILENAME;
   return {
     file: { path: inputPath, filename: withExtension(named, properties.format), properties },
   };
+}
+
+/**
+ * The probe, and a refusal of audio and video cut short: a faststart MP4
+ * truncated in transit keeps the index of its whole length, so it probes
+ * whole and every later task would make a short file of it. Decoding the
+ * whole file here would tell for certain, at the cost of a transcode's
+ * decoding time on every upload (minutes for a film); reading the packets
+ * of its last seconds (readMediaExtent) costs one or two seeks, whatever the
+ * length, and finds the data missing from a truncated file. The `video` and
+ * `audio` kinds still compare what they decode with what the file declares.
+ */
+async function probeIngested(path: string, settings: IngestSettings): Promise<MediaProperties> {
+  const properties = await probeMedia(path, { maxInputPixels: settings.maxInputPixels });
+  if ((properties.kind === 'video' || properties.kind === 'audio') && properties.duration) {
+    await assertNotCutShort(path, { declaredSeconds: properties.duration });
+  }
+  return properties;
 }
 
 function clientFilename(name: string | null | undefined): string | null {

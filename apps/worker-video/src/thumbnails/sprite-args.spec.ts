@@ -1,3 +1,4 @@
+import { MEDIA_INPUT_OPTIONS } from '@mediaflow/media';
 import { planFrames, type FramePlan } from './frame-plan';
 import {
   chooseExtraction,
@@ -74,8 +75,7 @@ describe('ffmpeg arguments', () => {
         cellPattern: '/w/t/cell-%d.png',
       }),
     ).toEqual([
-      '-protocol_whitelist',
-      'file',
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/w/in',
       '-map',
@@ -108,8 +108,7 @@ describe('ffmpeg arguments', () => {
       '-noaccurate_seek',
       '-ss',
       '12.345679',
-      '-protocol_whitelist',
-      'file',
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/w/in',
       '-map',
@@ -139,8 +138,7 @@ describe('ffmpeg arguments', () => {
       '-noaccurate_seek',
       '-ss',
       '19.5',
-      '-protocol_whitelist',
-      'file',
+      ...MEDIA_INPUT_OPTIONS,
       '-i',
       'file:/w/in',
       '-map',

@@ -1,4 +1,4 @@
-import { fileInputArgs, lastFrameArgs } from '@mediaflow/media';
+import { fileInputArgs, lastFrameArgs, mediaInputArgs } from '@mediaflow/media';
 import type { FramePlan } from './frame-plan';
 import type { SpriteFormat } from './output-names';
 import type { FrameSize, SpriteLayout } from './sprite-layout';
@@ -70,6 +70,7 @@ export function tileArgs(job: {
     '1',
     '-start_number',
     '0',
+    // Our own PNGs, read as the image2 sequence a user's file may never be.
     ...fileInputArgs(job.cellPattern),
     '-vf',
     `tile=${layout.columns}x${layout.rowsPerSheet}`,
@@ -131,7 +132,7 @@ export function singlePassArgs(job: {
     `tpad=stop_mode=clone:stop=${count}`,
   ].join(',');
   return [
-    ...fileInputArgs(job.input),
+    ...mediaInputArgs(job.input),
     '-map',
     '0:V:0',
     '-an',
@@ -168,7 +169,7 @@ export function grabArgs(
     '-noaccurate_seek',
     '-ss',
     num(at),
-    ...fileInputArgs(inputPath),
+    ...mediaInputArgs(inputPath),
     '-map',
     '0:V:0',
     '-an',

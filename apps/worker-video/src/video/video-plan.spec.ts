@@ -4,6 +4,7 @@ import {
   type StoredFile,
   type TaskDispatch,
 } from '@mediaflow/contracts';
+import { MEDIA_INPUT_OPTIONS } from '@mediaflow/media';
 import { videoPlan } from './video-plan';
 import { videoHandler } from './video.handler';
 
@@ -58,7 +59,7 @@ describe('video plan', () => {
   it('writes a fixed name in the work directory and builds the command for it', () => {
     const p = plan(dispatch({ width: 1280 }));
     expect(p.outputPath).toBe('/w/output.mp4');
-    expect(p.args.slice(0, 4)).toEqual(['-protocol_whitelist', 'file', '-i', 'file:/w/in']);
+    expect(p.args.slice(0, 6)).toEqual([...MEDIA_INPUT_OPTIONS, '-i', 'file:/w/in']);
     expect(p.args).toContain('scale=1280:720,setsar=1');
     expect(p.args.at(-1)).toBe('file:/w/output.mp4');
   });

@@ -6,6 +6,7 @@ import {
   defaultVideoCodec,
   ffmpegTimeLimitMs,
   trimmedDuration,
+  type EncodeSource,
   videoGeometry,
   videoTranscodeArgs,
 } from '@mediaflow/media';
@@ -26,6 +27,8 @@ export interface VideoPlan {
   /** Seconds the output will last. */
   expectedSeconds: number;
   timeoutMs: number;
+  /** The input, to tell an output that came out short because the file is cut short. */
+  source: EncodeSource;
 }
 
 /** What the plan reads of a `video` task: its parsed options and its input. */
@@ -75,6 +78,11 @@ export function videoPlan(
       ENCODE_SECONDS_PER_SECOND[codec],
       settings.timeLimitScale,
     ),
+    source: {
+      path: input.path,
+      declaredSeconds: input.duration,
+      ranged: expectedSeconds < input.duration,
+    },
   };
 }
 

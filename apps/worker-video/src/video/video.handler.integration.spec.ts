@@ -5,7 +5,7 @@ import {
   type TaskDispatch,
 } from '@mediaflow/contracts';
 import { listChildProcesses, probeMedia, runFfmpeg, toolPaths } from '@mediaflow/media';
-import { createTestAudio, createTestVideo } from '@mediaflow/testing';
+import { createTestAudio, createTestVideo, createTruncatedCopy } from '@mediaflow/testing';
 import type { HandlerFile, TaskContext } from '@mediaflow/worker-kit';
 import { execFile } from 'node:child_process';
 import {
@@ -144,8 +144,16 @@ describe('video handler (real ffmpeg)', () => {
         height: 180,
         outputArgs: fast,
       }),
+      // Faststart: the index comes first, so a copy cut short still declares 4 s.
+      createTestVideo(fixture('four.mp4'), {
+        seconds: 4,
+        width: 320,
+        height: 180,
+        outputArgs: [...fast, '-movflags', '+faststart'],
+      }),
     ]);
     truncateSync(fixture('broken.mp4'), Math.floor(statSync(fixture('broken.mp4')).size / 2));
+    await createTruncatedCopy(fixture('four.mp4'), fixture('four-cut.mp4'), 0.4);
   });
   afterAll(() => rmSync(fixtures, { recursive: true, force: true }));
   beforeEach(() => {
@@ -400,6 +408,26 @@ describe('video handler (real ffmpeg)', () => {
       message: expect.stringContaining('moov atom not found'),
     });
     expect((error as Error).message).not.toContain(workDir);
+  });
+
+  it('fails input_unreadable on a faststart MP4 cut to 40 %, saying how much of it was decoded', async () => {
+    // It probes as the 4 s its index declares; ffmpeg decodes what is there and exits 0.
+    const ctx = await context('four-cut.mp4', {});
+    expect(ctx.task.input!.duration).toBeCloseTo(4, 0);
+    const before = readdirSync(workDir).sort();
+    const error = await handler(ctx).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'input_unreadable',
+      message: expect.stringMatching(
+        /^Decoded 1\.\d s of the 4\.0 s the file declares: it is cut short$/,
+      ),
+    });
+    expect(readdirSync(workDir).sort()).toEqual(before);
+  });
+
+  it('completes the same MP4 whole', async () => {
+    const file = await transcode('four.mp4', {});
+    expect(file.properties.duration).toBeCloseTo(4, 0);
   });
 
   it('fails input_unreadable on a video of 0 seconds', async () => {

@@ -13,7 +13,8 @@ export interface VideoSettings {
 /**
  * The `video` kind's handler: plans the transcode (every refusal before
  * ffmpeg starts), runs it with progress from ffmpeg's own output, and
- * returns the probed file. A failure or a cancellation leaves no output.
+ * returns the probed file. An input cut short, which ffmpeg decodes as far
+ * as it goes, fails `input_unreadable`. A failure or a cancellation leaves no output.
  * Options the schema refuses are `validation_failed`, as the API says.
  */
 export function videoHandler(settings: VideoSettings): KindTaskHandler<'video'> {
@@ -30,6 +31,7 @@ export function videoHandler(settings: VideoSettings): KindTaskHandler<'video'> 
         if (!output.has_video)
           throw new MediaflowError('input_unreadable', 'No frame of the video could be decoded');
       },
+      source: plan.source,
     });
     progress(100);
     return { file: { path: plan.outputPath, filename: plan.filename, properties } };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_KINDS, type TaskKindDeclaration } from '../kinds';
+import { attemptBudget, TASK_KINDS, type TaskKindDeclaration } from '../kinds';
 
 const DECLARATIONS: readonly TaskKindDeclaration[] = Object.values(TASK_KINDS);
 
@@ -29,6 +29,22 @@ function describeType(schema: JsonSchema): string {
   return parts.join(' ');
 }
 
+/** The kind's time budget in words, and what it gives inputs of 10 min and 1 h with the default options when they differ. */
+function timeLimitLine(declaration: TaskKindDeclaration): string {
+  const budget = declaration.timeBudget;
+  if (!budget)
+    return "Time limit: the worker's `MEDIAFLOW_TASK_TIMEOUT_MS` (its input is not known before).";
+  const line = `Time limit of one attempt: ${budget.summary}.`;
+  const media = declaration.accepts.find((kind) => kind === 'video' || kind === 'audio');
+  if (!media) return line;
+  const [short, long] = [600, 3600].map(
+    (duration) => attemptBudget(budget, {}, { kind: media, duration })?.seconds,
+  );
+  return short === long
+    ? line
+    : `${line} With the default options, a 10 min input gets ${short} s, a 1 h one ${long} s.`;
+}
+
 /**
  * docs/task-kinds.md, made from the kind declarations themselves so that the
  * reference can never drift from what the validator accepts.
@@ -41,6 +57,10 @@ export function taskKindsMarkdown(): string {
     '',
     'Every option is optional. Unknown options and out-of-range values are refused with a 400 that names the JSON path.',
     'Options may be written under `options` or flat beside `kind`.',
+    '',
+    "Each kind has a time limit for one attempt, from its input's duration: the worker stops the attempt at the lower of",
+    'it and its own `MEDIAFLOW_TASK_TIMEOUT_MS`, and such a timeout is not retried (another attempt would do the same work).',
+    "A step whose input needs more than its worker's `MEDIAFLOW_TASK_TIMEOUT_MS` fails at once with `input_too_large`.",
     '',
     '| kind | accepts | makes | worker |',
     '|---|---|---|---|',
@@ -64,6 +84,7 @@ export function taskKindsMarkdown(): string {
         'Added by the scheduler as the first step of a run on a URL; not written in workflows.',
         '',
       );
+    lines.push(timeLimitLine(declaration), '');
     const schema = z.toJSONSchema(declaration.options, {
       io: 'input',
       unrepresentable: 'any',

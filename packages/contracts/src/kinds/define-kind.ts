@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { InputKind, OutputKind, WorkerName } from './common';
+import type { TimeBudget } from './time-budget';
 
 /**
  * The one declaration of a task kind: everything else (validation, OpenAPI,
@@ -19,6 +20,12 @@ export interface TaskKindDeclaration<K extends string = string, O extends z.ZodT
   output: OutputKind;
   worker: WorkerName;
   options: O;
+  /**
+   * How long one attempt may take, from its input (time-budget.ts); null
+   * when the input is not known before the attempt runs (ingest's download):
+   * the worker's MEDIAFLOW_TASK_TIMEOUT_MS alone applies.
+   */
+  timeBudget: TimeBudget<z.output<O>> | null;
   /** Made by the scheduler, never written in a workflow. */
   internal?: boolean;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { filename, hexColour, int, MAX_OUTPUT_PIXELS, seconds } from './common';
 import { defineKind } from './define-kind';
+import { INPUT_TRANSFER_SECONDS, type TimeBudget } from './time-budget';
 
 export const IMAGE_FORMATS = ['jpeg', 'png', 'webp', 'avif'] as const;
 export const IMAGE_FITS = ['contain', 'cover', 'fill', 'inside', 'outside'] as const;
@@ -56,6 +57,21 @@ export const ImageOptionsSchema = z
     }
   });
 
+/**
+ * No duration to scale with: fetching the input, then decoding and encoding
+ * at most MAX_OUTPUT_PIXELS. The slowest measured, on the 2-core CI machine
+ * while other builds kept it busy: a 100-megapixel picture to AVIF with
+ * sharp's defaults in 70 s (WebP 11 s, JPEG 1.7 s); 120 s is 1.7 times that.
+ */
+const IMAGE_WORK_SECONDS = 120;
+
+export const imageTimeBudget: TimeBudget<z.output<typeof ImageOptionsSchema>> = {
+  floorSeconds: INPUT_TRANSFER_SECONDS + IMAGE_WORK_SECONDS,
+  // A frame of a video is one seek (2.4 s at 4K), whatever the video's length.
+  mediaSeconds: () => 0,
+  summary: `${INPUT_TRANSFER_SECONDS + IMAGE_WORK_SECONDS} s, whatever the input`,
+};
+
 export const imageKind = defineKind({
   kind: 'image',
   summary: 'Resize and convert an image, or grab a frame from a video.',
@@ -63,4 +79,5 @@ export const imageKind = defineKind({
   output: 'image',
   worker: 'image',
   options: ImageOptionsSchema,
+  timeBudget: imageTimeBudget,
 });

@@ -8,6 +8,7 @@ import { speechKind } from './speech';
 import { subtitlesKind } from './subtitles';
 import { summaryKind } from './summary';
 import { thumbnailsKind } from './thumbnails';
+import { attemptBudget, type AttemptBudget, type BudgetInput } from './time-budget';
 import { videoKind } from './video';
 
 export * from './audio';
@@ -20,6 +21,7 @@ export * from './speech';
 export * from './subtitles';
 export * from './summary';
 export * from './thumbnails';
+export * from './time-budget';
 export * from './video';
 
 /** Every task kind, keyed by name: the registry everything else reads. */
@@ -57,4 +59,20 @@ export function isTaskKind(value: unknown): value is TaskKind {
 
 export function taskKind(kind: TaskKind): TaskKindDeclaration {
   return TASK_KINDS[kind];
+}
+
+/**
+ * One attempt's time budget for a step of `kind` with `options` on `input`
+ * (time-budget.ts): null when the kind has none or the input's length is
+ * unknown. Options that do not parse (never, for validated ones) count as
+ * the defaults.
+ */
+export function taskTimeBudget(
+  kind: TaskKind,
+  options: Record<string, unknown>,
+  input: BudgetInput,
+): AttemptBudget | null {
+  const declaration = taskKind(kind);
+  const parsed = declaration.options.safeParse(options);
+  return attemptBudget(declaration.timeBudget, parsed.success ? parsed.data : {}, input);
 }

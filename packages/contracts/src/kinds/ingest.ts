@@ -11,5 +11,7 @@ export const ingestKind = defineKind({
   output: 'source',
   worker: 'video',
   options: IngestOptionsSchema,
+  // Its input is a download of unknown length: MEDIAFLOW_DOWNLOAD_TIMEOUT_MS bounds it, and the worker's own limit the rest.
+  timeBudget: null,
   internal: true,
 });

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { filename, int, language } from './common';
 import { defineKind } from './define-kind';
+import { SPEECH_FLOOR_SECONDS, SPEECH_SECONDS_PER_SECOND, transcriptionSeconds } from './speech';
+import type { TimeBudget } from './time-budget';
 
 export const SubtitlesOptionsSchema = z.strictObject({
   language: language().optional().meta({ default: 'en' }),
@@ -10,6 +12,13 @@ export const SubtitlesOptionsSchema = z.strictObject({
   filename: filename().optional(),
 });
 
+/** A transcription (speech.ts); laying the captions out takes milliseconds. */
+export const subtitlesTimeBudget: TimeBudget<z.output<typeof SubtitlesOptionsSchema>> = {
+  floorSeconds: SPEECH_FLOOR_SECONDS,
+  mediaSeconds: (_options, input) => transcriptionSeconds(input),
+  summary: `${SPEECH_FLOOR_SECONDS} s, plus ${SPEECH_SECONDS_PER_SECOND} s per second of media (it transcribes it)`,
+};
+
 export const subtitlesKind = defineKind({
   kind: 'subtitles',
   summary: 'Captions (WebVTT or SRT) laid out from the transcript.',
@@ -17,4 +26,5 @@ export const subtitlesKind = defineKind({
   output: 'track',
   worker: 'subtitles',
   options: SubtitlesOptionsSchema,
+  timeBudget: subtitlesTimeBudget,
 });
