@@ -220,7 +220,16 @@ it('a worker sent SIGTERM mid-task finishes it, takes nothing new and exits 0; n
   // Nothing was delivered again (not even a message pulled as A stopped and handed back), nothing is left.
   const names = taskTransportNames(prefix);
   const jsm = await admin.jetstreamManager();
-  const consumer = await jsm.consumers.info(names.workStream, names.workConsumer('image'));
+  // The last ack may still be on its way when the last event is seen: wait for it, boundedly.
+  const settled = async () => {
+    for (let i = 0; i < 100; i++) {
+      const info = await jsm.consumers.info(names.workStream, names.workConsumer('image'));
+      if (info.num_ack_pending === 0) return info;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return jsm.consumers.info(names.workStream, names.workConsumer('image'));
+  };
+  const consumer = await settled();
   expect(consumer).toMatchObject({ num_redelivered: 0, num_ack_pending: 0, num_pending: 0 });
   expect((await jsm.streams.info(names.workStream)).state.messages).toBe(0);
 
