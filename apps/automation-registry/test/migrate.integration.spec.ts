@@ -59,9 +59,9 @@ describe('the registry with MEDIAFLOW_MIGRATE_ON_START=false', () => {
       { shutdownHooks: false },
     );
 
-  it('refuses to start on an unmigrated database, naming the pending migration and the command', async () => {
+  it('refuses to start on an unmigrated database, naming the pending migrations and the command', async () => {
     await expect(start()).rejects.toThrow(
-      `the "registry" schema has 1 pending migration: ${MIGRATION_NAMES[0]}. ` +
+      `the "registry" schema has ${MIGRATION_NAMES.length} pending migrations: ${MIGRATION_NAMES.join(', ')}. ` +
         'MEDIAFLOW_MIGRATE_ON_START is false, so the service does not apply migrations: ' +
         'run `node dist/migrate.js` of this service first (the migrations Job)',
     );

@@ -86,6 +86,7 @@ describe('create and get', () => {
         { kind: 'image', options: { width: 320, format: 'png' } },
         { kind: 'subtitles' },
       ],
+      trigger: null,
       status: 'active',
       created_at: expect.any(Number),
       updated_at: expect.any(Number),
@@ -278,6 +279,131 @@ describe('update', () => {
   });
 });
 
+describe('triggers', () => {
+  const project = newId('prj');
+  const onUpload = (conditions?: unknown[]) => ({
+    kind: 'event',
+    event: 'file.created',
+    ...(conditions ? { conditions } : {}),
+  });
+  const triggered = () =>
+    client.request(registryRpc.listTriggered, { project_id: project, event: 'file.created' });
+
+  it('stores a trigger with its conditions filled in, and reads it back', async () => {
+    const created = await create(
+      {
+        name: 'Transcode uploads',
+        workflow: [{ kind: 'video', width: 1280 }],
+        trigger: onUpload(),
+      },
+      project,
+    );
+    expect(created.trigger).toEqual({ kind: 'event', event: 'file.created', conditions: [] });
+    expect(await client.request(registryRpc.get, { project_id: project, id: created.id })).toEqual(
+      created,
+    );
+    const [row] = await sql<{ trigger: unknown }>(
+      `SELECT trigger FROM registry.automations WHERE id = '${created.id}'`,
+    );
+    expect(row?.trigger).toEqual(created.trigger);
+  });
+
+  it('refuses a bad trigger with the path of every problem, storing nothing', async () => {
+    const before = (await client.request(registryRpc.list, { project_id: project, query: {} })).meta
+      .total;
+    const error = await failure(
+      create(
+        {
+          name: 'Broken',
+          workflow: [{ kind: 'summary' }],
+          trigger: { kind: 'event', event: 'file.updated', conditions: [{ prop: 'width' }] },
+        },
+        project,
+      ),
+    );
+    expect(error.code).toBe('validation_failed');
+    expect(error.details).toEqual([
+      { path: 'trigger.event', message: 'must be one of: file.created' },
+      { path: 'trigger.conditions[0].value', message: 'is required' },
+    ]);
+    expect(
+      (await client.request(registryRpc.list, { project_id: project, query: {} })).meta.total,
+    ).toBe(before);
+  });
+
+  it('lists the active automations with a trigger, oldest first, for the scheduler to match', async () => {
+    const other = newId('prj');
+    const videos = await create(
+      {
+        name: 'Videos',
+        workflow: [{ kind: 'thumbnails' }],
+        trigger: onUpload([{ prop: 'kind', value: 'video' }]),
+      },
+      other,
+    );
+    const everything = await create(
+      { name: 'Everything', workflow: [{ kind: 'summary' }], trigger: onUpload() },
+      other,
+    );
+    await create({ name: 'On demand', workflow: [{ kind: 'summary' }] }, other);
+    await create(
+      { name: 'Paused', workflow: [{ kind: 'summary' }], trigger: onUpload(), status: 'paused' },
+      other,
+    );
+    await create({ name: 'Elsewhere', workflow: [{ kind: 'summary' }], trigger: onUpload() });
+
+    const listed = await client.request(registryRpc.listTriggered, {
+      project_id: other,
+      event: 'file.created',
+    });
+    expect(listed.data).toEqual([videos, everything]);
+  });
+
+  it('follows updates: a trigger removed, set, and an automation paused or resumed', async () => {
+    const created = await create(
+      { name: 'Toggled', workflow: [{ kind: 'summary' }], trigger: onUpload() },
+      project,
+    );
+    const update = (body: unknown) =>
+      client.request(registryRpc.update, { project_id: project, id: created.id, body });
+    const listedIds = async () => (await triggered()).data.map((a) => a.id);
+    expect(await listedIds()).toContain(created.id);
+
+    expect((await update({ trigger: null })).trigger).toBeNull();
+    expect(await listedIds()).not.toContain(created.id);
+
+    const set = await update({ trigger: onUpload([{ prop: 'has_audio', value: true }]) });
+    expect(set.trigger).toEqual({
+      kind: 'event',
+      event: 'file.created',
+      conditions: [{ prop: 'has_audio', value: true }],
+    });
+    expect(set.workflow).toEqual(created.workflow);
+    expect((await triggered()).data.find((a) => a.id === created.id)).toEqual(set);
+
+    await update({ status: 'paused' });
+    expect(await listedIds()).not.toContain(created.id);
+    await update({ status: 'active' });
+    expect(await listedIds()).toContain(created.id);
+  });
+
+  it('answers an empty list for a project without triggers, and refuses an unknown event', async () => {
+    expect(
+      await client.request(registryRpc.listTriggered, {
+        project_id: newId('prj'),
+        event: 'file.created',
+      }),
+    ).toEqual({ data: [] });
+    const error = await failure(
+      client.request(registryRpc.listTriggered, {
+        project_id: project,
+        event: 'file.deleted' as 'file.created',
+      }),
+    );
+    expect(error.code).toBe('validation_failed');
+  });
+});
+
 describe('delete', () => {
   it('deletes, after which get answers not_found', async () => {
     const created = await create({ name: 'Doomed', workflow: [{ kind: 'nsfw' }] });
@@ -325,7 +451,11 @@ describe('database and HTTP', () => {
     const tables = await sql<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'registry' ORDER BY table_name",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['automations', 'migrations']);
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'automation_events',
+      'automations',
+      'migrations',
+    ]);
     const indexes = await sql<{ indexdef: string }>(
       "SELECT indexdef FROM pg_indexes WHERE schemaname = 'registry' AND indexname = 'automations_project_created_idx'",
     );
@@ -357,8 +487,14 @@ describe('restart', () => {
     expect(await client.request(registryRpc.get, { project_id: projectA, id: kept.id })).toEqual(
       kept,
     );
-    const migrations = await sql<{ name: string }>('SELECT name FROM registry.migrations');
-    expect(migrations).toEqual([{ name: 'CreateAutomations1795923699954' }]);
+    const migrations = await sql<{ name: string }>(
+      'SELECT name FROM registry.migrations ORDER BY id',
+    );
+    expect(migrations).toEqual([
+      { name: 'CreateAutomations1795923699954' },
+      { name: 'AutomationTriggers1796710000000' },
+      { name: 'AutomationEvents1796720000000' },
+    ]);
   });
 
   it('lets a second replica start on the same database without migrating again', async () => {
@@ -373,7 +509,7 @@ describe('restart', () => {
       const migrations = await sql<{ n: number }>(
         'SELECT count(*)::int AS n FROM registry.migrations',
       );
-      expect(migrations).toEqual([{ n: 1 }]);
+      expect(migrations).toEqual([{ n: 3 }]);
     } finally {
       await second.close();
     }

@@ -23,6 +23,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { AuthFailureGuard } from './rate-limits/auth-failure.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { TasksModule } from './tasks/tasks.module';
+import { WebhookEndpointsModule } from './webhook-endpoints/webhook-endpoints.module';
 
 export const GATEWAY_SERVICE = 'gateway';
 export { GATEWAY_SCHEMA } from './database/gateway-database';
@@ -76,6 +77,7 @@ export class GatewayModule {
         TasksModule,
         EventsModule,
         FilesModule,
+        WebhookEndpointsModule,
         OpenApiModule,
         RateLimitsModule,
       ],

@@ -5,6 +5,7 @@ import {
   toList,
   type Automation,
   type AutomationStatus,
+  type AutomationTrigger,
   type Workflow,
 } from '@mediaflow/contracts';
 import type { MessageBus, Served } from '@mediaflow/messaging';
@@ -18,6 +19,7 @@ interface Body {
   name?: string;
   description?: string | null;
   workflow?: Workflow;
+  trigger?: Partial<AutomationTrigger> | null;
   status?: AutomationStatus;
 }
 
@@ -98,6 +100,7 @@ export class FakeRegistry {
       name: body.name ?? 'unnamed',
       description: body.description ?? null,
       workflow: body.workflow ?? [],
+      trigger: triggerOf(body),
       status: body.status ?? 'active',
       created_at: now,
       updated_at: now,
@@ -123,7 +126,10 @@ export class FakeRegistry {
 
   private update(projectId: string, id: string, body: Body): Automation {
     const automation = this.find(projectId, id);
-    Object.assign(automation, body, { updated_at: Math.floor(Date.now() / 1000) });
+    Object.assign(automation, body, {
+      ...(body.trigger !== undefined ? { trigger: triggerOf(body) } : {}),
+      updated_at: Math.floor(Date.now() / 1000),
+    });
     return automation;
   }
 
@@ -132,4 +138,9 @@ export class FakeRegistry {
     this.automations.delete(id);
     return { id, object: 'automation' as const, deleted: true as const };
   }
+}
+
+/** As the registry stores it: conditions filled in. */
+function triggerOf(body: Body): AutomationTrigger | null {
+  return body.trigger ? ({ conditions: [], ...body.trigger } as AutomationTrigger) : null;
 }

@@ -30,6 +30,8 @@ interface Held {
  */
 export class FakeScheduler {
   readonly calls: SchedulerCall[] = [];
+  /** The runs each file started when it was stored (its triggers'), by file id. */
+  readonly triggeredRuns = new Map<string, string[]>();
   private readonly tasks = new Map<string, { projectId: string; task: TaskRecord }>();
   private readonly files = new Map<string, StoredFile>();
   private readonly holds = new Map<string, Promise<void>>();
@@ -109,14 +111,22 @@ export class FakeScheduler {
         }
         return this.update(task.id, { status: 'cancelled' });
       }),
-      serve(schedulerRpc.getFile, async (r) => this.file(r.project_id, r.id)),
+      serve(schedulerRpc.getFile, async (r) => ({
+        ...this.file(r.project_id, r.id),
+        triggered_runs: this.triggeredRuns.get(r.id) ?? [],
+      })),
       serve(schedulerRpc.listFiles, async (r) => {
         const query = FileListQuerySchema.parse(r.query);
         const mine = [...this.files.values()]
           .filter((f) => f.project_id === r.project_id && (!query.kind || f.kind === query.kind))
           .reverse();
         const start = (query.page - 1) * query.limit;
-        return toList(mine.slice(start, start + query.limit), query, mine.length);
+        const page = mine.slice(start, start + query.limit);
+        return toList(
+          page.map((file) => ({ ...file, triggered_runs: this.triggeredRuns.get(file.id) ?? [] })),
+          query,
+          mine.length,
+        );
       }),
       serve(schedulerRpc.deleteFile, async (r) => {
         const file = this.file(r.project_id, r.id);
@@ -245,6 +255,7 @@ export class FakeScheduler {
       progress: 0,
       output: null,
       error: null,
+      skip_reason: null,
       attempts: 0,
       created_at: at,
       updated_at: at,

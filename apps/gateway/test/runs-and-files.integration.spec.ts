@@ -573,9 +573,23 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
         project_id: projectId,
         query: { page: 1, limit: 100, kind: 'video' },
       });
+      const triggered = ['task_triggered0000001', 'task_triggered0000002'];
+      scheduler.triggeredRuns.set(source.id, triggered);
       const one = await admin('GET', `/files/${source.id}`);
       expect(one.status).toBe(200);
-      expect(one.body).toMatchObject({ id: source.id, object: 'file', kind: 'video', width: 320 });
+      expect(one.body).toMatchObject({
+        id: source.id,
+        object: 'file',
+        kind: 'video',
+        width: 320,
+        triggered_runs: triggered,
+      });
+      const again = await admin('GET', '/files?kind=video&limit=100');
+      const listedSource = again.body.data.find((f: { id: string }) => f.id === source.id);
+      expect(listedSource.triggered_runs).toEqual(triggered);
+      expect(
+        again.body.data.find((f: { id: string }) => f.id === output.id).triggered_runs,
+      ).toEqual([]);
       expect((await call(gateway.url, 'GET', one.body.url)).bytes.equals(clip)).toBe(true);
       expect((await admin('GET', '/files?kind=document')).status).toBe(400);
     });

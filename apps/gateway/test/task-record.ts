@@ -22,6 +22,7 @@ export function taskRecord(
     progress,
     output: null,
     error: null,
+    skip_reason: null,
     attempts: 1,
     created_at: 1,
     updated_at: 1,

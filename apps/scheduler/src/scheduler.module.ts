@@ -15,6 +15,7 @@ import { FilesModule } from './files/files.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
 import { SchedulerRuntimeModule } from './scheduler-runtime.module';
 import { TasksModule } from './tasks/tasks.module';
+import { WebhookEndpointsModule } from './webhook-endpoints/webhook-endpoints.module';
 
 export const SCHEDULER_SERVICE = 'scheduler';
 export { SCHEDULER_SCHEMA } from './database/scheduler-database';
@@ -65,6 +66,7 @@ export class SchedulerModule {
         TasksModule,
         FilesModule,
         EventsModule,
+        WebhookEndpointsModule,
         ReconcilerModule,
       ],
     };

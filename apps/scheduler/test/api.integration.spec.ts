@@ -256,10 +256,11 @@ describe('files', () => {
       project_id: project,
       query: { kind: 'video' },
     });
-    expect(videos.data).toEqual([run.input]);
+    // A run's source, fetched by the run: it started no run of its own.
+    expect(videos.data).toEqual([{ ...run.input, triggered_runs: [] }]);
     expect(
       await h.request(schedulerRpc.getFile, { project_id: project, id: run.input!.id }),
-    ).toEqual(run.input);
+    ).toEqual({ ...run.input, triggered_runs: [] });
     expect(
       (
         await failure(
@@ -301,11 +302,13 @@ describe('service', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'scheduler' ORDER BY table_name",
     );
     expect(tables.map((t) => t.table_name)).toEqual([
+      'event_deliveries',
       'events',
       'files',
       'migrations',
       'tasks',
       'webhook_deliveries',
+      'webhook_endpoints',
     ]);
     const indexes = await h.sql<{ indexname: string; indexdef: string }>(
       "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'scheduler'",
@@ -315,6 +318,8 @@ describe('service', () => {
     expect(def('tasks_run_idx')).toContain('(run_id)');
     expect(def('tasks_status_heard_idx')).toContain('(status, last_heard_at)');
     expect(def('events_project_order')).toContain('(project_id, xid, seq)');
+    expect(def('events_project_newest')).toContain('(project_id, seq DESC)');
+    expect(def('event_deliveries_due')).toContain('WHERE (next_attempt_at IS NOT NULL)');
   });
 
   it('answers /health and /ready with nats and database ok', async () => {

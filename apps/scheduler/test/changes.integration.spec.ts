@@ -60,14 +60,15 @@ it('announces each decision of a run once, naming every task it changed', async 
   await until(() => heard.filter((c) => c.run_id === created.id).length === 7, 'every change');
   // One notification per decision, however many rows it changed: the run
   // made, the ingest started, at 50 %, completed (its step dispatched with
-  // it), the step started, at 50 %, and completed (the run with it).
+  // it), the step started, at 50 % (the run's progress with it), and
+  // completed (the run with it).
   expect(announcedFor(created.id).map((c) => [...c.task_ids].sort())).toEqual([
     [created.id, ingest, step].sort(),
     [ingest],
     [ingest],
     [ingest, step].sort(),
     [step],
-    [step],
+    [created.id, step].sort(),
     [created.id, step].sort(),
   ]);
   expect(announcedFor(created.id).map((c) => c.created ?? false)).toEqual([
@@ -91,9 +92,12 @@ it('announces after commit: a read on the notification finds the change', async 
   try {
     const created = await createRun(project, [{ kind: 'summary', ref: 'short' }]);
     await h.waitForTask(project, created.id);
-    await until(() => reads.length === 2, 'the run made and ended');
-    const [made, ended] = await Promise.all(reads);
+    // Made, moved to 50 % by its step's report, ended.
+    await until(() => reads.length === 3, 'the run made, moved and ended');
+    const [made, moved, ended] = await Promise.all(reads);
     expect(made!.status).toBe('processing');
+    // Read on hearing: the step's completion may have come in between.
+    expect(moved!.progress).toBeGreaterThanOrEqual(50);
     expect(ended).toMatchObject({ status: 'completed', progress: 100 });
   } finally {
     await stop.stop();

@@ -1,5 +1,6 @@
 import {
   MediaflowError,
+  isTaskEvent,
   newId,
   schedulerRpc,
   type ProjectEventRecord,
@@ -55,7 +56,7 @@ async function readAll(project: string): Promise<ProjectEventRecord[]> {
   let cursor = '0:0';
   for (;;) {
     const page = await listEvents(project, { after_cursor: cursor }, {}, 50);
-    events.push(...page.data);
+    events.push(...page.data.filter(isTaskEvent));
     cursor = page.cursor;
     if (!page.has_more && !page.pending) return events;
   }
@@ -162,7 +163,7 @@ it('never reads an event out of order while many runs change at once: every one 
   const reader = (async () => {
     while (reading) {
       const page = await listEvents(project, { after_cursor: cursor }, {}, 20);
-      seen.push(...page.data);
+      seen.push(...page.data.filter(isTaskEvent));
       cursor = page.cursor;
       // As a stream reads: again at once while there is more, else shortly (not in a tight loop).
       if (!page.has_more) await sleep(page.pending ? 5 : 25);

@@ -86,9 +86,10 @@ describe('an ingest of a staged upload', () => {
       ref: null,
       project_id: project,
     });
-    expect(await h.request(schedulerRpc.getFile, { project_id: project, id: file.id })).toEqual(
-      file,
-    );
+    expect(await h.request(schedulerRpc.getFile, { project_id: project, id: file.id })).toEqual({
+      ...file,
+      triggered_runs: [],
+    });
     // The runner stores it under the attempt's own key, not the staged one.
     expect(file.storage_key).toBe(`projects/${project}/tasks/${created.id}/1/clip.mp4`);
     expect(await text((await h.storage.get(file.storage_key)).stream)).toBe('the uploaded bytes\n');

@@ -32,7 +32,20 @@ export const FileObjectSchema = MediaPropertiesSchema.extend({
 }).meta({ id: 'File' });
 export type FileObject = z.infer<typeof FileObjectSchema>;
 
-export const FileListSchema = listSchema(FileObjectSchema).meta({ id: 'FileList' });
+const TRIGGERED_RUNS_DESCRIPTION =
+  'The runs this file started when `POST /files` stored it: one per active automation whose `trigger` it met. Empty for a file a run made, or one that met no trigger';
+const triggeredRuns = () => z.array(idSchema('task')).describe(TRIGGERED_RUNS_DESCRIPTION);
+
+/**
+ * A file as the `/files` routes answer it: the file object and the runs its
+ * arrival started (files inside a task do not carry them).
+ */
+export const FileWithTriggeredRunsSchema = FileObjectSchema.extend({
+  triggered_runs: triggeredRuns(),
+}).meta({ id: 'FileWithTriggeredRuns' });
+export type FileWithTriggeredRuns = z.infer<typeof FileWithTriggeredRunsSchema>;
+
+export const FileListSchema = listSchema(FileWithTriggeredRunsSchema).meta({ id: 'FileList' });
 export const FileListQuerySchema = PageQuerySchema.extend({ kind: z.enum(FILE_KINDS).optional() });
 export type FileListQuery = z.output<typeof FileListQuerySchema>;
 
@@ -54,6 +67,12 @@ export const StoredFileSchema = MediaPropertiesSchema.extend({
   created_at: z.number().int(),
 });
 export type StoredFile = z.infer<typeof StoredFileSchema>;
+
+/** A stored file with the runs it triggered: what the scheduler answers for `/files`. */
+export const StoredFileWithRunsSchema = StoredFileSchema.extend({
+  triggered_runs: triggeredRuns(),
+});
+export type StoredFileWithRuns = z.infer<typeof StoredFileWithRunsSchema>;
 
 /**
  * `POST /files` with a JSON body: a URL to fetch and store as a file (the

@@ -8,6 +8,7 @@ export const ID_PREFIX = {
   file: 'file',
   project: 'prj',
   apiKey: 'key',
+  webhookEndpoint: 'we',
   /** Derived from the change it names, never drawn (task-events.ts). */
   event: 'evt',
 } as const;

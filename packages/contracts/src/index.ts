@@ -1,5 +1,6 @@
 export * from './automation';
 export * from './errors';
+export * from './event-log';
 export * from './files';
 export * from './file-properties';
 export * from './ids';
@@ -11,5 +12,6 @@ export * from './rpc';
 export * from './task-messages';
 export * from './tasks';
 export * from './text';
+export * from './webhook-endpoints';
 export * from './workflow';
 export * from './task-files';

@@ -109,10 +109,15 @@ export function isEventId(value: string): boolean {
  * dispatched is still the same news.
  */
 export function projectEventId(task: TaskState, type = projectEventType(task)): string {
-  const parts =
+  return hashedEventId(
     type === 'task.created'
       ? [task.id, type]
-      : [task.id, task.attempts, task.status, task.progress, type];
+      : [task.id, task.attempts, task.status, task.progress, type],
+  );
+}
+
+/** `evt_` and 16 characters of a hash of `parts`: an event id derived from what it is the news of. */
+export function hashedEventId(parts: readonly (string | number)[]): string {
   const digest = createHash('sha256').update(parts.join('\n')).digest();
   let body = '';
   for (let i = 0; i < 16; i++) body += ID_ALPHABET[digest[i]! % ID_ALPHABET.length];

@@ -1,11 +1,27 @@
 import { z } from 'zod';
-import { AutomationListSchema, AutomationSchema, DeletedAutomationSchema } from './automation';
+import {
+  AutomationListSchema,
+  AutomationSchema,
+  DeletedAutomationSchema,
+  TriggerEventSchema,
+} from './automation';
 import { ErrorBodySchema } from './errors';
-import { IngestSourceSchema, StoredFileSchema } from './files';
+import { IngestSourceSchema, StoredFileWithRunsSchema } from './files';
 import { idSchema } from './ids';
 import { listSchema } from './pagination';
-import { EventCursorSchema, ProjectEventRecordSchema } from './project-events';
+import {
+  AutomationEventRecordSchema,
+  LoggedEventRecordSchema,
+  LoggedEventTypeSchema,
+  LoggedEventWithDeliveriesSchema,
+} from './event-log';
+import { EventCursorSchema } from './project-events';
 import { TaskRecordSchema, TaskSourceSchema } from './tasks';
+import {
+  DeletedWebhookEndpointSchema,
+  WebhookEndpointSchema,
+  WebhookEndpointWithSecretSchema,
+} from './webhook-endpoints';
 
 /**
  * A request/reply contract on core NATS: the subject, the version of the
@@ -76,6 +92,16 @@ export const registryRpc = {
     request: z.object({ project_id: projectId, id: z.string() }),
     response: DeletedAutomationSchema,
   }),
+  /**
+   * The project's active automations with a trigger on `event`, oldest
+   * first: the scheduler matches their conditions on the file and runs them.
+   */
+  listTriggered: defineRpc({
+    subject: 'registry.automations.list-triggered',
+    version: 1,
+    request: z.object({ project_id: projectId, event: TriggerEventSchema }),
+    response: z.object({ data: z.array(AutomationSchema) }),
+  }),
 } as const;
 
 const webhook = z.object({ url: z.string(), secret: z.string() }).nullable();
@@ -137,7 +163,8 @@ export const schedulerRpc = {
       limit: z.number().int().min(1).max(1000),
     }),
     response: z.object({
-      data: z.array(ProjectEventRecordSchema),
+      /** Task, file and automation events (`task.progress` is never kept). */
+      data: z.array(LoggedEventRecordSchema),
       /** Where the next read starts: after the last event answered. */
       cursor: EventCursorSchema,
       /** More events were readable than `limit`. */
@@ -171,13 +198,13 @@ export const schedulerRpc = {
     subject: 'scheduler.files.get',
     version: 1,
     request: z.object({ project_id: projectId, id: z.string() }),
-    response: StoredFileSchema,
+    response: StoredFileWithRunsSchema,
   }),
   listFiles: defineRpc({
     subject: 'scheduler.files.list',
     version: 1,
     request: z.object({ project_id: projectId, query: z.record(z.string(), z.unknown()) }),
-    response: listSchema(StoredFileSchema),
+    response: listSchema(StoredFileWithRunsSchema),
   }),
   /**
    * A file from a URL or a staged upload: an `ingest` task of its own (no
@@ -204,6 +231,90 @@ export const schedulerRpc = {
       object: z.literal('file'),
       deleted: z.literal(true),
     }),
+  }),
+  /** `GET /events`: the log newest first, with each event's deliveries to webhook endpoints. */
+  pageEvents: defineRpc({
+    subject: 'scheduler.events.page',
+    version: 1,
+    request: z.object({
+      project_id: projectId,
+      page: z.number().int().min(1),
+      limit: z.number().int().min(1).max(100),
+      type: LoggedEventTypeSchema.optional(),
+      /** Only the events of these tasks (a run's: its id and its steps'). */
+      task_ids: z.array(idSchema('task')).min(1).max(10_000).optional(),
+      automation_id: z.string().optional(),
+    }),
+    response: listSchema(LoggedEventWithDeliveriesSchema),
+  }),
+  getEvent: defineRpc({
+    subject: 'scheduler.events.get',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string() }),
+    response: LoggedEventWithDeliveriesSchema,
+  }),
+  /** Delivers a kept event again: to one endpoint, or to every active endpoint that wants its type. */
+  redeliverEvent: defineRpc({
+    subject: 'scheduler.events.redeliver',
+    version: 1,
+    request: z.object({
+      project_id: projectId,
+      id: z.string(),
+      endpoint_id: idSchema('we').optional(),
+    }),
+    response: LoggedEventWithDeliveriesSchema,
+  }),
+  /**
+   * The registry's automation events, from its outbox: kept once each (by
+   * event id, so a batch sent again after a lost reply adds nothing).
+   */
+  recordAutomationEvents: defineRpc({
+    subject: 'scheduler.events.record-automation',
+    version: 1,
+    request: z.object({
+      events: z
+        .array(z.object({ project_id: projectId, event: AutomationEventRecordSchema }))
+        .min(1)
+        .max(500),
+    }),
+    response: z.object({ accepted: z.number().int() }),
+  }),
+  createWebhookEndpoint: defineRpc({
+    subject: 'scheduler.webhook-endpoints.create',
+    version: 1,
+    request: z.object({ project_id: projectId, body: z.unknown() }),
+    response: WebhookEndpointWithSecretSchema,
+  }),
+  listWebhookEndpoints: defineRpc({
+    subject: 'scheduler.webhook-endpoints.list',
+    version: 1,
+    request: z.object({ project_id: projectId, query: z.record(z.string(), z.unknown()) }),
+    response: listSchema(WebhookEndpointSchema),
+  }),
+  getWebhookEndpoint: defineRpc({
+    subject: 'scheduler.webhook-endpoints.get',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string() }),
+    response: WebhookEndpointSchema,
+  }),
+  updateWebhookEndpoint: defineRpc({
+    subject: 'scheduler.webhook-endpoints.update',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string(), body: z.unknown() }),
+    response: WebhookEndpointSchema,
+  }),
+  deleteWebhookEndpoint: defineRpc({
+    subject: 'scheduler.webhook-endpoints.delete',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string() }),
+    response: DeletedWebhookEndpointSchema,
+  }),
+  /** A new signing secret, at once: deliveries from now on are signed with it alone. */
+  rotateWebhookEndpointSecret: defineRpc({
+    subject: 'scheduler.webhook-endpoints.rotate',
+    version: 1,
+    request: z.object({ project_id: projectId, id: z.string() }),
+    response: WebhookEndpointWithSecretSchema,
   }),
 } as const;
 

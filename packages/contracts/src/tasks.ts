@@ -36,8 +36,68 @@ export function isFinalStatus(status: TaskStatus): boolean {
 export const TASK_OBJECT_KINDS = [...TASK_KIND_NAMES, 'conditions', 'workflow'] as const;
 export type TaskObjectKind = (typeof TASK_OBJECT_KINDS)[number];
 
-export const TaskErrorSchema = z.object({ code: ErrorCodeSchema, message: z.string() });
+/** The step a failed run names as the cause of its failure. */
+export const FailedStepSchema = z.object({
+  id: idSchema('task'),
+  ref: z.string().nullable(),
+  kind: z.enum(TASK_OBJECT_KINDS),
+});
+export type FailedStep = z.infer<typeof FailedStepSchema>;
+
+export const TaskErrorSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  step: FailedStepSchema.optional().describe(
+    "On a failed run: the step that failed first (the run's ingest when its source could not be had)",
+  ),
+});
 export type TaskError = z.infer<typeof TaskErrorSchema>;
+
+/**
+ * Why a step ended `skipped` (docs/runs.md, Skipped steps, errors and
+ * progress): a stable code clients may switch on, each explained here once.
+ */
+export const SKIP_REASONS = {
+  not_applicable:
+    "The step's kind does not take its input's media kind (subtitles on an image): the workflow goes on without it",
+  branch_not_taken:
+    'The step is on the branch of a conditions step that its input did not take (`next` when the conditions did not hold, `else` when they did)',
+  upstream_failed: 'A step above it failed, so it never got an input',
+  upstream_skipped: 'A step above it was skipped, so it never got an input',
+  source_failed: "The run's source could not be ingested, so no step got an input",
+} as const;
+export type SkipReasonCode = keyof typeof SKIP_REASONS;
+export const SKIP_REASON_CODES = Object.keys(SKIP_REASONS) as [SkipReasonCode, ...SkipReasonCode[]];
+
+export const SkipReasonSchema = z
+  .object({
+    code: z.enum(SKIP_REASON_CODES).describe(
+      Object.entries(SKIP_REASONS)
+        .map(([code, meaning]) => `\`${code}\`: ${meaning}`)
+        .join('; '),
+    ),
+    message: z.string().describe('A sentence naming the step above or the input, for people'),
+  })
+  .meta({ id: 'SkipReason' });
+export type SkipReason = z.infer<typeof SkipReasonSchema>;
+
+/**
+ * How many of a run's steps are in each status, one count per status (a
+ * `pending` step waits for a worker, a `waiting` one for the step above it).
+ */
+export const StepsSummarySchema = z
+  .object(
+    Object.fromEntries(TASK_STATUSES.map((status) => [status, z.number().int().min(0)])) as Record<
+      TaskStatus,
+      z.ZodNumber
+    >,
+  )
+  .meta({
+    id: 'StepsSummary',
+    description:
+      'One count per status, every status present: they add up to the number of steps (its ingest is not one)',
+  });
+export type StepsSummary = Record<TaskStatus, number>;
 
 /**
  * A task as a tree, generic in how files appear: clients get file objects
@@ -58,12 +118,16 @@ export interface TaskTree<F> {
   /** A file (with, for thumbnails, the files it links under `files`), or for data kinds a JSON result. */
   output: (F & { files?: F[] }) | Record<string, unknown> | null;
   error: TaskError | null;
+  /** Why a `skipped` task did not run; null for every other status. */
+  skip_reason: SkipReason | null;
   attempts: number;
   created_at: number;
   updated_at: number;
   started_at: number | null;
   finished_at: number | null;
   webhook_url: string | null;
+  /** On a `workflow` task: how many of its steps are in each status. */
+  steps_summary?: StepsSummary;
   /** On a `workflow` task: its steps, as a tree. */
   workflow?: TaskTree<F>[];
   /** On a step: the steps that run after it. */
@@ -96,13 +160,21 @@ function taskTreeSchema<F extends z.ZodType>(
         ])
         .nullable()
         .describe('A file, or for data kinds a JSON result'),
-      error: TaskErrorSchema.nullable(),
+      error: TaskErrorSchema.nullable().describe(
+        'Why it failed (or was cancelled). On a failed run: the first failure of its steps, with that `step`',
+      ),
+      skip_reason: SkipReasonSchema.nullable().describe(
+        'Why a `skipped` task did not run; null for every other status',
+      ),
       attempts: z.number().int(),
       created_at: z.number().int(),
       updated_at: z.number().int(),
       started_at: z.number().int().nullable(),
       finished_at: z.number().int().nullable(),
       webhook_url: z.string().nullable(),
+      steps_summary: StepsSummarySchema.optional().describe(
+        'A run: how many of its steps are in each status',
+      ),
       get workflow() {
         return z.array(schema).optional().describe('A run: its steps, as a tree');
       },

@@ -27,8 +27,19 @@ describe('parseAutomationCreate', () => {
       name: 'Process uploads',
       description: null,
       workflow: WORKFLOW,
+      trigger: null,
       status: 'active',
     });
+  });
+
+  it('keeps a trigger, its conditions filled in', () => {
+    expect(
+      parseAutomationCreate({
+        name: 'Transcode uploads',
+        workflow: [{ kind: 'video', width: 1280 }],
+        trigger: { kind: 'event', event: 'file.created' },
+      }).trigger,
+    ).toStrictEqual({ kind: 'event', event: 'file.created', conditions: [] });
   });
 
   it('trims the name and normalises flat options', () => {
@@ -43,6 +54,7 @@ describe('parseAutomationCreate', () => {
       name: 'Thumbs',
       description: 'Small previews',
       workflow: [{ kind: 'image', options: { width: 160 } }],
+      trigger: null,
       status: 'paused',
     });
   });
@@ -98,6 +110,37 @@ describe('parseAutomationCreate', () => {
         },
       ],
     ],
+    [
+      'a bad workflow and a bad trigger together',
+      {
+        name: 'a',
+        workflow: [{ kind: 'video', width: 7682 }],
+        trigger: { kind: 'event', event: 'file.uploaded', conditions: [{ prop: 'size' }] },
+      },
+      [
+        { path: 'workflow[0].options.width', message: 'must be ≤ 7680' },
+        { path: 'trigger.event', message: 'must be one of: file.created' },
+        {
+          path: 'trigger.conditions[0].prop',
+          message:
+            'must be one of: kind, mimetype, format, width, height, duration, fps, filesize, has_audio, has_video, orientation',
+        },
+        { path: 'trigger.conditions[0].value', message: 'is required' },
+      ],
+    ],
+    [
+      'a trigger with a NUL character',
+      {
+        name: 'a',
+        workflow: WORKFLOW,
+        trigger: {
+          kind: 'event',
+          event: 'file.created',
+          conditions: [{ prop: 'format', value: 'a\u0000' }],
+        },
+      },
+      [{ path: 'trigger.conditions[0].value', message: 'must not contain the NUL character' }],
+    ],
     ['null', null, [{ path: '', message: 'must be a JSON object' }]],
     ['an array', [{ name: 'a' }], [{ path: '', message: 'must be a JSON object' }]],
   ])('refuses %s', (_name, body, details) => {
@@ -108,6 +151,24 @@ describe('parseAutomationCreate', () => {
 describe('parseAutomationUpdate', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     ['status only', { status: 'paused' }, { status: 'paused' }],
+    ['a trigger removed', { trigger: null }, { trigger: null }],
+    [
+      'a trigger set',
+      {
+        trigger: {
+          kind: 'event',
+          event: 'file.created',
+          conditions: [{ prop: 'kind', value: 'audio' }],
+        },
+      },
+      {
+        trigger: {
+          kind: 'event',
+          event: 'file.created',
+          conditions: [{ prop: 'kind', value: 'audio' }],
+        },
+      },
+    ],
     ['a description cleared', { description: null }, { description: null }],
     ['a name, trimmed', { name: ' New ' }, { name: 'New' }],
     [
@@ -126,7 +187,7 @@ describe('parseAutomationUpdate', () => {
       [
         {
           path: '',
-          message: 'body must change at least one of name, description, workflow, status',
+          message: 'body must change at least one of name, description, workflow, trigger, status',
         },
       ],
     ],
@@ -136,7 +197,7 @@ describe('parseAutomationUpdate', () => {
       [
         {
           path: '',
-          message: 'body must change at least one of name, description, workflow, status',
+          message: 'body must change at least one of name, description, workflow, trigger, status',
         },
         { path: 'colour', message: 'is not a known field' },
       ],

@@ -3,11 +3,13 @@ import {
   MediaflowError,
   UpdateAutomationFieldsSchema,
   type AutomationStatus,
+  type AutomationTrigger,
   type ErrorDetail,
   type Workflow,
 } from '@mediaflow/contracts';
 import type { z } from 'zod';
 import { isPlainObject } from './plain-object';
+import { validateTrigger } from './validate-trigger';
 import { validateWorkflow } from './validate-workflow';
 import { parseWithDetails } from './zod-issues';
 
@@ -16,22 +18,25 @@ export interface NewAutomation {
   name: string;
   description: string | null;
   workflow: Workflow;
+  /** null: run on demand only. */
+  trigger: AutomationTrigger | null;
   status: AutomationStatus;
 }
 
 /** An update body, checked: only the fields it changes. */
 export type AutomationChanges = Partial<NewAutomation>;
 
-const UPDATABLE_FIELDS = ['name', 'description', 'workflow', 'status'] as const;
+const UPDATABLE_FIELDS = ['name', 'description', 'workflow', 'trigger', 'status'] as const;
 
 /** Check a `POST /automations` body. Throws `validation_failed` naming every problem. */
 export function parseAutomationCreate(body: unknown): NewAutomation {
-  const { fields, workflow } = parseBody(CreateAutomationFieldsSchema, body, []);
+  const { fields, workflow, trigger } = parseBody(CreateAutomationFieldsSchema, body, []);
   return {
     name: fields.name,
     description: fields.description ?? null,
     // Present: the create schema requires `workflow`, so parseBody threw without it.
     workflow: workflow as Workflow,
+    trigger: trigger ?? null,
     status: fields.status ?? 'active',
   };
 }
@@ -45,24 +50,26 @@ export function parseAutomationUpdate(body: unknown): AutomationChanges {
       message: `body must change at least one of ${UPDATABLE_FIELDS.join(', ')}`,
     });
   }
-  const { fields, workflow } = parseBody(UpdateAutomationFieldsSchema, body, details);
+  const { fields, workflow, trigger } = parseBody(UpdateAutomationFieldsSchema, body, details);
   const changes: AutomationChanges = {};
   if (fields.name !== undefined) changes.name = fields.name;
   if (fields.description !== undefined) changes.description = fields.description;
   if (workflow !== undefined) changes.workflow = workflow;
+  if (trigger !== undefined) changes.trigger = trigger;
   if (fields.status !== undefined) changes.status = fields.status;
   return changes;
 }
 
 /**
- * The fields through their contract schema and the workflow through
- * validateWorkflow, so that one answer lists the problems of both.
+ * The fields through their contract schema, the workflow through
+ * validateWorkflow and the trigger through validateTrigger, so that one
+ * answer lists the problems of all of them.
  */
 function parseBody<S extends z.ZodType>(
   schema: S,
   body: unknown,
   details: ErrorDetail[],
-): { fields: z.output<S>; workflow?: Workflow } {
+): { fields: z.output<S>; workflow?: Workflow; trigger?: AutomationTrigger | null } {
   if (!isPlainObject(body)) throw invalid([{ path: '', message: 'must be a JSON object' }]);
   const fields = parseWithDetails(schema, body);
   if (!fields.ok) details.push(...fields.details);
@@ -74,9 +81,15 @@ function parseBody<S extends z.ZodType>(
     if (checked.ok) workflow = checked.workflow;
     else details.push(...checked.details);
   }
+  let trigger: AutomationTrigger | null | undefined;
+  if (body.trigger !== undefined) {
+    const checked = validateTrigger(body.trigger, ['trigger']);
+    if (checked.ok) trigger = checked.trigger;
+    else details.push(...checked.details);
+  }
 
   if (!fields.ok || details.length > 0) throw invalid(details);
-  return { fields: fields.data, workflow };
+  return { fields: fields.data, workflow, trigger };
 }
 
 function invalid(details: ErrorDetail[]): MediaflowError {

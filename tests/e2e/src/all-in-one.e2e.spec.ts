@@ -111,6 +111,36 @@ describe('the all-in-one process', () => {
     });
   });
 
+  it('runs an automation triggered by an upload, listed on the file it answers', async () => {
+    const automation = await api()('POST', '/automations', {
+      body: {
+        name: 'Pictures to PNG',
+        workflow: [{ kind: 'image', width: 48, format: 'png' }],
+        trigger: {
+          kind: 'event',
+          event: 'file.created',
+          conditions: [{ prop: 'kind', value: 'image' }],
+        },
+      },
+    });
+    expect(automation.status).toBe(201);
+    const upload = await api()('POST', '/files?filename=photo.jpg', {
+      data: fixtures.bytes('photo.jpg'),
+      headers: { 'content-type': 'image/jpeg' },
+    });
+    expect(upload.status).toBe(201);
+    expect(upload.body.triggered_runs).toHaveLength(1);
+    const run = await waitForTask(api(), upload.body.triggered_runs[0]);
+    expect(run).toMatchObject({
+      automation_id: automation.body.id,
+      status: 'completed',
+      input: { id: upload.body.id },
+    });
+    expect(stepsOf(run)[0].output).toMatchObject({ width: 48, format: 'png' });
+    // Not to fire again on later uploads of the tests below.
+    await api()('DELETE', `/automations/${automation.body.id}`);
+  });
+
   it('finishes every seed run accepted before a crash and a graceful restart', async () => {
     const runs: Record<keyof typeof SEEDS, string> = { upload: '', social: '', shortVideo: '' };
     const inputs = { upload: 'talk.mp4', social: 'photo.jpg', shortVideo: 'upload.mp4' };

@@ -90,10 +90,14 @@ describe('event streams', () => {
     }
   }
 
+  /** Events of tasks: an automation's own (`automation.*`) may come on its stream too. */
+  const ofTasks = (events: StreamedEvent[]) =>
+    events.filter((e) => (e.data.type as string).startsWith('task.'));
+
   /** Each task's kept event types, in the order they came. */
   function keptByTask(events: StreamedEvent[]): Map<string, string[]> {
     const byTask = new Map<string, string[]>();
-    for (const { data } of events) {
+    for (const { data } of ofTasks(events)) {
       if (data.type === 'task.progress') continue;
       byTask.set(data.data.id, [...(byTask.get(data.data.id) ?? []), data.type]);
     }
@@ -117,7 +121,7 @@ describe('event streams', () => {
     await run(other);
     const made = await run(id);
     followed.runId = made.id;
-    const events = await stream.closed;
+    const events = ofTasks(await stream.closed);
 
     const done = await waitForTask(api, made.id);
     const byTask = keptByTask(events);
@@ -189,6 +193,21 @@ describe('event streams', () => {
     const ids = new Set(treeIds(await waitForTask(api, made.id)));
     expect(events.length).toBeGreaterThan(0);
     expect(events.every((e) => ids.has(e.data.data.id))).toBe(true);
+  });
+
+  it("streams an automation's own events beside its runs', with the automation as data", async () => {
+    const id = await automation();
+    const stream = await open(`/events/stream?automation_id=${id}`, (events) =>
+      events.some((e) => e.data.type === 'automation.updated'),
+    );
+    const updated = await api('PATCH', `/automations/${id}`, { body: { name: 'renamed' } });
+    const events = await stream.closed;
+    const [event] = events.filter((e) => e.data.type === 'automation.updated');
+    expect(event).toMatchObject({
+      event: 'automation.updated',
+      id: event!.data.id,
+      data: { type: 'automation.updated', data: updated.body },
+    });
   });
 
   it('answers a Last-Event-ID it does not keep with 410, and bad filters with 400 and 404', async () => {

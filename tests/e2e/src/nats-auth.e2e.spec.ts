@@ -200,6 +200,13 @@ describe('NATS with the chart’s users and permissions', () => {
     expect(run.status).toBe(201);
     const done = await waitForTask(api, run.body.id);
     expect(done.status).toBe('completed');
+    // The registry's automation event reached the scheduler's log (relayed as it was made).
+    const logged = async () =>
+      (await api('GET', `/events?type=automation.created&automation_id=${created.body.id}`)).body
+        .data as { data: { id: string } }[];
+    for (let i = 0; i < 100 && (await logged()).length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await logged()).map((e) => e.data.id)).toEqual([created.body.id]);
     // Nothing an app does was refused on the way (a refused subscribe or publish only logs).
     expect(serverLog).not.toMatch(/Violation/);
     for (const app of system.apps.values()) expect(app.output()).not.toMatch(/permission/i);

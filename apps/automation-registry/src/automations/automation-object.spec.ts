@@ -12,6 +12,7 @@ const entity = (overrides: Partial<AutomationEntity> = {}): AutomationEntity => 
     { kind: 'image', options: { width: 320, format: 'png' } },
     { kind: 'subtitles' },
   ],
+  trigger: null,
   status: 'active',
   created_at: new Date('2025-01-01T00:03:45.999Z'),
   updated_at: new Date('2025-01-02T10:00:00.000Z'),
@@ -31,11 +32,21 @@ describe('toAutomationObject', () => {
         { kind: 'image', options: { width: 320, format: 'png' } },
         { kind: 'subtitles' },
       ],
+      trigger: null,
       status: 'active',
       created_at: 1735689825,
       updated_at: 1735812000,
     });
     expect(AutomationSchema.parse(object)).toEqual(object);
+  });
+
+  it('answers the trigger as stored', () => {
+    const trigger = {
+      kind: 'event' as const,
+      event: 'file.created' as const,
+      conditions: [{ prop: 'kind' as const, value: 'video' }],
+    };
+    expect(toAutomationObject(entity({ trigger })).trigger).toEqual(trigger);
   });
 
   it('keeps a missing description as null and a paused status', () => {

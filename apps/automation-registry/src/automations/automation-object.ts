@@ -10,6 +10,7 @@ export function toAutomationObject(entity: AutomationEntity): Automation {
     name: entity.name,
     description: entity.description,
     workflow: entity.workflow,
+    trigger: entity.trigger,
     status: entity.status,
     created_at: toUnixSeconds(entity.created_at),
     updated_at: toUnixSeconds(entity.updated_at),

@@ -1,4 +1,4 @@
-import type { AutomationStatus, Workflow } from '@mediaflow/contracts';
+import type { AutomationStatus, AutomationTrigger, Workflow } from '@mediaflow/contracts';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 /**
@@ -24,6 +24,10 @@ export class AutomationEntity {
   /** Stored normalised: options always under `options`. */
   @Column({ type: 'jsonb' })
   workflow!: Workflow;
+
+  /** Stored with `conditions` always present; null: run on demand only. */
+  @Column({ type: 'jsonb', nullable: true })
+  trigger!: AutomationTrigger | null;
 
   @Column({ type: 'text' })
   status!: AutomationStatus;

@@ -9,6 +9,7 @@ import {
   type Automation,
   type DeletedAutomation,
   type List,
+  type TriggerEvent,
 } from '@mediaflow/contracts';
 import { parseAutomationCreate, parseAutomationUpdate } from '@mediaflow/workflow';
 import { Injectable } from '@nestjs/common';
@@ -62,6 +63,23 @@ export class AutomationsService {
       take: query.limit,
     });
     return toList(rows.map(toAutomationObject), query, total);
+  }
+
+  /**
+   * The project's active automations with a trigger on `event`, oldest
+   * first; the caller (the scheduler) matches their conditions on the file.
+   */
+  async listTriggered(projectId: string, event: TriggerEvent): Promise<{ data: Automation[] }> {
+    const rows = await this.automations
+      .createQueryBuilder('automation')
+      .where('automation.project_id = :projectId', { projectId })
+      .andWhere("automation.status = 'active'")
+      .andWhere('automation.trigger IS NOT NULL')
+      .andWhere("automation.trigger ->> 'event' = :event", { event })
+      .orderBy('automation.created_at', 'ASC')
+      .addOrderBy('automation.id', 'ASC')
+      .getMany();
+    return { data: rows.map(toAutomationObject) };
   }
 
   async get(projectId: string, id: string): Promise<Automation> {

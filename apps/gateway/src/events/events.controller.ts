@@ -1,14 +1,33 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import {
+  EventListQuerySchema,
+  RedeliverEventBodySchema,
+  type List,
+  type LoggedEvent,
+} from '@mediaflow/contracts';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RequestOrigin } from '../http/request-origin';
-import { parseQuery } from '../http/request-parsing';
+import { parseBody, parseQuery } from '../http/request-parsing';
 import { EventStreamQuerySchema } from './event-stream-query';
+import { LoggedEventsService } from './logged-events.service';
 import { ProjectEventsService } from './project-events.service';
 
 @Controller('events')
 export class EventsController {
-  constructor(private readonly events: ProjectEventsService) {}
+  constructor(
+    private readonly events: ProjectEventsService,
+    private readonly logged: LoggedEventsService,
+  ) {}
+
+  @Get()
+  list(
+    @CurrentPrincipal() caller: Principal,
+    @Query() query: unknown,
+    @RequestOrigin() origin: string,
+  ): Promise<List<LoggedEvent>> {
+    return this.logged.list(caller.projectId, parseQuery(EventListQuerySchema, query), origin);
+  }
 
   @Get('stream')
   stream(
@@ -28,5 +47,27 @@ export class EventsController {
       origin,
       reply,
     );
+  }
+
+  @Get(':id')
+  get(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id') id: string,
+    @RequestOrigin() origin: string,
+  ): Promise<LoggedEvent> {
+    return this.logged.get(caller.projectId, id, origin);
+  }
+
+  /** Accepted: the deliveries are made; the POSTs follow. */
+  @Post(':id/redeliver')
+  @HttpCode(202)
+  redeliver(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @RequestOrigin() origin: string,
+  ): Promise<LoggedEvent> {
+    const { endpoint_id: endpointId } = parseBody(RedeliverEventBodySchema, body);
+    return this.logged.redeliver(caller.projectId, id, endpointId, origin);
   }
 }

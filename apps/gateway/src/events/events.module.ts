@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module';
 import { TaskChangesModule } from '../task-changes/task-changes.module';
 import { TasksModule } from '../tasks/tasks.module';
 import { EventsController } from './events.controller';
+import { LoggedEventsService } from './logged-events.service';
 import { ProjectEventsService } from './project-events.service';
 
-/** `GET /events/stream`: the project's events on one connection. */
+/** `GET /events/stream`: the project's events on one connection; `GET /events`: the log, with deliveries. */
 @Module({
-  imports: [TasksModule, TaskChangesModule],
+  imports: [TasksModule, TaskChangesModule, FilesModule],
   controllers: [EventsController],
-  providers: [ProjectEventsService],
+  providers: [ProjectEventsService, LoggedEventsService],
 })
 export class EventsModule {}

@@ -114,6 +114,7 @@ function scriptedSource(
       return found;
     },
     present: (t: TaskRecord) => ({ ...t, presented: true }) as never,
+    presentOther: (e) => ({ ...e.data, presented: true }),
     follow(listener) {
       source.listener = listener;
       source.following = true;
@@ -472,6 +473,38 @@ describe('ProjectEventStream', () => {
           created_at: 1_800_000_001,
           data: { ...progress.data, presented: true },
         },
+      },
+    ]);
+  });
+
+  it("sends a file's and an automation's kept events with their ids, their data presented, in the log's order", async () => {
+    const sink = new FakeSink();
+    const source = scriptedSource();
+    const file = {
+      id: 'evt_ffffffffffffffff',
+      type: 'file.created',
+      created_at: 1_800_000_000,
+      data: { id: 'file_aaaaaaaaaaaaaaaa' },
+    } as unknown as ProjectEventRecord;
+    const automation = {
+      id: 'evt_aaaaaaaaaaaaaaaa',
+      type: 'automation.deleted',
+      created_at: 1_800_000_001,
+      data: { id: 'auto_aaaaaaaaaaaaaaaa' },
+    } as unknown as ProjectEventRecord;
+    const started = event(A, 'processing');
+    stream(source, sink).start(page('1:3', [file, started, automation]));
+    expect(sink.events()).toEqual([
+      {
+        id: file.id,
+        event: 'file.created',
+        data: { ...file, data: { id: 'file_aaaaaaaaaaaaaaaa', presented: true } },
+      },
+      { id: started.id, event: 'task.started', data: expect.objectContaining({ id: started.id }) },
+      {
+        id: automation.id,
+        event: 'automation.deleted',
+        data: { ...automation, data: { id: 'auto_aaaaaaaaaaaaaaaa', presented: true } },
       },
     ]);
   });

@@ -1,6 +1,8 @@
 import {
   isFinalStatus,
+  isTaskEvent,
   projectEvent,
+  type LoggedEventRecord,
   type ProjectEventRecord,
   type TaskChange,
   type TaskObject,
@@ -25,6 +27,8 @@ export interface ProjectEventSource {
   /** A task as it is now: the data of a progress event no notification carried. */
   readTask(id: string): Promise<TaskRecord>;
   present(task: TaskRecord): TaskObject;
+  /** A file's or an automation's event data, as clients see it. */
+  presentOther(event: Exclude<LoggedEventRecord, ProjectEventRecord>): unknown;
   /** Calls `listener` with every change of the project, until the returned function is called. */
   follow(listener: (change: TaskChange) => void): () => void;
 }
@@ -37,8 +41,8 @@ const REMEMBERED_TASKS = 10_000;
 const PROGRESS_READS_PER_CHANGE = 8;
 
 /**
- * `GET /events/stream`: every event of a project, or of one task or
- * automation, on one connection. Kept events come from the event log in its
+ * `GET /events/stream`: every event of a project (its tasks', files' and
+ * automations'), or of one task or automation, on one connection. Kept events come from the event log in its
  * order (read again whenever the scheduler announces a change, and on a
  * slow safety interval), so a stream resumed after its last event's id
  * (`Last-Event-ID`) misses none. `task.progress`, which the log does not
@@ -123,8 +127,12 @@ export class ProjectEventStream extends SseStream {
     }
   }
 
-  private sendKept(events: readonly ProjectEventRecord[]): void {
+  private sendKept(events: readonly LoggedEventRecord[]): void {
     for (const event of events) {
+      if (!isTaskEvent(event)) {
+        this.sink.write(eventMessage({ ...event, data: this.source.presentOther(event) }));
+        continue;
+      }
       this.write(event);
       if (isFinalStatus(event.data.status)) this.remember(event.data.id, 'ended');
     }

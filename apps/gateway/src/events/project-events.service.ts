@@ -7,6 +7,8 @@ import { EventLog } from '../task-changes/event-log';
 import { TaskChangeFeed } from '../task-changes/task-change-feed';
 import { OpenStreams, streamTiming, type StreamTiming } from '../http/sse';
 import { TasksService } from '../tasks/tasks.service';
+import { FileUrls } from '../files/file-urls';
+import { presentEventData } from './present-event';
 import {
   ProjectEventStream,
   logFilter,
@@ -29,6 +31,7 @@ export class ProjectEventsService implements OnModuleDestroy {
     private readonly tasks: TasksService,
     private readonly feed: TaskChangeFeed,
     private readonly log: EventLog,
+    private readonly urls: FileUrls,
     credentials: CredentialWatch,
     @Inject(GATEWAY_CONFIG) config: Pick<GatewayConfig, 'MEDIAFLOW_TASK_RECHECK_MS'>,
   ) {
@@ -77,6 +80,7 @@ export class ProjectEventsService implements OnModuleDestroy {
             read: (cursor) => this.log.read(projectId, logQuery(filter, cursor)),
             readTask: (id) => this.tasks.record(projectId, id),
             present: (task) => this.tasks.present(task, origin),
+            presentOther: (event) => presentEventData(event, this.urls.forOrigin(origin)),
             follow: (listener) => this.feed.followProject(projectId, listener),
           },
           sink,

@@ -13,8 +13,10 @@ import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import type { StreamedBody } from '../http/streamed-body';
 import type { Creation } from '../tasks/tasks.service';
 import { TaskWaiter } from '../task-changes/task-waiter';
+import { presentTask } from '../tasks/present-task';
 import { FileUrls } from './file-urls';
-import { ingestAnswer, type IngestAnswer } from './ingest-outcome';
+import { ingestOutcome, type IngestAnswer } from './ingest-outcome';
+import { presentFileWithRuns } from './present-file';
 import { StagedUploads, uploadTooLarge } from './staged-uploads';
 import { uploadFilename } from './upload-filename';
 import { openUpload } from './upload-source';
@@ -33,7 +35,8 @@ function emptyUpload(): MediaflowError {
 /**
  * `POST /files`: a file from a URL or from the bytes sent. Either way the
  * scheduler runs an `ingest` task (probe, store) and the gateway waits for
- * it, MEDIAFLOW_FILE_WAIT_MS at most, to answer with the file.
+ * it, MEDIAFLOW_FILE_WAIT_MS at most, to answer with the file and the runs
+ * its triggers started.
  */
 @Injectable()
 export class FileIngestService {
@@ -118,7 +121,12 @@ export class FileIngestService {
     });
   }
 
-  /** The ingest once it has ended, or the task still running when MEDIAFLOW_FILE_WAIT_MS has passed. */
+  /**
+   * The stored file once the ingest has ended, or the task still running
+   * when MEDIAFLOW_FILE_WAIT_MS has passed. The file is read again for its
+   * `triggered_runs`: the scheduler made them in the transaction that
+   * completed the ingest, so they are all there once it is.
+   */
   private async answer(
     projectId: string,
     task: TaskRecord,
@@ -126,6 +134,13 @@ export class FileIngestService {
     since: number,
   ): Promise<IngestAnswer> {
     const ended = await this.waiter.untilEnded(projectId, task, this.waitMs, since);
-    return ingestAnswer(ended, this.urls.forOrigin(origin));
+    const outcome = ingestOutcome(ended);
+    const urlOf = this.urls.forOrigin(origin);
+    if ('running' in outcome) return { status: 202, body: presentTask(outcome.running, urlOf) };
+    const file = await this.bus.request(schedulerRpc.getFile, {
+      project_id: projectId,
+      id: outcome.stored.id,
+    });
+    return { status: 201, body: presentFileWithRuns(file, urlOf) };
   }
 }

@@ -2,7 +2,7 @@ import {
   FileListQuerySchema,
   IngestFileBodySchema,
   UploadQuerySchema,
-  type FileObject,
+  type FileWithTriggeredRuns,
   type List,
   type TaskObject,
 } from '@mediaflow/contracts';
@@ -41,7 +41,7 @@ export class FilesController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @RequestOrigin() origin: string,
     @IdempotencyClaim() claim: string | undefined,
-  ): Promise<FileObject | TaskObject> {
+  ): Promise<FileWithTriggeredRuns | TaskObject> {
     const answer =
       body instanceof StreamedBody
         ? await this.ingest.upload(
@@ -62,7 +62,7 @@ export class FilesController {
     @CurrentPrincipal() caller: Principal,
     @Query() query: unknown,
     @RequestOrigin() origin: string,
-  ): Promise<List<FileObject>> {
+  ): Promise<List<FileWithTriggeredRuns>> {
     return this.files.list(caller.projectId, parseQuery(FileListQuerySchema, query), origin);
   }
 
@@ -71,7 +71,7 @@ export class FilesController {
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,
     @RequestOrigin() origin: string,
-  ): Promise<FileObject> {
+  ): Promise<FileWithTriggeredRuns> {
     return this.files.get(caller.projectId, id, origin);
   }
 

@@ -1,9 +1,14 @@
-import { schedulerRpc, type FileListQuery, type FileObject, type List } from '@mediaflow/contracts';
+import {
+  schedulerRpc,
+  type FileListQuery,
+  type FileWithTriggeredRuns,
+  type List,
+} from '@mediaflow/contracts';
 import { MESSAGE_BUS, type MessageBus } from '@mediaflow/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { withoutUndefined } from '../http/request-parsing';
 import { FileUrls } from './file-urls';
-import { presentFile } from './present-file';
+import { presentFileWithRuns } from './present-file';
 
 /**
  * File records belong to the scheduler: the gateway asks for them with the
@@ -16,18 +21,22 @@ export class FilesService {
     private readonly urls: FileUrls,
   ) {}
 
-  async list(projectId: string, query: FileListQuery, origin: string): Promise<List<FileObject>> {
+  async list(
+    projectId: string,
+    query: FileListQuery,
+    origin: string,
+  ): Promise<List<FileWithTriggeredRuns>> {
     const list = await this.bus.request(schedulerRpc.listFiles, {
       project_id: projectId,
       query: withoutUndefined(query),
     });
     const urlOf = this.urls.forOrigin(origin);
-    return { ...list, data: list.data.map((file) => presentFile(file, urlOf)) };
+    return { ...list, data: list.data.map((file) => presentFileWithRuns(file, urlOf)) };
   }
 
-  async get(projectId: string, id: string, origin: string): Promise<FileObject> {
+  async get(projectId: string, id: string, origin: string): Promise<FileWithTriggeredRuns> {
     const file = await this.bus.request(schedulerRpc.getFile, { project_id: projectId, id });
-    return presentFile(file, this.urls.forOrigin(origin));
+    return presentFileWithRuns(file, this.urls.forOrigin(origin));
   }
 
   /** The scheduler deletes the record and the bytes. */

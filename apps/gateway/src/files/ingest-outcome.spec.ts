@@ -1,34 +1,10 @@
-import {
-  ERROR_STATUS,
-  MediaflowError,
-  type StoredFile,
-  type TaskRecord,
-} from '@mediaflow/contracts';
-import { ingestAnswer } from './ingest-outcome';
+import { ERROR_STATUS, MediaflowError, type TaskRecord } from '@mediaflow/contracts';
+import { storedFile } from '../../test/stored-file';
+import { ingestOutcome } from './ingest-outcome';
 
-const PROJECT = 'prj_aaaaaaaaaaaaaaaa';
 const TASK = 'task_bbbbbbbbbbbbbbbb';
 
-const stored: StoredFile = {
-  id: 'file_cccccccccccccccc',
-  project_id: PROJECT,
-  kind: 'image',
-  mimetype: 'image/jpeg',
-  format: 'jpeg',
-  filename: 'photo.jpg',
-  ref: null,
-  width: 640,
-  height: 480,
-  duration: null,
-  fps: null,
-  filesize: 1234,
-  has_audio: false,
-  has_video: false,
-  language: null,
-  task_id: TASK,
-  storage_key: `projects/${PROJECT}/tasks/${TASK}/1/photo.jpg`,
-  created_at: 1735689825,
-};
+const stored = storedFile('file_cccccccccccccccc', { task_id: TASK });
 
 function ingest(changes: Partial<TaskRecord>): TaskRecord {
   return {
@@ -44,6 +20,7 @@ function ingest(changes: Partial<TaskRecord>): TaskRecord {
     progress: 0,
     output: null,
     error: null,
+    skip_reason: null,
     attempts: 1,
     created_at: 1735689825,
     updated_at: 1735689825,
@@ -54,11 +31,9 @@ function ingest(changes: Partial<TaskRecord>): TaskRecord {
   };
 }
 
-const urlOf = (file: StoredFile) => `https://media.test/files/${file.id}/content?signed`;
-
 function thrown(task: TaskRecord): MediaflowError {
   try {
-    ingestAnswer(task, urlOf);
+    ingestOutcome(task);
   } catch (error) {
     if (error instanceof MediaflowError) return error;
     throw error;
@@ -66,38 +41,18 @@ function thrown(task: TaskRecord): MediaflowError {
   throw new Error('expected an error');
 }
 
-describe('ingestAnswer', () => {
-  it('answers 201 with the stored file, signed and without its storage key, once the ingest completed', () => {
-    const answer = ingestAnswer(
-      ingest({ status: 'completed', progress: 100, output: stored }),
-      urlOf,
-    );
-    expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({
-      id: stored.id,
-      object: 'file',
-      width: 640,
-      task_id: TASK,
-      url: urlOf(stored),
+describe('ingestOutcome', () => {
+  it('is the stored file once the ingest completed', () => {
+    expect(ingestOutcome(ingest({ status: 'completed', progress: 100, output: stored }))).toEqual({
+      stored,
     });
-    expect(answer.body).not.toHaveProperty('storage_key');
-    expect(answer.body).not.toHaveProperty('project_id');
   });
 
   it.each(['pending', 'waiting', 'processing'] as const)(
-    'answers 202 with the ingest task while it is %s',
+    'is the ingest task while it is %s',
     (status) => {
-      const answer = ingestAnswer(ingest({ status, progress: 40 }), urlOf);
-      expect(answer).toEqual({
-        status: 202,
-        body: expect.objectContaining({
-          id: TASK,
-          object: 'task',
-          kind: 'ingest',
-          status,
-          progress: 40,
-        }),
-      });
+      const task = ingest({ status, progress: 40 });
+      expect(ingestOutcome(task)).toEqual({ running: task });
     },
   );
 

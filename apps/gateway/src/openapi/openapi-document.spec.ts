@@ -20,6 +20,7 @@ import {
   type OpenApiDocument,
 } from './openapi-document';
 import { OpenApiController } from './openapi.controller';
+import { WebhookEndpointsController } from '../webhook-endpoints/webhook-endpoints.controller';
 import { GATEWAY_ROUTES } from './route-table';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -59,6 +60,7 @@ function controllerRoutes(): string[] {
     EventsController,
     FilesController,
     FileContentController,
+    WebhookEndpointsController,
     OpenApiController,
     HealthController,
     MetricsController,
@@ -330,7 +332,7 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining([expect.objectContaining({ name: 'filename', in: 'query' })]),
     );
     expect(create.responses['201']!.content!['application/json']!.schema).toEqual({
-      $ref: '#/components/schemas/File',
+      $ref: '#/components/schemas/FileWithTriggeredRuns',
     });
     expect(create.responses['202']!.content!['application/json']!.schema).toEqual({
       $ref: '#/components/schemas/Task',
@@ -349,6 +351,11 @@ describe('the OpenAPI document', () => {
     expect(file.required).toEqual(expect.arrayContaining(['id', 'object', 'url', 'kind']));
     expect(file.properties).not.toHaveProperty('storage_key');
     expect(file.properties).not.toHaveProperty('project_id');
+    // The /files routes add the runs a file's triggers started; files inside a task do not carry them.
+    expect(file.properties).not.toHaveProperty('triggered_runs');
+    const withRuns = document.components.schemas.FileWithTriggeredRuns as typeof file;
+    expect(withRuns.required).toEqual(expect.arrayContaining(['url', 'triggered_runs']));
+    expect(withRuns.properties).not.toHaveProperty('storage_key');
     expect(document.components.schemas).not.toHaveProperty('TaskRecord');
     const get = document.paths['/tasks/{id}']!.get as {
       responses: Record<string, { content: Record<string, { schema: unknown }> }>;

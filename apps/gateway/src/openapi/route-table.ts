@@ -7,23 +7,34 @@ import {
   CreateAutomationBodySchema,
   CreateProjectBodySchema,
   CreateTaskBodySchema,
+  CreateWebhookEndpointBodySchema,
   DeletedApiKeySchema,
   DeletedAutomationSchema,
   DeletedFileSchema,
+  DeletedWebhookEndpointSchema,
   ErrorEnvelopeSchema,
+  EventListQuerySchema,
   FileListQuerySchema,
   FileListSchema,
-  FileObjectSchema,
+  FileWithTriggeredRunsSchema,
   IngestFileBodySchema,
+  LoggedEventListSchema,
+  LoggedEventSchema,
   NewApiKeySchema,
   PageQuerySchema,
   ProjectEventSchema,
+  RedeliverEventBodySchema,
   RunAutomationBodySchema,
   TaskListQuerySchema,
   TaskListSchema,
   TaskObjectSchema,
   UpdateAutomationBodySchema,
+  UpdateWebhookEndpointBodySchema,
   UploadQuerySchema,
+  WebhookEndpointListQuerySchema,
+  WebhookEndpointListSchema,
+  WebhookEndpointSchema,
+  WebhookEndpointWithSecretSchema,
 } from '@mediaflow/contracts';
 import { z } from 'zod';
 import { EventStreamQuerySchema } from '../events/event-stream-query';
@@ -344,7 +355,11 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
     operationId: 'createAutomation',
     summary: 'Create an automation',
     description:
-      '`name` and `workflow` are required; `status` defaults to `active`. Options may also be written flat beside `kind`.',
+      '`name` and `workflow` are required; `status` defaults to `active`. Options may also be written flat beside `kind`. ' +
+      'With a `trigger` (`{ "kind": "event", "event": "file.created", "conditions": [ … ] }`), the automation also runs ' +
+      'by itself on every file `POST /files` stores that meets the conditions (the grammar of a `conditions` step), ' +
+      'while it is active; without one (`null`, the default) it runs on demand only. A bad trigger is a 400 naming ' +
+      'its paths, like a bad workflow.',
     tag: 'Automations',
     body: CreateAutomationBodySchema,
     responses: [
@@ -381,7 +396,8 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
     operationId: 'updateAutomation',
     summary: 'Update an automation',
     description:
-      'A partial update of name, description, workflow and status. Runs already started keep their workflow.',
+      'A partial update of name, description, workflow, trigger and status (`"trigger": null` removes the trigger; ' +
+      '`"status": "paused"` stops it firing). Runs already started keep their workflow.',
     tag: 'Automations',
     body: UpdateAutomationBodySchema,
     responses: [
@@ -409,7 +425,8 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
     description:
       'Exactly one of `url` and `file_id`. The run is a task of kind `workflow` whose steps are the ' +
       "automation's workflow as it is now; later edits never change it. A paused automation answers 409. " +
-      'With `Prefer: wait=N` the answer waits, up to N seconds, for the run to end.',
+      'With `Prefer: wait=N` the answer waits, up to N seconds, for the run to end. An automation with a ' +
+      '`trigger` also runs by itself on each file `POST /files` stores that meets it (see `triggered_runs`).',
     tag: 'Tasks',
     idempotent: true,
     headers: [PREFER_WAIT.header],
@@ -505,7 +522,10 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
     description:
       'One connection for everything a dashboard shows: each event of the project from now on, in the ' +
       'order the scheduler made the changes, as `GET /tasks/{id}/events` sends them (`event:`, `id:`, and ' +
-      'the [Event](#schema-event) envelope). `task.created`, `task.started` and the final types are kept ' +
+      'the [Event](#schema-event) envelope), and the events of its files (`file.created`, `file.deleted`: ' +
+      '`data` is the file) and automations (`automation.created`, `automation.updated`, ' +
+      '`automation.deleted`: `data` is the automation), as `GET /events` lists them. `task.created`, ' +
+      '`task.started`, the final types and those of files and automations are kept ' +
       "in the project's event log (MEDIAFLOW_EVENT_RETENTION_HOURS, default 7 days); `task.progress` is " +
       'sent as it happens, without an `id:` line, and not kept. Reconnect with `Last-Event-ID` to get every ' +
       'kept event after it, once, in order; one the log no longer has answers 410 `event_expired`: read ' +
@@ -525,6 +545,155 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
     ],
   },
   {
+    method: 'get',
+    path: '/events',
+    operationId: 'listEvents',
+    summary: "List the project's event log, newest first, with each event's deliveries",
+    description:
+      'The events `GET /events/stream` sends, with the same ids and envelope (`id`, `type`, `created_at`, ' +
+      '`data`): the kept task types, `file.created` (a file `POST /files` stored), `file.deleted`, and ' +
+      '`automation.created`, `automation.updated`, `automation.deleted`; kept MEDIAFLOW_EVENT_RETENTION_HOURS ' +
+      '(default 7 days). Each comes with its deliveries to webhook endpoints: the endpoint, every POST ' +
+      '(its HTTP status, duration and error) and when the next one will be. `task_id` means the task and, ' +
+      "for a run, its steps; `automation_id` the automation's own events and its runs'.",
+    tag: 'Events',
+    query: EventListQuerySchema,
+    responses: [
+      { status: 200, description: 'A page of events', schema: LoggedEventListSchema },
+      ...errors(400, 401, 404, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/events/:id',
+    operationId: 'getEvent',
+    summary: 'Get an event of the log, with its deliveries',
+    tag: 'Events',
+    responses: [
+      { status: 200, description: 'The event', schema: LoggedEventSchema },
+      ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'post',
+    path: '/events/:id/redeliver',
+    operationId: 'redeliverEvent',
+    summary: 'Deliver an event again',
+    description:
+      'A new delivery (retried for a day of its own) to every active webhook endpoint that asks for the ' +
+      "event's type, or with `endpoint_id` to that one endpoint whatever types it asks for. The body is the " +
+      'same event, with the same id: a receiver that deduplicates on `Mediaflow-Event-Id` sees it once. ' +
+      '409 when no active endpoint asks for the type, or the one named is paused.',
+    tag: 'Events',
+    body: RedeliverEventBodySchema,
+    bodyRequired: false,
+    responses: [
+      {
+        status: 202,
+        description: 'The event, with its deliveries, the new ones `pending`',
+        schema: LoggedEventSchema,
+      },
+      ...errors(...BODY_ERRORS, 404, 409, 503),
+    ],
+  },
+  {
+    method: 'post',
+    path: '/webhooks/endpoints',
+    operationId: 'createWebhookEndpoint',
+    summary: 'Register a webhook endpoint',
+    description:
+      'Every event of the project\'s log whose type the endpoint asks for (`enabled_events`, `["*"]` for ' +
+      'all) is POSTed to `url` as the JSON envelope `{ id, type, created_at, data }`, signed like per-task ' +
+      'webhooks (`Mediaflow-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">`) with the endpoint\'s own ' +
+      'secret, shown in this answer only, and with `Mediaflow-Event-Id` to deduplicate on: delivery is at ' +
+      'least once. A delivery answered other than 2xx (redirects are not followed), or not within ' +
+      'MEDIAFLOW_WEBHOOK_TIMEOUT_MS, is retried with backoff (1 s doubling to an hour) for a day; then it has ' +
+      'failed and the endpoint is marked `failing` until one is delivered. `url` is held to the address rules ' +
+      'of ingest (private and loopback addresses only when MEDIAFLOW_ALLOWED_HOSTS allows them): 400 for an ' +
+      'address that is refused, or a name all of whose addresses are. Signatures, retries and the event ' +
+      'types: docs/webhooks.md.',
+    tag: 'Webhooks',
+    body: CreateWebhookEndpointBodySchema,
+    responses: [
+      {
+        status: 201,
+        description: 'The endpoint, with its signing secret (shown this once)',
+        schema: WebhookEndpointWithSecretSchema,
+      },
+      ...errors(...BODY_ERRORS, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/webhooks/endpoints',
+    operationId: 'listWebhookEndpoints',
+    summary: 'List webhook endpoints, newest first',
+    description: 'Never their secrets.',
+    tag: 'Webhooks',
+    query: WebhookEndpointListQuerySchema,
+    responses: [
+      { status: 200, description: 'A page of endpoints', schema: WebhookEndpointListSchema },
+      ...errors(400, 401, 503),
+    ],
+  },
+  {
+    method: 'get',
+    path: '/webhooks/endpoints/:id',
+    operationId: 'getWebhookEndpoint',
+    summary: 'Get a webhook endpoint',
+    tag: 'Webhooks',
+    responses: [
+      { status: 200, description: 'The endpoint', schema: WebhookEndpointSchema },
+      ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'patch',
+    path: '/webhooks/endpoints/:id',
+    operationId: 'updateWebhookEndpoint',
+    summary: "Change a webhook endpoint's URL, event types or status",
+    description:
+      '`paused`: nothing is delivered to it, and events kept meanwhile are not delivered to it later; ' +
+      'deliveries made before wait until it is `active` again. A new `url` is checked as at creation and ' +
+      'applies from the next POST, retries included.',
+    tag: 'Webhooks',
+    body: UpdateWebhookEndpointBodySchema,
+    responses: [
+      { status: 200, description: 'The endpoint', schema: WebhookEndpointSchema },
+      ...errors(...BODY_ERRORS, 404, 503),
+    ],
+  },
+  {
+    method: 'delete',
+    path: '/webhooks/endpoints/:id',
+    operationId: 'deleteWebhookEndpoint',
+    summary: 'Delete a webhook endpoint',
+    description: 'Its deliveries, pending ones included, go with it.',
+    tag: 'Webhooks',
+    responses: [
+      { status: 200, description: 'Deleted', schema: DeletedWebhookEndpointSchema },
+      ...errors(401, 404, 503),
+    ],
+  },
+  {
+    method: 'post',
+    path: '/webhooks/endpoints/:id/rotate',
+    operationId: 'rotateWebhookEndpointSecret',
+    summary: "Rotate a webhook endpoint's signing secret",
+    description:
+      'A new secret, shown in this answer only, signs every POST from now on (retries of earlier ' +
+      'deliveries included); the old one signs nothing more.',
+    tag: 'Webhooks',
+    responses: [
+      {
+        status: 200,
+        description: 'The endpoint, with its new secret',
+        schema: WebhookEndpointWithSecretSchema,
+      },
+      ...errors(401, 404, 503),
+    ],
+  },
+  {
     method: 'post',
     path: '/files',
     operationId: 'createFile',
@@ -536,7 +705,9 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
       'when MEDIAFLOW_ALLOWED_HOSTS allows them). Either way an `ingest` task probes and stores it, and the ' +
       "answer waits for it: 201 with the file, or the ingest's error (422 `input_unreadable`, " +
       '`input_forbidden`, …). An ingest still running after MEDIAFLOW_FILE_WAIT_MS (default 120 s) answers 202 ' +
-      'with the `ingest` task instead: follow it with `GET /tasks/{id}`; its `output` is the file. With ' +
+      'with the `ingest` task instead: follow it with `GET /tasks/{id}`; its `output` is the file. The file ' +
+      "starts a run of every active automation whose `trigger` it meets, made as the ingest completes: the 201's " +
+      '`triggered_runs` lists them (after a 202, `GET /files/{id}` does). With ' +
       '`Idempotency-Key`, an upload is the same request when its media type, Content-Length and `filename` ' +
       'are: its bytes are not compared.',
     tag: 'Files',
@@ -545,7 +716,11 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
     upload: true,
     query: UploadQuerySchema,
     responses: [
-      { status: 201, description: 'The stored file, probed', schema: FileObjectSchema },
+      {
+        status: 201,
+        description: 'The stored file, probed, with the runs its triggers started',
+        schema: FileWithTriggeredRunsSchema,
+      },
       {
         status: 202,
         description:
@@ -587,10 +762,12 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
     path: '/files/:id',
     operationId: 'getFile',
     summary: "Get a file's metadata",
-    description: '`url` is a signed download URL that works without a key until it expires.',
+    description:
+      '`url` is a signed download URL that works without a key until it expires. `triggered_runs`: the runs the ' +
+      'file started when `POST /files` stored it.',
     tag: 'Files',
     responses: [
-      { status: 200, description: 'The file', schema: FileObjectSchema },
+      { status: 200, description: 'The file', schema: FileWithTriggeredRunsSchema },
       ...errors(401, 404, 503),
     ],
   },

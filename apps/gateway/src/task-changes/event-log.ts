@@ -1,5 +1,6 @@
 import {
   MediaflowError,
+  isTaskEvent,
   schedulerRpc,
   type ProjectEventRecord,
   type RpcRequest,
@@ -46,7 +47,8 @@ export class EventLog {
     try {
       for (;;) {
         const page = await this.read(projectId, query);
-        events.push(...page.data);
+        // A task filter finds only task events; narrowed for the types.
+        events.push(...page.data.filter(isTaskEvent));
         if (!page.has_more) return events;
         query = { after_cursor: page.cursor, task_ids: [...taskIds] };
       }

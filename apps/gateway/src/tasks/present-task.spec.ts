@@ -1,34 +1,11 @@
 import type { StoredFile, TaskRecord } from '@mediaflow/contracts';
+import { storedFile } from '../../test/stored-file';
 import { taskRecord } from '../../test/task-record';
 import { presentFile } from '../files/present-file';
 import { presentTask } from './present-task';
 
 const urlOf = (file: StoredFile) =>
   `https://api.test/files/${file.id}/content?signed=${file.project_id}`;
-
-function storedFile(id: string, overrides: Partial<StoredFile> = {}): StoredFile {
-  return {
-    id,
-    project_id: 'prj_aaaaaaaaaaaaaaaa',
-    kind: 'image',
-    mimetype: 'image/png',
-    format: 'png',
-    filename: `${id}.png`,
-    ref: null,
-    width: 320,
-    height: 240,
-    duration: null,
-    fps: null,
-    filesize: 1234,
-    has_audio: false,
-    has_video: false,
-    language: null,
-    task_id: 'task_aaaaaaaaaaaaaaaa',
-    storage_key: `projects/prj_aaaaaaaaaaaaaaaa/tasks/task_aaaaaaaaaaaaaaaa/1/${id}.png`,
-    created_at: 1735689825,
-    ...overrides,
-  };
-}
 
 function record(id: string, overrides: Partial<TaskRecord> = {}): TaskRecord {
   return taskRecord('pending', 0, {

@@ -1,7 +1,8 @@
 import {
   inEventOrder,
-  isStoredEventType,
+  isLoggedEventType,
   projectEventId,
+  type LoggedEventType,
   type ProjectEventType,
   type TaskTree,
 } from '@mediaflow/contracts';
@@ -13,8 +14,12 @@ import { sseEvent } from '../http/sse';
  * so it has no `id:` line: a client's Last-Event-ID stays at the last event
  * a resume can start after.
  */
-export function eventMessage(event: { id: string; type: ProjectEventType; data: unknown }): string {
-  return sseEvent(event.type, event, isStoredEventType(event.type) ? event.id : undefined);
+export function eventMessage(event: {
+  id: string;
+  type: ProjectEventType | LoggedEventType;
+  data: unknown;
+}): string {
+  return sseEvent(event.type, event, isLoggedEventType(event.type) ? event.id : undefined);
 }
 
 /**

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { EventDeliveriesRepository } from '../events/event-deliveries.repository';
 import { EventsRepository } from '../events/events.repository';
 import { FilesRepository } from '../files/files.repository';
 import { TasksRepository } from '../tasks/tasks.repository';
+import { WebhookEndpointsRepository } from '../webhook-endpoints/webhook-endpoints.repository';
 import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
 import { Sql } from './sql';
 
@@ -12,15 +14,22 @@ export interface Repositories {
   files: FilesRepository;
   deliveries: WebhookDeliveriesRepository;
   events: EventsRepository;
+  eventDeliveries: EventDeliveriesRepository;
+  webhookEndpoints: WebhookEndpointsRepository;
 }
 
-function repositories(runner: QueryRunner): Repositories {
+/** `made` collects the event deliveries the work makes, to send once they have committed. */
+function repositories(runner: QueryRunner, made: string[]): Repositories {
   const sql = new Sql(runner);
+  const eventDeliveries = new EventDeliveriesRepository(sql, made);
+  const events = new EventsRepository(sql, eventDeliveries);
   return {
     tasks: new TasksRepository(sql),
     files: new FilesRepository(sql),
     deliveries: new WebhookDeliveriesRepository(sql),
-    events: new EventsRepository(sql),
+    events,
+    eventDeliveries,
+    webhookEndpoints: new WebhookEndpointsRepository(sql),
   };
 }
 
@@ -30,7 +39,19 @@ function repositories(runner: QueryRunner): Repositories {
  */
 @Injectable()
 export class SchedulerStore {
+  private eventDeliveriesMade: (ids: string[]) => void = () => undefined;
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Who sends an event's deliveries to webhook endpoints once they have
+   * committed. Events are kept by many decisions (a run's, a file's, the
+   * registry's), each in its own transaction: the store, which ends them
+   * all, hands over what each made, so that none has to.
+   */
+  onEventDeliveriesMade(listener: (ids: string[]) => void): void {
+    this.eventDeliveriesMade = listener;
+  }
 
   /**
    * Statements each committed on its own (autocommit), reads or writes: for
@@ -38,7 +59,12 @@ export class SchedulerStore {
    * rows together goes in a {@link transaction}.
    */
   autocommit<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.withRunner((runner) => work(repositories(runner)));
+    return this.withRunner(async (runner) => {
+      const made: string[] = [];
+      const result = await work(repositories(runner, made));
+      this.handOver(made);
+      return result;
+    });
   }
 
   /**
@@ -51,8 +77,10 @@ export class SchedulerStore {
     return this.withRunner(async (runner) => {
       await runner.startTransaction();
       try {
-        const result = await work(repositories(runner));
+        const made: string[] = [];
+        const result = await work(repositories(runner, made));
         await runner.commitTransaction();
+        this.handOver(made);
         return result;
       } catch (error) {
         await runner.rollbackTransaction().catch(() => undefined);
@@ -82,6 +110,11 @@ export class SchedulerStore {
         await runner.rollbackTransaction().catch(() => undefined);
       }
     });
+  }
+
+  /** Deliveries a sender missed (none listening, a throw) stay due for the reconciler. */
+  private handOver(made: string[]): void {
+    if (made.length > 0) this.eventDeliveriesMade(made);
   }
 
   private async withRunner<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {

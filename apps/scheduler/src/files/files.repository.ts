@@ -92,12 +92,12 @@ export class FilesRepository {
     return this.sql.page<FileRow>('scheduler.files', filter, params, query);
   }
 
-  /** True when this call deleted it (not another one before). */
-  async markDeleted(projectId: string, id: string): Promise<boolean> {
-    const changed = await this.sql.count(
-      'UPDATE scheduler.files SET deleted_at = now() WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL',
+  /** The file as this call deleted it; undefined when it was not there (or another call deleted it first). */
+  markDeleted(projectId: string, id: string): Promise<FileRow | undefined> {
+    return this.sql.first<FileRow>(
+      `UPDATE scheduler.files SET deleted_at = now()
+       WHERE id = $1 AND project_id = $2 AND deleted_at IS NULL RETURNING *`,
       [id, projectId],
     );
-    return changed > 0;
   }
 }

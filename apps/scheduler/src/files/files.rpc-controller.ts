@@ -1,4 +1,9 @@
-import { schedulerRpc, type List, type StoredFile, type TaskRecord } from '@mediaflow/contracts';
+import {
+  schedulerRpc,
+  type List,
+  type StoredFileWithRuns,
+  type TaskRecord,
+} from '@mediaflow/contracts';
 import { RpcErrorPassthroughFilter } from '@mediaflow/messaging';
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
@@ -22,12 +27,12 @@ export class FilesRpcController {
   }
 
   @MessagePattern(schedulerRpc.getFile.subject)
-  getFile(@Payload() request: SchedulerRequest<'getFile'>): Promise<StoredFile> {
+  getFile(@Payload() request: SchedulerRequest<'getFile'>): Promise<StoredFileWithRuns> {
     return this.files.get(request.project_id, request.id);
   }
 
   @MessagePattern(schedulerRpc.listFiles.subject)
-  listFiles(@Payload() request: SchedulerRequest<'listFiles'>): Promise<List<StoredFile>> {
+  listFiles(@Payload() request: SchedulerRequest<'listFiles'>): Promise<List<StoredFileWithRuns>> {
     return this.files.list(request.project_id, request.query);
   }
 

@@ -7,15 +7,17 @@ import {
   toList,
   type IngestSource,
   type List,
-  type StoredFile,
+  type StoredFileWithRuns,
   type TaskRecord,
 } from '@mediaflow/contracts';
 import type { Storage } from '@mediaflow/storage';
 import { zodIssuesToDetails } from '@mediaflow/workflow';
 import { Inject, Injectable } from '@nestjs/common';
-import { SchedulerStore } from '../database/scheduler-store';
+import { SchedulerStore, type Repositories } from '../database/scheduler-store';
 import { RunsService } from '../runs/runs.service';
 import { STORAGE } from '../scheduler-tokens';
+import type { FileRow } from './file-row';
+import { fileEvent } from './file-events';
 import { toStoredFile } from './stored-file';
 import { isUploadKeyOf } from './upload-keys';
 
@@ -27,7 +29,10 @@ export interface DeletedFile {
   deleted: true;
 }
 
-/** Files the project's tasks made. Another project's file is answered exactly like a missing one. */
+/**
+ * Files the project's tasks made, each with the runs it triggered when it
+ * was stored. Another project's file is answered exactly like a missing one.
+ */
 @Injectable()
 export class FilesService {
   constructor(
@@ -62,14 +67,20 @@ export class FilesService {
     });
   }
 
-  async get(projectId: string, id: string): Promise<StoredFile> {
+  async get(projectId: string, id: string): Promise<StoredFileWithRuns> {
     if (!fileId.safeParse(id).success) throw notFound('file', id);
-    const row = await this.store.autocommit((repos) => repos.files.findInProject(projectId, id));
-    if (!row) throw notFound('file', id);
-    return toStoredFile(row);
+    return this.store.autocommit(async (repos) => {
+      const row = await repos.files.findInProject(projectId, id);
+      if (!row) throw notFound('file', id);
+      const [file] = await withTriggeredRuns(repos, [row]);
+      return file!;
+    });
   }
 
-  async list(projectId: string, rawQuery: Record<string, unknown>): Promise<List<StoredFile>> {
+  async list(
+    projectId: string,
+    rawQuery: Record<string, unknown>,
+  ): Promise<List<StoredFileWithRuns>> {
     const parsed = FileListQuerySchema.safeParse(rawQuery);
     if (!parsed.success) {
       throw new MediaflowError(
@@ -78,10 +89,11 @@ export class FilesService {
         zodIssuesToDetails(parsed.error.issues),
       );
     }
-    const { rows, total } = await this.store.autocommit((repos) =>
-      repos.files.list(projectId, parsed.data),
-    );
-    return toList(rows.map(toStoredFile), parsed.data, total);
+    const { files, total } = await this.store.autocommit(async (repos) => {
+      const page = await repos.files.list(projectId, parsed.data);
+      return { files: await withTriggeredRuns(repos, page.rows), total: page.total };
+    });
+    return toList(files, parsed.data, total);
   }
 
   /**
@@ -91,8 +103,22 @@ export class FilesService {
   async delete(projectId: string, id: string): Promise<DeletedFile> {
     const file = await this.get(projectId, id);
     await this.storage.delete(file.storage_key);
-    if (!(await this.store.autocommit((repos) => repos.files.markDeleted(projectId, id))))
-      throw notFound('file', id);
+    const deleted = await this.store.transaction(async (repos) => {
+      const row = await repos.files.markDeleted(projectId, id);
+      // With its event: both or neither.
+      if (row) await repos.events.keep([fileEvent('file.deleted', row)]);
+      return row;
+    });
+    if (!deleted) throw notFound('file', id);
     return { id, object: 'file', deleted: true };
   }
+}
+
+/** The files with the runs each started when `POST /files` stored it (none for a run's output). */
+async function withTriggeredRuns(
+  repos: Repositories,
+  rows: readonly FileRow[],
+): Promise<StoredFileWithRuns[]> {
+  const runs = await repos.tasks.triggeredRuns(rows.map((row) => row.id));
+  return rows.map((row) => ({ ...toStoredFile(row), triggered_runs: runs.get(row.id) ?? [] }));
 }

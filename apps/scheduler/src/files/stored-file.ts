@@ -45,5 +45,5 @@ export function fileProperties(row: FileRow): FileProperties {
 }
 
 export function toStepFile(row: FileRow): StepFile {
-  return { id: row.id, properties: fileProperties(row) };
+  return { id: row.id, properties: fileProperties(row), filename: row.filename };
 }

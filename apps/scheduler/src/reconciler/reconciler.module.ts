@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
+import { TriggersModule } from '../triggers/triggers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { Reconciler } from './reconciler.service';
 
 @Module({
-  imports: [RunsModule, WebhooksModule],
+  imports: [RunsModule, WebhooksModule, TriggersModule],
   providers: [Reconciler],
   exports: [Reconciler],
 })

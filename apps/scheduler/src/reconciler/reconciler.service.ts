@@ -13,6 +13,7 @@ import { RunsService } from '../runs/runs.service';
 import { buildTaskDispatch } from '../runs/task-dispatch';
 import { SCHEDULER_CONFIG } from '../scheduler-tokens';
 import type { TaskRow } from '../tasks/task-row';
+import { TriggerLookup } from '../triggers/trigger-lookup';
 import { WebhookSender } from '../webhooks/webhook-sender.service';
 
 /** One replica reconciles at a time. */
@@ -30,7 +31,9 @@ const EVENT_DELETE_BATCHES = 20;
  * the broker, dispatching retries whose backoff is over, giving tasks whose
  * worker fell silent a new attempt (or failing them with `timeout`), and
  * handing the webhook sender the deliveries due again after a failure (or
- * that no process took when their task ended: a full queue, a crash).
+ * that no process took when their task ended: a full queue, a crash), and
+ * firing the triggers of stored files whose completion could not ask the
+ * registry.
  * PostgreSQL says what is due; a round every MEDIAFLOW_RECONCILE_INTERVAL_MS.
  */
 @Injectable()
@@ -44,6 +47,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly runs: RunsService,
     private readonly publisher: DispatchPublisher,
     private readonly webhooks: WebhookSender,
+    private readonly triggers: TriggerLookup,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
   ) {}
 
@@ -79,6 +83,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       await this.step('publishing lost dispatches', () => this.publishLost());
       await this.step('dispatching due retries', () => this.dispatchDueRetries());
       await this.step('handling silent tasks', () => this.handleSilent());
+      await this.step('firing triggers left to evaluate', () => this.fireDueTriggers());
       // Claimed per delivery and sent in the background: the round does not wait for receivers.
       await this.step('sending due webhooks', () => this.webhooks.sendDue());
       await this.step('forgetting old events', () => this.forgetOldEvents());
@@ -129,6 +134,24 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
           ? this.runs.timeOut(task.id, task.attempt, stallMs)
           : this.runs.redispatchSilent(task.id, task.attempt, stallMs),
       );
+    }
+  }
+
+  /**
+   * Stored files whose triggers were never evaluated: the registry is asked
+   * once per project, and while it does not answer the rest wait for the
+   * next round (delayed, never lost).
+   */
+  private async fireDueTriggers(): Promise<void> {
+    const due = await this.store.autocommit((repos) => repos.tasks.triggersDue(BATCH));
+    const byProject = new Map<string, TaskRow[]>();
+    for (const ingest of due)
+      byProject.set(ingest.project_id, [...(byProject.get(ingest.project_id) ?? []), ingest]);
+    for (const [projectId, ingests] of byProject) {
+      const automations = await this.triggers.onFileCreated(projectId);
+      if (!automations) return;
+      for (const ingest of ingests)
+        await this.each(ingest, () => this.runs.evaluateTriggers(ingest.id, automations));
     }
   }
 

@@ -22,8 +22,6 @@ export const CANCELLED_ERROR: TaskError = { code: 'cancelled', message: 'The tas
 export interface AdvanceOptions {
   /** Each worker's task time limit: a ready step whose input needs longer fails instead of being dispatched. */
   limits: WorkerTimeLimits;
-  /** The errors of the steps this change fails. */
-  failures?: ReadonlyMap<string, TaskError>;
   /** The run ends so, whatever its steps say: its source could not be had, or it was cancelled. */
   end?: { status: 'failed' | 'cancelled'; error: TaskError };
   /** The run's source file, once ingested. */
@@ -48,26 +46,19 @@ export interface AppliedAdvance {
 /**
  * Writes what the engine decided, inside the transaction that holds the
  * run's lock: each changed step (conditionally on the status it was decided
- * from), a new attempt for each ready step (or its failure, when its input
- * is too long for its worker's time limit), the run's own status and
- * progress, and, when the run has just ended, its webhook delivery.
+ * from) with its error or skip reason, a new attempt for each ready step (or
+ * its failure, when its input is too long for its worker's time limit), the
+ * run's own status, progress and error, and, when the run has just ended,
+ * its webhook delivery.
  */
 export async function applyAdvance(
   repos: Repositories,
   run: LoadedRun,
   before: readonly RunStep[],
   decided: Advance,
-  decidedOptions: AdvanceOptions,
+  options: AdvanceOptions,
 ): Promise<AppliedAdvance> {
-  const refused = refuseOverlong(decided, run.files, decidedOptions.limits);
-  const advance = refused.advance;
-  const options: AdvanceOptions =
-    refused.failures.size === 0
-      ? decidedOptions
-      : {
-          ...decidedOptions,
-          failures: new Map([...(decidedOptions.failures ?? []), ...refused.failures]),
-        };
+  const advance = refuseOverlong(decided, run.files, options.limits);
   const dispatches: TaskDispatch[] = [];
   // Every update answers its row: the run after the change is known without reading it again.
   const changedRows: TaskRow[] = [...(options.changed ?? [])];
@@ -83,13 +74,15 @@ export async function applyAdvance(
       step.status === 'cancelled'
         ? CANCELLED_ERROR
         : step.status === 'failed'
-          ? options.failures?.get(step.id)
+          ? step.error
           : undefined;
     const changed = await repos.tasks.updateStep(step.id, from, {
       status: step.status,
       input_file_id: step.input?.id ?? null,
       output_file_id: step.output?.id ?? null,
       ...(error ? { error } : {}),
+      skip_reason: step.skipReason,
+      progress: step.progress,
     });
     if (!changed) throw new RunChangedError(step.id, from);
     changedRows.push(changed);
@@ -140,7 +133,7 @@ async function updateRoot(
 ): Promise<TaskRow | undefined> {
   const { root } = run;
   if (root.kind === 'workflow') {
-    const summary = summariseWorkflowRun(run, steps);
+    const summary = summariseWorkflowRun(run, steps, root.progress);
     const status = options.end?.status ?? summary.status;
     if (
       status === root.status &&
@@ -149,10 +142,12 @@ async function updateRoot(
       !options.runInput
     )
       return undefined;
+    // A run that fails says why: its source's error, or its first failed step's.
+    const error = options.end?.error ?? (status === 'failed' ? summary.error : null);
     return repos.tasks.updateRun(root.id, {
       status,
       progress: summary.progress,
-      ...(options.end ? { error: options.end.error } : {}),
+      ...(error ? { error } : {}),
       ...(options.runInput ? { input_file_id: options.runInput } : {}),
     });
   }

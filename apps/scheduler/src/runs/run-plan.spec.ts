@@ -108,6 +108,29 @@ describe('planRunRows', () => {
     expect(plan.steps).toEqual([]);
     expect(plan.ingest).toBeNull();
   });
+
+  it('names the file that fired a triggered run on its root alone', () => {
+    const file = 'file_aaaaaaaaaaaaaaaa';
+    const plan = planRunRows(
+      {
+        ...base,
+        webhook: null,
+        subject: { kind: 'workflow', workflow: [{ kind: 'summary' }] },
+        source: { file_id: file },
+        triggerFileId: file,
+      },
+      ids(),
+      3,
+    );
+    expect(plan.root).toMatchObject({ input_file_id: file, trigger_file_id: file });
+    expect(plan.steps.map((s) => s.trigger_file_id)).toEqual([null]);
+    const onDemand = planRunRows(
+      { ...base, subject: { kind: 'summary', options: {} }, source: { file_id: file } },
+      ids(),
+      3,
+    );
+    expect(onDemand.root.trigger_file_id).toBeNull();
+  });
 });
 
 describe('planIngestRow', () => {

@@ -16,6 +16,8 @@ export interface RunRequest {
   webhook: { url: string; secret: string } | null;
   /** The gateway's claim of the request's `Idempotency-Key`, if it sent one. */
   idempotencyKey?: string;
+  /** A run a trigger started: the stored file that fired it (also its source). */
+  triggerFileId?: string;
 }
 
 export interface PlannedRun {
@@ -51,6 +53,7 @@ export function planRunRows(
     started: false,
     source_key: null,
     source_filename: null,
+    trigger_file_id: null,
   } as const;
   const { subject } = request;
   const root: NewTask = {
@@ -69,6 +72,7 @@ export function planRunRows(
     source_url: sourceUrl,
     webhook_url: request.webhook?.url ?? null,
     webhook_secret: request.webhook?.secret ?? null,
+    trigger_file_id: request.triggerFileId ?? null,
   };
   const steps: NewTask[] =
     subject.kind === 'workflow'
@@ -143,5 +147,6 @@ export function planIngestRow(request: IngestRequest, id: string, maxAttempts: n
     source_filename: request.filename,
     webhook_url: null,
     webhook_secret: null,
+    trigger_file_id: null,
   };
 }

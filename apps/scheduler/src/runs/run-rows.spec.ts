@@ -1,5 +1,5 @@
 import { completeStep, startRun, type RunStep } from '@mediaflow/workflow';
-import { fileRow, taskRow } from '../../test/fixtures/rows';
+import { LATER, fileRow, taskRow } from '../../test/fixtures/rows';
 import { indexFiles } from '../files/file-index';
 import { splitRun, stepChanges, toRunSteps } from './run-rows';
 
@@ -25,6 +25,8 @@ describe('splitRun and toRunSteps', () => {
         parent_id: RUN,
         kind: 'image',
         status: 'completed',
+        progress: 100,
+        finished_at: LATER,
         input_file_id: SOURCE,
         output_file_id: 'file_a000000000000000',
       }),
@@ -36,7 +38,8 @@ describe('splitRun and toRunSteps', () => {
         position: 1,
         kind: 'summary',
         options: { max_words: 20 },
-        status: 'waiting',
+        status: 'skipped',
+        skip_reason: { code: 'not_applicable', message: 'summary takes …' },
       }),
     ];
     const files = indexFiles([
@@ -66,6 +69,7 @@ describe('splitRun and toRunSteps', () => {
         options: {},
         conditions: null,
         status: 'completed',
+        progress: 100,
         input: {
           id: SOURCE,
           properties: {
@@ -78,6 +82,7 @@ describe('splitRun and toRunSteps', () => {
             has_audio: false,
             has_video: false,
           },
+          filename: 'photo.jpg',
         },
         output: {
           id: 'file_a000000000000000',
@@ -91,7 +96,11 @@ describe('splitRun and toRunSteps', () => {
             has_audio: false,
             has_video: false,
           },
+          filename: 'photo.jpg',
         },
+        error: null,
+        skipReason: null,
+        finishedAt: LATER.getTime(),
       },
       {
         id: 'task_b000000000000000',
@@ -102,9 +111,13 @@ describe('splitRun and toRunSteps', () => {
         ref: null,
         options: { max_words: 20 },
         conditions: null,
-        status: 'waiting',
+        status: 'skipped',
+        progress: 0,
         input: null,
         output: null,
+        error: null,
+        skipReason: { code: 'not_applicable', message: 'summary takes …' },
+        finishedAt: null,
       },
     ]);
   });
@@ -162,8 +175,12 @@ describe('stepChanges', () => {
     options: {},
     conditions: null,
     status: 'waiting',
+    progress: 0,
     input: null,
     output: null,
+    error: null,
+    skipReason: null,
+    finishedAt: null,
     ...overrides,
   });
 

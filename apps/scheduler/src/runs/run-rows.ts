@@ -41,8 +41,12 @@ export function toRunSteps(run: RunRows, files: FileIndex): RunStep[] {
     options: row.options,
     conditions: row.conditions,
     status: row.status,
+    progress: row.progress,
     input: stepFile(row.input_file_id, files),
     output: stepFile(row.output_file_id, files),
+    error: row.error,
+    skipReason: row.skip_reason,
+    finishedAt: row.finished_at?.getTime() ?? null,
   }));
 }
 

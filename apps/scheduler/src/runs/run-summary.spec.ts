@@ -2,8 +2,8 @@ import type { TaskStatus } from '@mediaflow/contracts';
 import type { RunStep } from '@mediaflow/workflow';
 import { summariseWorkflowRun } from './run-summary';
 
-/** The run's summary reads nothing of a step but its status. */
-const step = (id: string, status: TaskStatus) => ({ id, status }) as RunStep;
+/** The run's summary reads a step's status and, while it runs, its progress. */
+const step = (id: string, status: TaskStatus) => ({ id, status, progress: 0 }) as RunStep;
 
 describe('summariseWorkflowRun', () => {
   it.each<[string, TaskStatus | null, TaskStatus[], { status: string; progress: number }]>([
@@ -44,6 +44,16 @@ describe('summariseWorkflowRun', () => {
         run,
         stepStatuses.map((s, i) => step(`s${i}`, s)),
       ),
-    ).toEqual(expected);
+    ).toMatchObject(expected);
+  });
+
+  it('never shows less progress than the run had', () => {
+    const run = { ingest: null };
+    expect(summariseWorkflowRun(run, [step('s0', 'waiting')], 40).progress).toBe(40);
+  });
+
+  it('has no error while its source is still being fetched', () => {
+    const run = { ingest: { status: 'processing' } as never };
+    expect(summariseWorkflowRun(run, [step('s0', 'failed')]).error).toBeNull();
   });
 });

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { TriggersModule } from '../triggers/triggers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DispatchPublisher } from './dispatch-publisher';
 import { RunsService } from './runs.service';
 import { TaskEventsConsumer } from './task-events.consumer';
 
 @Module({
-  imports: [WebhooksModule],
+  imports: [WebhooksModule, TriggersModule],
   providers: [RunsService, DispatchPublisher, TaskEventsConsumer],
   exports: [RunsService, DispatchPublisher],
 })

@@ -1,6 +1,7 @@
 import {
   ID_PREFIX,
   MediaflowError,
+  type Automation,
   isFinalStatus,
   newId,
   notFound,
@@ -26,12 +27,16 @@ import { TASK_RETRY_BACKOFF, backoffMs } from '../backoff';
 import type { SchedulerConfig } from '../config';
 import { SchedulerStore, type Repositories } from '../database/scheduler-store';
 import { creationEvents, keepEvents, runEvents } from '../events/run-events';
+import type { FileRow } from '../files/file-row';
+import { fileEvent } from '../files/file-events';
 import { toStepFile } from '../files/stored-file';
 import { SCHEDULER_CONFIG, STORAGE } from '../scheduler-tokens';
 import { isRoot, type TaskRow } from '../tasks/task-row';
 import { IDEMPOTENCY_INDEX } from '../tasks/tasks.repository';
 import { isUniqueViolation } from '../database/sql';
 import { buildTaskTree } from '../tasks/task-tree';
+import { TriggerLookup } from '../triggers/trigger-lookup';
+import { triggeredRuns } from '../triggers/triggered-runs';
 import { WebhookSender } from '../webhooks/webhook-sender.service';
 import { DispatchPublisher } from './dispatch-publisher';
 import { CANCELLED_ERROR, applyAdvance, type AdvanceOptions } from './run-advancer';
@@ -62,6 +67,8 @@ interface Decided {
   deliveries?: string[];
   /** The tasks whose state it changed, for whoever follows them (SSE, `Prefer: wait`). */
   changed?: ChangedTasks | undefined;
+  /** Runs a stored file's triggers started in the same transaction: each announced as its own decision. */
+  triggered?: Decided[];
 }
 
 const NOTHING: Decided = { dispatches: [] };
@@ -81,6 +88,7 @@ export class RunsService {
     private readonly store: SchedulerStore,
     private readonly publisher: DispatchPublisher,
     private readonly webhooks: WebhookSender,
+    private readonly triggers: TriggerLookup,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
     @Inject(STORAGE) private readonly storage: Storage,
   ) {
@@ -97,64 +105,72 @@ export class RunsService {
   }
 
   private async createRun(request: RunRequest): Promise<TaskRecord> {
-    const { decided, record } = await this.store.transaction(async (repos) => {
-      const source =
-        'file_id' in request.source
-          ? await repos.files.findInProject(request.projectId, request.source.file_id)
-          : undefined;
-      if ('file_id' in request.source && !source) {
-        throw notFound('file', request.source.file_id);
-      }
-      const plan = planRunRows(
-        request,
-        () => newId(ID_PREFIX.task),
-        this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS,
-      );
-      await repos.tasks.insert([plan.root, ...plan.steps, ...(plan.ingest ? [plan.ingest] : [])]);
-      if (request.idempotencyKey)
-        await repos.tasks.claimIdempotencyKey(plan.root.id, request.idempotencyKey);
-      const run = await this.locked(repos, plan.root.id);
-
-      if (run.ingest) {
-        const ingest = await repos.tasks.dispatchReady(run.ingest.id, 'waiting', null);
-        if (!ingest)
-          throw new Error(`ingest ${run.ingest.id} of a new run could not be dispatched`);
-        const now = await loadRun(repos, run.root.id);
-        const created = now.rows.map((row) => row.id);
-        return {
-          decided: {
-            dispatches: [buildTaskDispatch(ingest, undefined)],
-            changed: changedTasks(run.root, created, {
-              created: true,
-              events: await keepEvents(repos, now, creationEvents(now, created)),
-            }),
-          },
-          record: buildTaskTree(run.root.id, now.rows, now.files),
-        };
-      }
-      const before = toRunSteps(run, run.files);
-      const applied = await applyAdvance(
-        repos,
-        run,
-        before,
-        startRun(before, toStepFile(source!)),
-        {
-          limits: this.limits,
-          created: true,
-        },
-      );
-      return {
-        decided: applied,
-        record: buildTaskTree(run.root.id, applied.run.rows, applied.run.files),
-      };
-    });
+    const { decided, record } = await this.store.transaction((repos) =>
+      this.createRunIn(repos, request),
+    );
     await this.announce(decided);
     return record;
   }
 
+  /** A new run's rows, and its start, in the caller's transaction. */
+  private async createRunIn(
+    repos: Repositories,
+    request: RunRequest,
+  ): Promise<{ decided: Decided; record: TaskRecord }> {
+    const source =
+      'file_id' in request.source
+        ? await repos.files.findInProject(request.projectId, request.source.file_id)
+        : undefined;
+    if ('file_id' in request.source && !source) {
+      throw notFound('file', request.source.file_id);
+    }
+    const plan = planRunRows(
+      request,
+      () => newId(ID_PREFIX.task),
+      this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS,
+    );
+    await repos.tasks.insert([plan.root, ...plan.steps, ...(plan.ingest ? [plan.ingest] : [])]);
+    if (request.idempotencyKey)
+      await repos.tasks.claimIdempotencyKey(plan.root.id, request.idempotencyKey);
+    const run = await this.locked(repos, plan.root.id);
+
+    if (run.ingest) {
+      const ingest = await repos.tasks.dispatchReady(run.ingest.id, 'waiting', null);
+      if (!ingest) throw new Error(`ingest ${run.ingest.id} of a new run could not be dispatched`);
+      const now = await loadRun(repos, run.root.id);
+      const created = now.rows.map((row) => row.id);
+      return {
+        decided: {
+          dispatches: [buildTaskDispatch(ingest, undefined)],
+          changed: changedTasks(run.root, created, {
+            created: true,
+            events: await keepEvents(repos, now, creationEvents(now, created)),
+          }),
+        },
+        record: buildTaskTree(run.root.id, now.rows, now.files),
+      };
+    }
+    const before = toRunSteps(run, run.files);
+    const applied = await applyAdvance(
+      repos,
+      run,
+      before,
+      startRun(before, toStepFile(source!), { standalone: run.root.kind !== 'workflow' }),
+      {
+        limits: this.limits,
+        created: true,
+      },
+    );
+    return {
+      decided: applied,
+      record: buildTaskTree(run.root.id, applied.run.rows, applied.run.files),
+    };
+  }
+
   /**
    * A standalone ingest (POST /files): one row, a root of its own, dispatched
-   * at once. Its output is the stored file; nothing runs on it.
+   * at once. Its output is the stored file, on which the project's triggers
+   * start their runs when it completes.
    */
   createIngest(request: IngestRequest): Promise<TaskRecord> {
     const staged = 'staged_key' in request.source ? request.source.staged_key : null;
@@ -221,24 +237,31 @@ export class RunsService {
     await this.announce({ dispatches: [], changed });
   }
 
-  /** Changes no status: progress only grows, and only for the attempt awaited. */
-
+  /**
+   * Changes no status: progress only grows, and only for the attempt
+   * awaited. One statement, no transaction: a step's report moves its run's
+   * progress with it.
+   */
   async progress(taskId: string, attempt: number, progress: number): Promise<void> {
     const task = await this.store.autocommit((repos) =>
       repos.tasks.recordProgress(taskId, attempt, progress),
     );
     if (!task) return;
     const root = { id: task.run_id, project_id: task.project_id };
-    await this.announce({ dispatches: [], changed: changedTasks(root, [taskId]) });
+    const changed = task.run_moved ? [taskId, task.run_id] : [taskId];
+    await this.announce({ dispatches: [], changed: changedTasks(root, changed) });
   }
 
   /**
    * An attempt's result: its files recorded (once), the step completed, the
    * steps after it made ready. The ingest's result is the run's source, on
-   * which the run starts.
+   * which the run starts; a standalone ingest's is a stored file, whose
+   * triggers start their runs in the same transaction.
    */
   async complete(event: Completed): Promise<void> {
     const { task_id: taskId, attempt, result } = event;
+    // Asked before the transaction, so that no lock waits on the registry.
+    const automations = event.kind === 'ingest' ? await this.triggerCandidates(taskId) : undefined;
     let unrecorded: TaskRow | undefined;
     const decided = await this.store.transaction(async (repos) => {
       const found = await this.awaiting(repos, taskId, attempt);
@@ -290,15 +313,42 @@ export class RunsService {
         input_file_id: null,
         output_file_id: output.id,
       });
-      const applied = await applyAdvance(repos, run, before, startRun(before, toStepFile(output)), {
+      const started = startRun(before, toStepFile(output), {
+        standalone: run.root.kind !== 'workflow',
+      });
+      const applied = await applyAdvance(repos, run, before, started, {
         limits: this.limits,
         runInput: output.id,
         changed: rowsOf(ingested),
       });
-      return { ...applied, staged: stagedOf(task) };
+      // A file stored by POST /files is news of its own (a run's source is not: its run is).
+      if (isRoot(task)) await repos.events.keep([fileEvent('file.created', output)]);
+      const triggered = isRoot(task)
+        ? await this.fireTriggers(repos, task, output, automations)
+        : [];
+      return { ...applied, staged: stagedOf(task), triggered };
     });
     await this.announce(decided);
     if (unrecorded) await this.discardUnrecorded(unrecorded, event);
+  }
+
+  /**
+   * The triggers of a file whose completion could not ask the registry
+   * (the reconciler found it), with the automations it has since had.
+   */
+  async evaluateTriggers(ingestId: string, automations: readonly Automation[]): Promise<void> {
+    const decided = await this.store.transaction(async (repos): Promise<Decided> => {
+      const run = await lockRun(repos, ingestId);
+      const ingest = run?.root;
+      const file = run?.files.get(ingest?.output_file_id ?? null);
+      if (!ingest || !file || ingest.kind !== 'ingest' || ingest.status !== 'completed')
+        return NOTHING;
+      return {
+        dispatches: [],
+        triggered: await this.fireTriggers(repos, ingest, file, automations),
+      };
+    });
+    await this.announce(decided);
   }
 
   /**
@@ -432,6 +482,42 @@ export class RunsService {
     await this.announce(decided);
   }
 
+  /**
+   * For an ingest about to complete: the automations that could fire on
+   * its file when it is a standalone one (`POST /files`), as the registry
+   * has them; undefined for another task, or when the registry did not answer.
+   */
+  private async triggerCandidates(taskId: string): Promise<Automation[] | undefined> {
+    const task = await this.store.autocommit((repos) => repos.tasks.find(taskId));
+    if (!task || !isRoot(task) || task.kind !== 'ingest' || isFinalStatus(task.status))
+      return undefined;
+    return this.triggers.onFileCreated(task.project_id);
+  }
+
+  /**
+   * The runs a stored file's triggers start, made in the caller's
+   * transaction under the ingest's lock, once: the ingest is marked
+   * evaluated first, and a second evaluation (a redelivered completion,
+   * another replica, the reconciler) finds it so and makes none. Without
+   * the automations (the registry did not answer) the mark stays unset for
+   * the reconciler. A deleted file fires nothing.
+   */
+  private async fireTriggers(
+    repos: Repositories,
+    ingest: TaskRow,
+    file: FileRow,
+    automations: readonly Automation[] | undefined,
+  ): Promise<Decided[]> {
+    if (!automations || !(await repos.tasks.markTriggersEvaluated(ingest.id))) return [];
+    if (file.deleted_at) return [];
+    const { runs, refused } = triggeredRuns(file, automations);
+    for (const { automationId, reason } of refused)
+      this.logger.error(`automation ${automationId} not run on ${file.id}: ${reason}`);
+    const decided: Decided[] = [];
+    for (const request of runs) decided.push((await this.createRunIn(repos, request)).decided);
+    return decided;
+  }
+
   private async failForGood(
     repos: Repositories,
     run: LoadedRun,
@@ -440,13 +526,12 @@ export class RunsService {
   ): Promise<Decided> {
     if (task.kind === 'ingest') return this.sourceFailed(repos, run, task, error);
     const before = toRunSteps(run, run.files);
-    return applyAdvance(repos, run, before, failStep(before, task.id), {
+    return applyAdvance(repos, run, before, failStep(before, task.id, error), {
       limits: this.limits,
-      failures: new Map([[task.id, error]]),
     });
   }
 
-  /** Without its source no step can run: they are skipped, and the run fails with the ingest's error. */
+  /** Without its source no step can run: they are skipped, and the run fails with the ingest's error, naming it. */
   private async sourceFailed(
     repos: Repositories,
     run: LoadedRun,
@@ -461,11 +546,14 @@ export class RunsService {
     });
     const before = toRunSteps(run, run.files);
     // A single task is its own step: it is the run that fails, not a step that is skipped.
-    const advance =
-      run.root.kind === 'workflow' ? skipUnfinished(before) : { steps: before, ready: [] };
+    const workflow = run.root.kind === 'workflow';
+    const advance = workflow ? skipUnfinished(before, error) : { steps: before, ready: [] };
+    const runError: TaskError = workflow
+      ? { ...error, step: { id: ingest.id, ref: ingest.ref, kind: ingest.kind } }
+      : error;
     const applied = await applyAdvance(repos, run, before, advance, {
       limits: this.limits,
-      end: { status: 'failed', error },
+      end: { status: 'failed', error: runError },
       changed: rowsOf(failed),
     });
     return { ...applied, staged: stagedOf(ingest) };
@@ -537,6 +625,7 @@ export class RunsService {
     await this.publisher.publish(decided.dispatches);
     if (decided.cancels?.length) await this.publisher.cancel(decided.cancels);
     for (const key of decided.staged ?? []) await this.discardStaged(key);
+    for (const run of decided.triggered ?? []) await this.announce(run);
   }
 
   /**

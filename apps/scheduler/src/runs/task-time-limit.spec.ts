@@ -65,8 +65,12 @@ describe('refuseOverlong', () => {
     options: {},
     conditions: null,
     status: parentId ? 'waiting' : 'pending',
+    progress: 0,
     input: parentId ? null : toStepFile(long),
     output: null,
+    error: null,
+    skipReason: null,
+    finishedAt: null,
   });
 
   it('fails each ready step that cannot finish, skips its subtree, and dispatches the rest', () => {
@@ -75,19 +79,16 @@ describe('refuseOverlong', () => {
       step('task_thumbs0000000000', 'thumbnails', 'task_transcode0000000'),
       step('task_sprite000000000', 'thumbnails'),
     ];
-    const { advance, failures } = refuseOverlong(
+    const advance = refuseOverlong(
       { steps, ready: ['task_transcode0000000', 'task_sprite000000000'] },
       files,
       LIMITS,
     );
     expect(advance.ready).toEqual(['task_sprite000000000']);
-    expect(advance.steps.map((s) => [s.id, s.status])).toEqual([
-      ['task_transcode0000000', 'failed'],
-      ['task_thumbs0000000000', 'skipped'],
-      ['task_sprite000000000', 'pending'],
-    ]);
-    expect([...failures]).toEqual([
-      ['task_transcode0000000', expect.objectContaining({ code: 'input_too_large' })],
+    expect(advance.steps.map((s) => [s.id, s.status, s.error?.code, s.skipReason?.code])).toEqual([
+      ['task_transcode0000000', 'failed', 'input_too_large', undefined],
+      ['task_thumbs0000000000', 'skipped', undefined, 'upstream_failed'],
+      ['task_sprite000000000', 'pending', undefined, undefined],
     ]);
   });
 
@@ -96,8 +97,6 @@ describe('refuseOverlong', () => {
       steps: [step('task_sprite000000000', 'thumbnails')],
       ready: ['task_sprite000000000'],
     };
-    const { advance, failures } = refuseOverlong(decided, files, LIMITS);
-    expect(advance).toBe(decided);
-    expect(failures.size).toBe(0);
+    expect(refuseOverlong(decided, files, LIMITS)).toBe(decided);
   });
 });

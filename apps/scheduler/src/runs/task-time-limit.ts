@@ -51,15 +51,15 @@ export function overTimeLimit(
 
 /**
  * The engine's advance with every ready step that cannot finish in time
- * failed instead (its subtree skipped, as for any failed step), and why:
+ * failed instead, with why (its subtree skipped, as for any failed step):
  * such a step is never dispatched to hold a worker's slot until it times out.
  */
 export function refuseOverlong(
   advance: Advance,
   files: FileIndex,
   limits: WorkerTimeLimits,
-): { advance: Advance; failures: Map<string, TaskError> } {
-  const failures = new Map<string, TaskError>();
+): Advance {
+  const refused = new Set<string>();
   let steps = advance.steps;
   for (const id of advance.ready) {
     const step = steps.find((s) => s.id === id);
@@ -67,9 +67,9 @@ export function refuseOverlong(
     if (!step || !input || step.kind === 'conditions') continue;
     const error = overTimeLimit(step.kind, step.options, input, limits);
     if (!error) continue;
-    steps = failStep(steps, id).steps;
-    failures.set(id, error);
+    steps = failStep(steps, id, error).steps;
+    refused.add(id);
   }
-  if (failures.size === 0) return { advance, failures };
-  return { advance: { steps, ready: advance.ready.filter((id) => !failures.has(id)) }, failures };
+  if (refused.size === 0) return advance;
+  return { steps, ready: advance.ready.filter((id) => !refused.has(id)) };
 }

@@ -1,5 +1,6 @@
 import type {
   Condition,
+  SkipReason,
   TaskError,
   TaskObjectKind,
   TaskStatus,
@@ -33,7 +34,10 @@ export interface TaskRow {
   input_file_id: string | null;
   output_file_id: string | null;
   output_data: Record<string, unknown> | null;
+  /** On a failed run: the first failure of its steps, naming the step (or its ingest). */
   error: TaskError | null;
+  /** Why a skipped step did not run; null for every other status. */
+  skip_reason: SkipReason | null;
   /** The current attempt; 0 before the first dispatch. */
   attempt: number;
   max_attempts: number;
@@ -46,6 +50,13 @@ export interface TaskRow {
   webhook_secret: string | null;
   /** On a root made for a request with `Idempotency-Key`: the gateway's claim of the key. */
   idempotency_key: string | null;
+  /** On a root a trigger started: the file stored by `POST /files` that fired it. */
+  trigger_file_id: string | null;
+  /**
+   * On a completed standalone ingest: when its file's triggers were
+   * evaluated (and their runs made); null while that is still to do.
+   */
+  triggers_evaluated_at: Date | null;
   created_at: Date;
   updated_at: Date;
   started_at: Date | null;

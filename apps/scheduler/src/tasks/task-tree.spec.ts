@@ -27,6 +27,10 @@ const rows = [
     branch: 'else',
     kind: 'image',
     status: 'skipped',
+    skip_reason: {
+      code: 'branch_not_taken',
+      message: 'conditions at workflow[0] held for the input, so its else steps did not run',
+    },
     ref: 'thumb',
   }),
   taskRow({
@@ -209,6 +213,31 @@ describe('buildTaskTree', () => {
 
   it('is a valid TaskRecord', () => {
     expect(TaskRecordSchema.parse(tree)).toEqual(tree);
+  });
+
+  it('gives the run the count of its steps in each status, its ingest not counted', () => {
+    expect(tree.steps_summary).toEqual({
+      pending: 0,
+      waiting: 0,
+      processing: 0,
+      completed: 4,
+      failed: 0,
+      skipped: 1,
+      cancelled: 0,
+    });
+    // Only a run has one.
+    expect(tree.workflow!.every((step) => step.steps_summary === undefined)).toBe(true);
+    expect(buildTaskTree(id('ingest'), rows, files).steps_summary).toBeUndefined();
+  });
+
+  it('gives each step its skip reason, null unless skipped', () => {
+    const [conditions] = tree.workflow!;
+    expect(conditions!.else![0]!.skip_reason).toEqual({
+      code: 'branch_not_taken',
+      message: 'conditions at workflow[0] held for the input, so its else steps did not run',
+    });
+    expect(conditions!.next![0]!.skip_reason).toBeNull();
+    expect(tree.skip_reason).toBeNull();
   });
 
   it('builds the subtree of a step, and a lone ingest', () => {

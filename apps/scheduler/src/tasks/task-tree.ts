@@ -1,5 +1,6 @@
-import type { StoredFile, TaskRecord } from '@mediaflow/contracts';
+import type { StepsSummary, StoredFile, TaskRecord } from '@mediaflow/contracts';
 import { toUnixSeconds, toUnixSecondsOrNull } from '@mediaflow/database';
+import { summariseSteps } from '@mediaflow/workflow';
 import type { FileIndex } from '../files/file-index';
 import type { FileRow } from '../files/file-row';
 import { toStoredFile } from '../files/stored-file';
@@ -8,8 +9,9 @@ import type { TaskRow } from './task-row';
 /**
  * One task as the bus answers it, without its subtree. A deleted file shows
  * as absent: its record and bytes are gone (docs/http-api.md, DELETE /files/:id).
+ * A run (kind `workflow`) carries `steps`, the count of its steps in each status.
  */
-export function toTaskRecord(row: TaskRow, files: FileIndex): TaskRecord {
+export function toTaskRecord(row: TaskRow, files: FileIndex, steps?: StepsSummary): TaskRecord {
   const record: TaskRecord = {
     id: row.id,
     object: 'task',
@@ -23,6 +25,7 @@ export function toTaskRecord(row: TaskRow, files: FileIndex): TaskRecord {
     progress: row.progress,
     output: output(row, files),
     error: row.error,
+    skip_reason: row.skip_reason,
     attempts: row.attempt,
     created_at: toUnixSeconds(row.created_at),
     updated_at: toUnixSeconds(row.updated_at),
@@ -30,8 +33,18 @@ export function toTaskRecord(row: TaskRow, files: FileIndex): TaskRecord {
     finished_at: toUnixSecondsOrNull(row.finished_at),
     webhook_url: row.webhook_url,
   };
+  if (row.kind === 'workflow' && steps) record.steps_summary = steps;
   if (row.kind === 'conditions') record.conditions = row.conditions ?? [];
   return record;
+}
+
+/** The statuses of a run's steps, counted: every row of the run but the run itself and its ingest. */
+export function stepsSummaryOf(runId: string, rows: readonly TaskRow[]): StepsSummary {
+  return summariseSteps(
+    rows
+      .filter((row) => row.run_id === runId && row.id !== runId && row.kind !== 'ingest')
+      .map((row) => row.status),
+  );
 }
 
 /**
@@ -58,7 +71,11 @@ export function buildTaskTree(
   for (const siblings of children.values()) siblings.sort((a, b) => a.position - b.position);
 
   const node = (row: TaskRow): TaskRecord => {
-    const record = toTaskRecord(row, files);
+    const record = toTaskRecord(
+      row,
+      files,
+      row.kind === 'workflow' ? stepsSummaryOf(row.id, rows) : undefined,
+    );
     const below = children.get(row.id) ?? [];
     if (row.kind === 'workflow') {
       record.workflow = below.filter((c) => c.branch === null).map(node);

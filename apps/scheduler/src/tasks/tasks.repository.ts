@@ -1,5 +1,6 @@
 import {
   FINAL_TASK_STATUSES,
+  type SkipReason,
   type TaskError,
   type TaskListQuery,
   type TaskStatus,
@@ -33,6 +34,7 @@ export type NewTask = Pick<
   | 'source_filename'
   | 'webhook_url'
   | 'webhook_secret'
+  | 'trigger_file_id'
 > & { started: boolean };
 
 /** A change of a step's state made by the run engine (or by a cancel). */
@@ -41,6 +43,10 @@ export interface StepUpdate {
   input_file_id: string | null;
   output_file_id: string | null;
   error?: TaskError | null;
+  /** Why it is skipped; written whenever given (null clears it). */
+  skip_reason?: SkipReason | null;
+  /** Its progress as the engine left it (100 once completed); unchanged when not given. */
+  progress?: number;
 }
 
 /** Waiting for the outcome of `attempt`: dispatched, not final, no retry pending. */
@@ -76,9 +82,9 @@ export class TasksRepository {
         `INSERT INTO scheduler.tasks
            (id, project_id, run_id, parent_id, branch, position, automation_id, kind, ref, options, conditions,
             workflow, status, input_file_id, max_attempts, source_url, webhook_url, webhook_secret, started_at,
-            source_key, source_filename)
+            source_key, source_filename, trigger_file_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $14, $15, $16, $17, $18,
-                 CASE WHEN $19::boolean THEN now() END, $20, $21)`,
+                 CASE WHEN $19::boolean THEN now() END, $20, $21, $22)`,
         [
           task.id,
           task.project_id,
@@ -101,6 +107,7 @@ export class TasksRepository {
           task.started,
           task.source_key,
           task.source_filename,
+          task.trigger_file_id,
         ],
       );
     }
@@ -175,6 +182,18 @@ export class TasksRepository {
     }
     const filter = where.join(' AND ');
     return this.sql.page<TaskRow>('scheduler.tasks', filter, params, query);
+  }
+
+  /** How many steps of each of these runs are in each status (a run's ingest is not a step). */
+  stepCounts(
+    runIds: readonly string[],
+  ): Promise<Array<{ run_id: string; status: TaskStatus; count: number }>> {
+    return this.sql.rows(
+      `SELECT run_id, status, count(*)::int AS count FROM scheduler.tasks
+       WHERE run_id = ANY($1::text[]) AND id <> run_id AND kind <> 'ingest'
+       GROUP BY run_id, status`,
+      [runIds],
+    );
   }
 
   // --- attempts ------------------------------------------------------------
@@ -275,17 +294,57 @@ export class TasksRepository {
     );
   }
 
-  /** Progress only grows; any report is a sign of life. Answers the task's run, unless the report was stale. */
+  /**
+   * Progress only grows; any report is a sign of life. A step of a workflow
+   * run moves the run's progress too, in the same statement: its steps
+   * weighed by their own progress, as `runProgress` (packages/workflow)
+   * computes it, at most 99 while it runs, never lower than it was.
+   *
+   * The run's row is locked first (the CTE `run`, evaluated before the step
+   * is updated), as every change to a run locks it before its steps: taking
+   * them the other way round would deadlock with a cancel. Under that lock
+   * the steps' statuses cannot move; the snapshot read may predate a change
+   * committed while the lock was awaited, so it can only count too little,
+   * and the run keeps the higher value. A task on its own, or an ingest,
+   * locks nothing more than its own row.
+   *
+   * Answers the task's run and whether the run's progress moved, unless the
+   * report was stale.
+   */
   recordProgress(
     id: string,
     attempt: number,
     progress: number,
-  ): Promise<Pick<TaskRow, 'run_id' | 'project_id'> | undefined> {
+  ): Promise<(Pick<TaskRow, 'run_id' | 'project_id'> & { run_moved: boolean }) | undefined> {
     return this.sql.first(
-      `UPDATE scheduler.tasks
-       SET progress = GREATEST(progress, $3), last_heard_at = now(), updated_at = now()
-       WHERE id = $1 AND ${AWAITING}
-       RETURNING run_id, project_id`,
+      `WITH run AS (
+         SELECT root.id FROM scheduler.tasks task
+         JOIN scheduler.tasks root ON root.id = task.run_id
+         WHERE task.id = $1 AND root.id <> task.id AND task.kind <> 'ingest'
+           AND root.kind = 'workflow' AND root.status NOT IN ${FINAL}
+         FOR UPDATE OF root
+       ),
+       step AS (
+         UPDATE scheduler.tasks
+         SET progress = GREATEST(progress, $3), last_heard_at = now(), updated_at = now()
+         WHERE id = $1 AND ${AWAITING} AND (SELECT count(*) FROM run) >= 0
+         RETURNING id, run_id, project_id, progress
+       ),
+       moved AS (
+         UPDATE scheduler.tasks root SET progress = weighed.progress, updated_at = now()
+         FROM run, step, LATERAL (
+           SELECT LEAST(99, sum(
+                    CASE WHEN s.id = step.id THEN step.progress
+                         WHEN s.status IN ${FINAL} THEN 100
+                         WHEN s.status = 'waiting' THEN 0
+                         ELSE s.progress END) / count(*)) AS progress
+           FROM scheduler.tasks s
+           WHERE s.run_id = run.id AND s.id <> run.id AND s.kind <> 'ingest'
+         ) weighed
+         WHERE root.id = run.id AND root.progress < weighed.progress
+         RETURNING root.id
+       )
+       SELECT step.run_id, step.project_id, EXISTS (SELECT 1 FROM moved) AS run_moved FROM step`,
       [id, attempt, Math.floor(progress)],
     );
   }
@@ -324,6 +383,8 @@ export class TasksRepository {
       `UPDATE scheduler.tasks
        SET status = $3, input_file_id = $4, output_file_id = $5,
            error = CASE WHEN $6::boolean THEN $7::jsonb ELSE error END,
+           skip_reason = CASE WHEN $8::boolean THEN $9::jsonb ELSE skip_reason END,
+           progress = COALESCE($10::int, progress),
            finished_at = CASE WHEN $3 IN ${FINAL} THEN COALESCE(finished_at, now()) ELSE finished_at END,
            -- A conditions step is decided the moment it gets its input.
            started_at = CASE WHEN $3 = 'completed' THEN COALESCE(started_at, now()) ELSE started_at END,
@@ -338,11 +399,18 @@ export class TasksRepository {
         update.output_file_id,
         update.error !== undefined,
         json(update.error),
+        update.skip_reason !== undefined,
+        json(update.skip_reason),
+        update.progress ?? null,
       ],
     );
   }
 
-  /** The run's own row: its status and progress as summarised from its steps. Answers it as updated, unless it had ended. */
+  /**
+   * The run's own row: its status and progress as summarised from its steps
+   * (progress never goes back: {@link recordProgress} may have moved it
+   * further). Answers it as updated, unless it had ended.
+   */
   updateRun(
     id: string,
     change: {
@@ -354,7 +422,7 @@ export class TasksRepository {
   ): Promise<TaskRow | undefined> {
     return this.sql.first<TaskRow>(
       `UPDATE scheduler.tasks
-       SET status = $2, progress = $3,
+       SET status = $2, progress = GREATEST(progress, $3),
            error = CASE WHEN $4::boolean THEN $5::jsonb ELSE error END,
            input_file_id = COALESCE($6, input_file_id),
            finished_at = CASE WHEN $2 IN ${FINAL} THEN COALESCE(finished_at, now()) ELSE finished_at END,
@@ -370,5 +438,42 @@ export class TasksRepository {
         change.input_file_id ?? null,
       ],
     );
+  }
+
+  // --- triggers ------------------------------------------------------------
+
+  /**
+   * Marks a completed standalone ingest's triggers evaluated, in the
+   * transaction that makes their runs. False when they already were: a
+   * replica or an earlier attempt got there first, and nothing is made twice.
+   */
+  async markTriggersEvaluated(ingestId: string): Promise<boolean> {
+    const changed = await this.sql.count(
+      `UPDATE scheduler.tasks SET triggers_evaluated_at = now()
+       WHERE id = $1 AND kind = 'ingest' AND status = 'completed' AND triggers_evaluated_at IS NULL`,
+      [ingestId],
+    );
+    return changed > 0;
+  }
+
+  /** Completed standalone ingests whose triggers are still to evaluate (the registry did not answer), oldest first. */
+  triggersDue(limit: number): Promise<TaskRow[]> {
+    return this.sql.rows<TaskRow>(
+      `SELECT * FROM scheduler.tasks
+       WHERE kind = 'ingest' AND id = run_id AND status = 'completed' AND triggers_evaluated_at IS NULL
+       ORDER BY finished_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** The runs each of these files started when it was stored, oldest first; files that started none are left out. */
+  async triggeredRuns(fileIds: readonly string[]): Promise<Map<string, string[]>> {
+    const rows = await this.sql.rows<{ file_id: string; run_ids: string[] }>(
+      `SELECT trigger_file_id AS file_id, array_agg(id ORDER BY created_at, id) AS run_ids
+       FROM scheduler.tasks WHERE trigger_file_id = ANY($1::text[])
+       GROUP BY trigger_file_id`,
+      [[...fileIds]],
+    );
+    return new Map(rows.map((row) => [row.file_id, row.run_ids]));
   }
 }

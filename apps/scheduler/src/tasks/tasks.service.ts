@@ -12,7 +12,12 @@ import {
   type TaskSource,
   type WorkflowTaskKind,
 } from '@mediaflow/contracts';
-import { parseWithDetails, validateWorkflow, zodIssuesToDetails } from '@mediaflow/workflow';
+import {
+  parseWithDetails,
+  summariseSteps,
+  validateWorkflow,
+  zodIssuesToDetails,
+} from '@mediaflow/workflow';
 import { Injectable } from '@nestjs/common';
 import { SchedulerStore } from '../database/scheduler-store';
 import { indexFiles } from '../files/file-index';
@@ -115,8 +120,14 @@ export class TasksService {
           fileIds,
         ),
       );
+      const runs = rows.filter((row) => row.kind === 'workflow').map((row) => row.id);
+      const steps = new Map(runs.map((id) => [id, summariseSteps([])]));
+      if (runs.length > 0) {
+        for (const { run_id, status, count } of await repos.tasks.stepCounts(runs))
+          steps.get(run_id)![status] = count;
+      }
       return toList(
-        rows.map((row) => toTaskRecord(row, files)),
+        rows.map((row) => toTaskRecord(row, files, steps.get(row.id))),
         query,
         total,
       );

@@ -36,6 +36,7 @@ const task = (overrides: Partial<TaskRecord>): TaskRecord => ({
   progress: 100,
   output: null,
   error: null,
+  skip_reason: null,
   attempts: 0,
   created_at: 1,
   updated_at: 2,
@@ -113,6 +114,51 @@ describe('toWebhookBody', () => {
     expect(text).not.toContain('storage_key');
     expect(text).not.toContain('project_id');
     expect(text).not.toContain('prj_');
+  });
+
+  it('says why a run failed, counts its steps, and says why a step was skipped', () => {
+    const skipReason = {
+      code: 'upstream_failed' as const,
+      message: 'video "web" failed (input_unreadable), so this step got no input',
+    };
+    const failed = toWebhookBody(
+      task({
+        status: 'failed',
+        error: {
+          code: 'input_unreadable',
+          message: 'The video could not be read',
+          step: { id: 'task_bbbbbbbbbbbbbbbb', ref: 'web', kind: 'video' },
+        },
+        steps_summary: {
+          pending: 0,
+          waiting: 0,
+          processing: 0,
+          completed: 0,
+          failed: 1,
+          skipped: 1,
+          cancelled: 0,
+        },
+        workflow: [
+          task({
+            id: 'task_bbbbbbbbbbbbbbbb',
+            kind: 'video',
+            ref: 'web',
+            status: 'failed',
+            next: [
+              task({
+                id: 'task_cccccccccccccccc',
+                kind: 'thumbnails',
+                status: 'skipped',
+                skip_reason: skipReason,
+              }),
+            ],
+          }),
+        ],
+      }),
+    );
+    expect(failed.error?.step).toEqual({ id: 'task_bbbbbbbbbbbbbbbb', ref: 'web', kind: 'video' });
+    expect(failed.steps_summary).toMatchObject({ failed: 1, skipped: 1 });
+    expect(failed.workflow?.[0]?.next?.[0]?.skip_reason).toEqual(skipReason);
   });
 
   it('adds no keys a task does not have', () => {

@@ -50,23 +50,30 @@ describe('afterWebhookAttempt', () => {
     });
   });
 
-  it('gives up when the next try would be more than a day after the task ended', () => {
-    const late = afterWebhookAttempt(
+  it('makes its last try a day after the delivery was made, then gives up', () => {
+    const lastHour = afterWebhookAttempt(
       { attempts: 30, created_at: created },
       { status: 503 },
       at(WEBHOOK_GIVE_UP_MS - 1_000),
     );
-    expect(late).toMatchObject({
-      attempts: 31,
-      last_status: 503,
-      delivered_at: null,
-      next_attempt_at: null,
-    });
+    expect(lastHour).toMatchObject({ attempts: 31, last_status: 503, delivered_at: null });
+    expect(lastHour.next_attempt_at).toEqual(at(WEBHOOK_GIVE_UP_MS));
     const inTime = afterWebhookAttempt(
       { attempts: 0, created_at: created },
       { status: 503 },
-      at(WEBHOOK_GIVE_UP_MS - 1_000),
+      at(WEBHOOK_GIVE_UP_MS - 2_000),
     );
-    expect(inTime.next_attempt_at).toEqual(at(WEBHOOK_GIVE_UP_MS));
+    expect(inTime.next_attempt_at).toEqual(at(WEBHOOK_GIVE_UP_MS - 1_000));
+    const last = afterWebhookAttempt(
+      { attempts: 31, created_at: created },
+      { error: 'ECONNREFUSED' },
+      at(WEBHOOK_GIVE_UP_MS),
+    );
+    expect(last).toMatchObject({
+      attempts: 32,
+      last_error: 'ECONNREFUSED',
+      delivered_at: null,
+      next_attempt_at: null,
+    });
   });
 });

@@ -21,8 +21,9 @@ export interface DeliveryAfterAttempt {
 
 /**
  * The delivery's state after an attempt: delivered on any 2xx; failed for
- * good when refused; otherwise again after a backoff, unless that would be
- * more than a day after it was created.
+ * good when refused; otherwise again after a backoff, the last try a day
+ * after it was created (sooner if the backoff ends sooner), so that a
+ * receiver down for just under a day still gets it.
  */
 export function afterWebhookAttempt(
   delivery: { attempts: number; created_at: Date },
@@ -49,13 +50,13 @@ export function afterWebhookAttempt(
       next_attempt_at: null,
     };
   }
-  const next = new Date(now.getTime() + backoffMs(attempts, WEBHOOK_BACKOFF));
   const giveUpAt = delivery.created_at.getTime() + WEBHOOK_GIVE_UP_MS;
+  const next = Math.min(now.getTime() + backoffMs(attempts, WEBHOOK_BACKOFF), giveUpAt);
   return {
     attempts,
     last_status: status,
     last_error: 'error' in outcome ? outcome.error : `answered ${status}`,
     delivered_at: null,
-    next_attempt_at: next.getTime() > giveUpAt ? null : next,
+    next_attempt_at: now.getTime() >= giveUpAt ? null : new Date(next),
   };
 }

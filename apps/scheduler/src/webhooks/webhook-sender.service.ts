@@ -1,10 +1,17 @@
+import type { DeliveryAttempt } from '@mediaflow/contracts';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { SchedulerConfig } from '../config';
 import { SchedulerStore } from '../database/scheduler-store';
+import type { ClaimedEventDelivery } from '../events/event-deliveries.repository';
 import { SCHEDULER_CONFIG } from '../scheduler-tokens';
+import { eventDeliveryBody, eventDeliveryHeaders } from './event-delivery-body';
 import type { ClaimedDelivery } from './webhook-deliveries.repository';
 import { postWebhook } from './webhook-post';
-import { afterWebhookAttempt, type WebhookOutcome } from './webhook-schedule';
+import {
+  afterWebhookAttempt,
+  type DeliveryAfterAttempt,
+  type WebhookOutcome,
+} from './webhook-schedule';
 import { WebhookSendQueue } from './webhook-send-queue';
 import { WEBHOOK_SIGNATURE_HEADER, webhookSignature } from './webhook-signature';
 
@@ -23,11 +30,21 @@ const WAITING_PER_SLOT = 64;
 const CLAIM_MARGIN_MS = 30_000;
 
 /**
+ * The sender's queue holds both kinds of delivery, so that one limit
+ * (MEDIAFLOW_WEBHOOK_CONCURRENCY) bounds every POST: a task's webhook
+ * (`scheduler.webhook_deliveries`) or an event's delivery to a webhook
+ * endpoint (`scheduler.event_deliveries`), each keyed by its table's id.
+ */
+type QueuedDelivery = `task:${string}` | `event:${string}`;
+
+/**
  * POSTs webhook deliveries, signed, only where MEDIAFLOW_ALLOWED_HOSTS lets
- * non-public addresses be reached, and records how each went. A delivery is
- * sent as soon as the transaction that ended its task commits ({@link sendNow});
+ * non-public addresses be reached, and records how each went. A task's
+ * webhook is sent as soon as the transaction that ended its task commits
+ * ({@link sendNow}); an event's deliveries to webhook endpoints as soon as
+ * the transaction that kept the event commits (the store hands them over);
  * the reconciler hands over those due again after a failure and any this
- * process could not take ({@link sendDue}). Both go through one queue, at most
+ * process could not take ({@link sendDue}). All go through one queue, at most
  * MEDIAFLOW_WEBHOOK_CONCURRENCY POSTs at once. Each attempt first claims its
  * row, so that this path, the reconciler and other replicas never send one
  * delivery twice at once.
@@ -45,18 +62,24 @@ export class WebhookSender implements BeforeApplicationShutdown {
     this.queue = new WebhookSendQueue(
       concurrency,
       concurrency * WAITING_PER_SLOT,
-      (id) => this.attempt(id),
-      (id, error) =>
-        this.logger.error(`webhook delivery ${id} failed: ${(error as Error).message}`),
+      (key) => this.attempt(key as QueuedDelivery),
+      (key, error) =>
+        this.logger.error(`webhook delivery ${key} failed: ${(error as Error).message}`),
     );
+    store.onEventDeliveriesMade((ids) => this.sendEventDeliveries(ids));
   }
 
   /**
-   * Deliveries just committed: sent now, or left to the reconciler when the
-   * queue is full (their rows stay due). Does not wait for them.
+   * Task webhooks just committed: sent now, or left to the reconciler when
+   * the queue is full (their rows stay due). Does not wait for them.
    */
   sendNow(ids: readonly string[]): void {
-    for (const id of ids) this.queue.offer(id);
+    for (const id of ids) this.queue.offer(`task:${id}`);
+  }
+
+  /** Event deliveries just committed, as {@link sendNow}. */
+  sendEventDeliveries(ids: readonly string[]): void {
+    for (const id of ids) this.queue.offer(`event:${id}`);
   }
 
   /** Due deliveries no sender holds, as many as the queue has room for. Does not wait for them. */
@@ -64,6 +87,11 @@ export class WebhookSender implements BeforeApplicationShutdown {
     const room = this.queue.room();
     if (room === 0) return;
     this.sendNow(await this.store.autocommit((repos) => repos.deliveries.due(room)));
+    const left = this.queue.room();
+    if (left === 0) return;
+    this.sendEventDeliveries(
+      await this.store.autocommit((repos) => repos.eventDeliveries.due(left)),
+    );
   }
 
   /** Deliveries still waiting stay due for the reconciler; those under way are finished and recorded. */
@@ -72,27 +100,68 @@ export class WebhookSender implements BeforeApplicationShutdown {
   }
 
   /** One attempt, if this sender gets the claim; otherwise someone else is sending it, or has. */
-  private async attempt(id: string): Promise<void> {
+  private async attempt(key: QueuedDelivery): Promise<void> {
     const claimMs = this.config.MEDIAFLOW_WEBHOOK_TIMEOUT_MS + CLAIM_MARGIN_MS;
-    const delivery = await this.store.autocommit((repos) => repos.deliveries.claim(id, claimMs));
-    if (delivery) await this.send(delivery);
+    const id = key.slice(key.indexOf(':') + 1);
+    if (key.startsWith('task:')) {
+      const delivery = await this.store.autocommit((repos) => repos.deliveries.claim(id, claimMs));
+      if (delivery) await this.send(delivery);
+    } else {
+      const delivery = await this.store.autocommit((repos) =>
+        repos.eventDeliveries.claim(id, claimMs),
+      );
+      if (delivery) await this.sendEvent(delivery);
+    }
   }
 
   private async send(delivery: ClaimedDelivery): Promise<void> {
     const outcome = await this.post(delivery);
     const after = afterWebhookAttempt(delivery, outcome, new Date());
-    if (!after.delivered_at) {
-      const why =
-        'status' in outcome
-          ? `HTTP ${outcome.status}`
-          : 'error' in outcome
-            ? outcome.error
-            : `refused: ${outcome.refused}`;
-      this.logger.warn(
-        `webhook for ${delivery.task_id} not delivered (${why}); ${after.next_attempt_at ? `again at ${after.next_attempt_at.toISOString()}` : 'giving up'}`,
-      );
-    }
+    this.warnUndelivered(`webhook for ${delivery.task_id}`, outcome, after);
     await this.store.autocommit((repos) => repos.deliveries.recordAttempt(delivery.id, after));
+  }
+
+  /** An event to a webhook endpoint, signed with the endpoint's secret; each POST kept in its history. */
+  private async sendEvent(delivery: ClaimedEventDelivery): Promise<void> {
+    const body = JSON.stringify(eventDeliveryBody(delivery.event));
+    const startedAt = Date.now();
+    const timestamp = Math.floor(startedAt / 1000);
+    const outcome = await postWebhook({
+      url: delivery.url,
+      body,
+      headers: eventDeliveryHeaders(delivery.secret, body, delivery.event, timestamp),
+      timeoutMs: this.config.MEDIAFLOW_WEBHOOK_TIMEOUT_MS,
+      allowList: this.config.MEDIAFLOW_ALLOWED_HOSTS,
+    });
+    const after = afterWebhookAttempt(delivery, outcome, new Date());
+    const attempt: DeliveryAttempt = {
+      attempt: after.attempts,
+      at: timestamp,
+      http_status: 'status' in outcome ? outcome.status : null,
+      duration_ms: Date.now() - startedAt,
+      error: after.last_error,
+    };
+    this.warnUndelivered(
+      `${delivery.event.type} ${delivery.event.id} to ${delivery.endpoint_id}`,
+      outcome,
+      after,
+    );
+    await this.store.autocommit((repos) =>
+      repos.eventDeliveries.recordAttempt(delivery.id, after, attempt),
+    );
+  }
+
+  private warnUndelivered(what: string, outcome: WebhookOutcome, after: DeliveryAfterAttempt) {
+    if (after.delivered_at) return;
+    const why =
+      'status' in outcome
+        ? `HTTP ${outcome.status}`
+        : 'error' in outcome
+          ? outcome.error
+          : `refused: ${outcome.refused}`;
+    this.logger.warn(
+      `${what} not delivered (${why}); ${after.next_attempt_at ? `again at ${after.next_attempt_at.toISOString()}` : 'giving up'}`,
+    );
   }
 
   private post(delivery: ClaimedDelivery): Promise<WebhookOutcome> {

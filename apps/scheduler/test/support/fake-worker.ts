@@ -15,19 +15,23 @@ import { StorageNotFoundError, outputKey, type Storage } from '@mediaflow/storag
 /** What the worker does with a task (by its ref, or for an ingest by the source's file name, or the name an upload was given). */
 export type Behaviour =
   | { type: 'complete' }
-  /** Fails the first `times` attempts (every one when omitted), then completes. */
+  /** Fails the first `times` attempts (every one when omitted), then completes; with `progress`, reports it first. */
   | {
       type: 'fail';
       code: 'input_unreadable' | 'provider_unavailable';
       retryable: boolean;
       times?: number;
+      progress?: number;
     }
   /** Takes the first `times` attempts and never says a word, as a worker that hung or lost them would. */
   | { type: 'silent'; times?: number }
   /** Completes, then publishes the same completed event again. */
   | { type: 'duplicate' }
-  /** Starts, keeps reporting progress, and completes only when released (or cancelled: then it completes anyway, late). */
-  | { type: 'hold'; gate: Gate };
+  /**
+   * Starts, keeps reporting progress (`progress`, by default 10), and
+   * completes only when released (or cancelled: then it completes anyway, late).
+   */
+  | { type: 'hold'; gate: Gate; progress?: number };
 
 /** A provider down for the first attempt: failed, worth another, which completes. */
 export const FAILS_ONCE: Behaviour = {
@@ -136,6 +140,8 @@ export class FakeWorker {
     }
     await this.publish(dispatch, { type: 'started' });
     if (behaviour.type === 'fail' && within(behaviour.times)) {
+      if (behaviour.progress !== undefined)
+        await this.publish(dispatch, { type: 'progress', progress: behaviour.progress });
       await this.publish(dispatch, {
         type: 'failed',
         error: { code: behaviour.code, message: `simulated ${behaviour.code}` },
@@ -148,7 +154,9 @@ export class FakeWorker {
       // Alive and busy: progress now and then, as a long ffmpeg run reports.
       const beat = setInterval(() => {
         control.working();
-        void this.publish(dispatch, { type: 'progress', progress: 10 }).catch(() => undefined);
+        void this.publish(dispatch, { type: 'progress', progress: behaviour.progress ?? 10 }).catch(
+          () => undefined,
+        );
       }, 300);
       await behaviour.gate.open;
       clearInterval(beat);

@@ -1,4 +1,4 @@
-import type { FileProperties, TaskStatus, Workflow } from '@mediaflow/contracts';
+import type { FileProperties, TaskError, TaskStatus, Workflow } from '@mediaflow/contracts';
 import { bareStep } from '../testing/run-steps';
 import {
   cancelRun,
@@ -28,6 +28,9 @@ function change(steps: RunStep[], engine: (steps: RunStep[]) => Advance): Advanc
   const before = structuredClone(steps);
   const advance = engine(deepFreeze(steps));
   expect(steps).toEqual(before);
+  // A skipped step always says why; no other step has a reason.
+  for (const s of advance.steps)
+    expect([s.id, s.status === 'skipped']).toEqual([s.id, s.skipReason !== null]);
   return advance;
 }
 
@@ -37,6 +40,7 @@ function plan(workflow: Workflow): RunStep[] {
 }
 
 const file = (id: string, properties: FileProperties): StepFile => ({ id, properties });
+const UNREADABLE: TaskError = { code: 'input_unreadable', message: 'The input could not be read' };
 const HD_VIDEO = file('file_src', {
   kind: 'video',
   width: 1920,
@@ -180,7 +184,7 @@ describe('the seed workflows of docs/http-api.md, run to completion', () => {
     const run = runToEnd(workflow, source);
     expect(run.dispatched).toEqual(dispatched);
     expect(run.steps.map((s) => s.status)).toEqual(finalStatuses);
-    expect(run.summary).toEqual({ status: 'completed', progress: 100 });
+    expect(run.summary).toMatchObject({ status: 'completed', progress: 100 });
   });
 
   it('records each step its input and its output file, null for data kinds', () => {
@@ -279,7 +283,7 @@ describe('completeStep', () => {
       thumbs: 'waiting',
     });
     expect(step(advance.steps, 'webm').input?.id).toBe('file_of_task_1');
-    expect(summariseRun(advance.steps)).toEqual({ status: 'processing', progress: 33 });
+    expect(summariseRun(advance.steps)).toMatchObject({ status: 'processing', progress: 33 });
 
     advance = change(advance.steps, (s) => completeStep(s, 'task_2', outputOf(step(s, 'task_2'))));
     expect(advance.ready).toEqual(['task_3']);
@@ -291,7 +295,7 @@ describe('completeStep', () => {
       status: 'completed',
       output: { id: 'file_of_task_3' },
     });
-    expect(summariseRun(advance.steps)).toEqual({ status: 'completed', progress: 100 });
+    expect(summariseRun(advance.steps)).toMatchObject({ status: 'completed', progress: 100 });
   });
 
   it('runs parallel steps side by side: completing one readies none of the others', () => {
@@ -310,7 +314,7 @@ describe('completeStep', () => {
       expect(advance.ready).toEqual([]);
       progress.push(summariseRun(advance.steps).progress);
     }
-    expect(progress).toEqual([33, 67, 100]);
+    expect(progress).toEqual([33, 66, 100]);
     expect(summariseRun(advance.steps).status).toBe('completed');
   });
 
@@ -352,7 +356,7 @@ describe('completeStep', () => {
       HD_VIDEO,
     );
     const done = completeStep(started.steps, 'task_1', outputOf(step(started.steps, 'task_1')));
-    const failed = failStep(started.steps, 'task_3');
+    const failed = failStep(started.steps, 'task_3', UNREADABLE);
     const cancelled = cancelRun(started.steps);
 
     it.each<[string, RunStep[], (steps: RunStep[]) => Advance]>([
@@ -381,10 +385,10 @@ describe('completeStep', () => {
         started.steps,
         (s) => completeStep(s, 'task_9', null),
       ],
-      ['failing a completed step', done.steps, (s) => failStep(s, 'task_1')],
-      ['failing a failed step again', failed.steps, (s) => failStep(s, 'task_3')],
-      ['failing a waiting step', started.steps, (s) => failStep(s, 'task_2')],
-      ['failing a cancelled step', cancelled.steps, (s) => failStep(s, 'task_3')],
+      ['failing a completed step', done.steps, (s) => failStep(s, 'task_1', UNREADABLE)],
+      ['failing a failed step again', failed.steps, (s) => failStep(s, 'task_3', UNREADABLE)],
+      ['failing a waiting step', started.steps, (s) => failStep(s, 'task_2', UNREADABLE)],
+      ['failing a cancelled step', cancelled.steps, (s) => failStep(s, 'task_3', UNREADABLE)],
     ])('%s', (_name, steps, event) => {
       expect(change(steps, event)).toEqual({ steps, ready: [] });
     });
@@ -401,19 +405,19 @@ describe('completeStep', () => {
   });
 });
 
-describe('conditions steps', () => {
-  /** Video or not, each branch two deep, beside an unconditional step. */
-  const BRANCHES: Workflow = [
-    {
-      kind: 'conditions',
-      ref: 'is-video',
-      conditions: [{ prop: 'kind', value: 'video' }],
-      next: [{ kind: 'video', ref: 'hd', next: [{ kind: 'thumbnails', ref: 'thumbs' }] }],
-      else: [{ kind: 'image', ref: 'still', next: [{ kind: 'summary', ref: 'describe' }] }],
-    },
-    { kind: 'nsfw', ref: 'check' },
-  ];
+/** Video or not, each branch two deep, beside an unconditional step. */
+const BRANCHES: Workflow = [
+  {
+    kind: 'conditions',
+    ref: 'is-video',
+    conditions: [{ prop: 'kind', value: 'video' }],
+    next: [{ kind: 'video', ref: 'hd', next: [{ kind: 'thumbnails', ref: 'thumbs' }] }],
+    else: [{ kind: 'image', ref: 'still', next: [{ kind: 'summary', ref: 'describe' }] }],
+  },
+  { kind: 'nsfw', ref: 'check' },
+];
 
+describe('conditions steps', () => {
   it.each<[string, Workflow, StepFile, string[], Record<string, TaskStatus>]>([
     [
       'conditions that hold take next and skip else with its descendants',
@@ -604,7 +608,7 @@ describe('failStep', () => {
     advance = completeStep(advance.steps, 'task_1', outputOf(step(advance.steps, 'task_1')));
     expect(advance.ready).toEqual(['task_2', 'task_7']);
 
-    advance = change(processing(advance.steps, 'task_2'), (s) => failStep(s, 'task_2'));
+    advance = change(processing(advance.steps, 'task_2'), (s) => failStep(s, 'task_2', UNREADABLE));
     expect(advance.ready).toEqual([]);
     expect(statuses(advance.steps)).toEqual({
       a: 'completed',
@@ -616,24 +620,24 @@ describe('failStep', () => {
       f: 'pending',
       e: 'pending',
     });
-    expect(summariseRun(advance.steps)).toEqual({ status: 'processing', progress: 75 });
+    expect(summariseRun(advance.steps)).toMatchObject({ status: 'processing', progress: 75 });
 
     advance = completeStep(advance.steps, 'task_7', null);
     advance = completeStep(advance.steps, 'task_8', outputOf(step(advance.steps, 'task_8')));
-    expect(summariseRun(advance.steps)).toEqual({ status: 'failed', progress: 100 });
+    expect(summariseRun(advance.steps)).toMatchObject({ status: 'failed', progress: 100 });
   });
 
   it('fails a top-level step alone when its siblings already finished', () => {
     const started = startRun(plan(TREE), HD_VIDEO);
     let advance = completeStep(started.steps, 'task_8', outputOf(step(started.steps, 'task_8')));
-    advance = change(advance.steps, (s) => failStep(s, 'task_1'));
+    advance = change(advance.steps, (s) => failStep(s, 'task_1', UNREADABLE));
     expect(statuses(advance.steps)).toMatchObject({
       a: 'failed',
       b: 'skipped',
       f: 'skipped',
       e: 'completed',
     });
-    expect(summariseRun(advance.steps)).toEqual({ status: 'failed', progress: 100 });
+    expect(summariseRun(advance.steps)).toMatchObject({ status: 'failed', progress: 100 });
   });
 });
 
@@ -652,7 +656,7 @@ describe('cancelRun', () => {
     ];
     let advance = startRun(plan(workflow), HD_VIDEO);
     advance = completeStep(advance.steps, 'task_3', null);
-    advance = failStep(advance.steps, 'task_5');
+    advance = failStep(advance.steps, 'task_5', UNREADABLE);
     const running = processing(advance.steps, 'task_1');
 
     const cancelled = change(running, cancelRun);
@@ -666,7 +670,7 @@ describe('cancelRun', () => {
       'is-image': 'completed',
       resized: 'skipped',
     });
-    expect(summariseRun(cancelled.steps)).toEqual({ status: 'cancelled', progress: 100 });
+    expect(summariseRun(cancelled.steps)).toMatchObject({ status: 'cancelled', progress: 100 });
   });
 
   it('changes nothing in a run that has ended', () => {
@@ -714,18 +718,258 @@ describe('cancelSubtree', () => {
 });
 
 describe('skipUnfinished', () => {
-  it('skips every step not yet final', () => {
-    const advance = skipUnfinished([
-      bareStep('a', 'waiting'),
-      bareStep('b', 'completed'),
-      bareStep('c', 'pending'),
-      bareStep('d', 'cancelled'),
-    ]);
+  it("skips every step not yet final, source_failed with the ingest's error code", () => {
+    const advance = skipUnfinished(
+      [
+        bareStep('a', 'waiting'),
+        bareStep('b', 'completed'),
+        bareStep('c', 'pending'),
+        bareStep('d', 'cancelled'),
+      ],
+      { code: 'input_unreachable', message: 'The source answered 404' },
+    );
     expect(statuses(advance.steps)).toEqual({
       a: 'skipped',
       b: 'completed',
       c: 'skipped',
       d: 'cancelled',
     });
+    const reason = {
+      code: 'source_failed',
+      message:
+        "The run's source could not be ingested (input_unreachable), so no step got an input",
+    };
+    expect(advance.steps.map((s) => s.skipReason)).toEqual([reason, null, reason, null]);
+  });
+});
+
+const PHOTO = file('file_photo', { kind: 'image', width: 1200, height: 800, format: 'jpeg' });
+PHOTO.filename = 'photo.jpg';
+const VOICE = file('file_voice', { kind: 'audio', duration: 4, has_audio: true, has_video: false });
+VOICE.filename = 'voice.wav';
+
+describe('steps that do not apply to their input', () => {
+  /** docs: the first automation of the README, "Process uploads", for all uploads. */
+  const PROCESS_UPLOADS: Workflow = [
+    { kind: 'summary' },
+    { kind: 'image', options: { width: 320, format: 'png' } },
+    { kind: 'subtitles' },
+  ];
+
+  it.each<[string, StepFile, string[], string, string]>([
+    [
+      'subtitles on an image',
+      PHOTO,
+      ['summary', 'image'],
+      'subtitles',
+      'subtitles takes video or audio; the input is an image (photo.jpg)',
+    ],
+    [
+      'an image resize on audio',
+      VOICE,
+      ['summary', 'subtitles'],
+      'image',
+      'image takes image or video; the input is an audio file (voice.wav)',
+    ],
+  ])(
+    '%s: skipped not_applicable, the others run, the run completes',
+    (_name, source, runs, kind, message) => {
+      const started = change(plan(PROCESS_UPLOADS), (s) => startRun(s, source));
+      expect(started.ready.map((id) => step(started.steps, id).kind)).toEqual(runs);
+      const skipped = started.steps.find((s) => s.kind === kind)!;
+      expect(skipped).toMatchObject({
+        status: 'skipped',
+        input: source,
+        skipReason: { code: 'not_applicable', message },
+      });
+
+      const run = runToEnd(PROCESS_UPLOADS, source);
+      expect(run.dispatched.map(([kind]) => kind)).toEqual(runs);
+      expect(run.summary).toMatchObject({
+        status: 'completed',
+        progress: 100,
+        error: null,
+        steps: { completed: 2, skipped: 1, failed: 0, waiting: 0 },
+      });
+    },
+  );
+
+  it('runs every step of it on a video with sound', () => {
+    const run = runToEnd(PROCESS_UPLOADS, HD_VIDEO);
+    expect(run.steps.map((s) => [s.kind, s.status, s.skipReason])).toEqual([
+      ['summary', 'completed', null],
+      ['image', 'completed', null],
+      ['subtitles', 'completed', null],
+    ]);
+  });
+
+  it('skips the subtree of a step that does not apply, upstream_skipped, naming it', () => {
+    const { steps, ready } = change(
+      plan([
+        {
+          kind: 'subtitles',
+          ref: 'captions',
+          next: [{ kind: 'summary', ref: 'describe', next: [{ kind: 'image', ref: 'deep' }] }],
+        },
+        { kind: 'image', ref: 'poster' },
+      ]),
+      (s) => startRun(s, PHOTO),
+    );
+    expect(ready).toEqual(['task_4']);
+    const below = {
+      code: 'upstream_skipped',
+      message: 'subtitles "captions" was skipped (not_applicable), so this step got no input',
+    };
+    expect(steps.map((s) => [s.ref, s.status, s.skipReason])).toEqual([
+      [
+        'captions',
+        'skipped',
+        {
+          code: 'not_applicable',
+          message: 'subtitles takes video or audio; the input is an image (photo.jpg)',
+        },
+      ],
+      ['describe', 'skipped', below],
+      ['deep', 'skipped', below],
+      ['poster', 'pending', null],
+    ]);
+  });
+
+  it('skips a step deeper down that cannot take what the step above passed on (the workflow was accepted: it may apply)', () => {
+    // thumbnails after summary is valid: summary passes a video on. On a picture it does not apply.
+    const started = startRun(
+      plan([{ kind: 'summary', next: [{ kind: 'thumbnails', next: [{ kind: 'image' }] }] }]),
+      PHOTO,
+    );
+    expect(started.ready).toEqual(['task_1']);
+    const { steps, ready } = change(started.steps, (s) => completeStep(s, 'task_1', null));
+    expect(ready).toEqual([]);
+    expect(steps.map((s) => [s.status, s.skipReason?.code ?? null, s.skipReason?.message])).toEqual(
+      [
+        ['completed', null, undefined],
+        ['skipped', 'not_applicable', 'thumbnails takes video; the input is an image (photo.jpg)'],
+        [
+          'skipped',
+          'upstream_skipped',
+          'thumbnails at workflow[0].next[0] was skipped (not_applicable), so this step got no input',
+        ],
+      ],
+    );
+    expect(summariseRun(steps)).toMatchObject({ status: 'completed', progress: 100 });
+  });
+
+  it('dispatches a step whose input is of no known kind: its worker decides', () => {
+    const unknown = file('file_odd', { mimetype: 'application/octet-stream' });
+    expect(startRun(plan([{ kind: 'subtitles' }]), unknown).ready).toEqual(['task_1']);
+  });
+
+  it('dispatches a task on its own whatever its input: that task was asked for, and its worker refuses it', () => {
+    const { steps, ready } = change(plan([{ kind: 'subtitles' }]), (s) =>
+      startRun(s, PHOTO, { standalone: true }),
+    );
+    expect(ready).toEqual(['task_1']);
+    expect(steps[0]).toMatchObject({ status: 'pending', skipReason: null });
+  });
+
+  it('names every accepted kind of a kind that takes many', () => {
+    const data = file('file_json', { kind: 'data' });
+    data.filename = 'notes.json';
+    const { steps } = startRun(plan([{ kind: 'summary' }]), data);
+    expect(steps[0]!.skipReason?.message).toBe(
+      'summary takes video, audio, image or track; the input is a data file (notes.json)',
+    );
+  });
+});
+
+describe('skip reasons for the other causes', () => {
+  it('branch_not_taken on next when the conditions did not hold, upstream_skipped below', () => {
+    const { steps } = change(plan(BRANCHES), (s) => startRun(s, BIG_IMAGE));
+    expect(step(steps, 'hd').skipReason).toEqual({
+      code: 'branch_not_taken',
+      message: 'conditions "is-video" did not hold for the input, so its next steps did not run',
+    });
+    expect(step(steps, 'thumbs').skipReason).toEqual({
+      code: 'upstream_skipped',
+      message: 'video "hd" was skipped (branch_not_taken), so this step got no input',
+    });
+  });
+
+  it('branch_not_taken on else when they held', () => {
+    const { steps } = change(plan(BRANCHES), (s) => startRun(s, HD_VIDEO));
+    expect(step(steps, 'still').skipReason).toEqual({
+      code: 'branch_not_taken',
+      message: 'conditions "is-video" held for the input, so its else steps did not run',
+    });
+    expect(step(steps, 'describe').skipReason?.code).toBe('upstream_skipped');
+  });
+
+  it('names a conditions step without a ref by its place', () => {
+    const { steps } = startRun(
+      plan([
+        { kind: 'image', ref: 'first' },
+        {
+          kind: 'conditions',
+          conditions: [{ prop: 'width', operator: '>', value: 5000 }],
+          next: [{ kind: 'image', ref: 'huge' }],
+        },
+      ]),
+      BIG_IMAGE,
+    );
+    expect(step(steps, 'huge').skipReason?.message).toBe(
+      'conditions at workflow[1] did not hold for the input, so its next steps did not run',
+    );
+  });
+
+  it('upstream_failed below a failed step, naming it and its error code, at every depth', () => {
+    const started = startRun(
+      plan([
+        {
+          kind: 'video',
+          ref: 'web',
+          next: [{ kind: 'thumbnails', ref: 'scrub', next: [{ kind: 'summary', ref: 'deep' }] }],
+        },
+      ]),
+      HD_VIDEO,
+    );
+    const { steps } = change(processing(started.steps, 'task_1'), (s) =>
+      failStep(s, 'task_1', UNREADABLE),
+    );
+    expect(step(steps, 'web')).toMatchObject({
+      status: 'failed',
+      error: UNREADABLE,
+      skipReason: null,
+    });
+    const reason = {
+      code: 'upstream_failed',
+      message: 'video "web" failed (input_unreadable), so this step got no input',
+    };
+    expect([step(steps, 'scrub').skipReason, step(steps, 'deep').skipReason]).toEqual([
+      reason,
+      reason,
+    ]);
+  });
+
+  it('gives cancelled steps no skip reason: they were cancelled, not skipped', () => {
+    const started = startRun(plan([{ kind: 'video', next: [{ kind: 'thumbnails' }] }]), HD_VIDEO);
+    const { steps } = change(started.steps, cancelRun);
+    expect(steps.map((s) => [s.status, s.skipReason])).toEqual([
+      ['cancelled', null],
+      ['cancelled', null],
+    ]);
+  });
+
+  it('completes an evaluated conditions step at 100 %, and a completed task step too', () => {
+    const started = startRun(plan(SEED_MESSAGING()), BIG_IMAGE);
+    expect(started.steps[0]).toMatchObject({
+      kind: 'conditions',
+      status: 'completed',
+      progress: 100,
+    });
+    const { steps } = completeStep(
+      processing(started.steps, 'task_2'),
+      'task_2',
+      outputOf(step(started.steps, 'task_2')),
+    );
+    expect(steps[1]).toMatchObject({ status: 'completed', progress: 100 });
   });
 });

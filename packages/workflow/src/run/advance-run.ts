@@ -1,6 +1,23 @@
-import { MediaflowError, isFinalStatus } from '@mediaflow/contracts';
+import {
+  MediaflowError,
+  isFinalStatus,
+  type SkipReason,
+  type TaskError,
+} from '@mediaflow/contracts';
 import { evaluateConditions } from './evaluate-conditions';
 import type { Advance, RunStep, StepFile } from './run-step';
+import {
+  branchNotTaken,
+  notApplicable,
+  sourceFailed,
+  upstreamFailed,
+  upstreamSkipped,
+} from './skip-reasons';
+import { stepName } from './step-tree';
+
+type StepChange = Partial<
+  Pick<RunStep, 'status' | 'progress' | 'input' | 'output' | 'error' | 'skipReason'>
+>;
 
 /**
  * The run's steps being changed: copy-on-write, so the steps handed in are
@@ -11,7 +28,15 @@ class RunDraft {
   private readonly index = new Map<string, number>();
   readonly ready: string[] = [];
 
-  constructor(steps: readonly RunStep[]) {
+  /**
+   * @param skipsInapplicable a step that cannot take its input is skipped
+   * (`not_applicable`); a task on its own is dispatched whatever its input,
+   * and its worker refuses what it cannot take (`unsupported_input`).
+   */
+  constructor(
+    steps: readonly RunStep[],
+    private readonly skipsInapplicable = true,
+  ) {
     this.steps = [...steps];
     this.steps.forEach((step, i) => this.index.set(step.id, i));
   }
@@ -21,7 +46,7 @@ class RunDraft {
     return i === undefined ? undefined : this.steps[i];
   }
 
-  set(id: string, change: Partial<Pick<RunStep, 'status' | 'input' | 'output'>>): void {
+  set(id: string, change: StepChange): void {
     const i = this.index.get(id);
     const step = i === undefined ? undefined : this.steps[i];
     if (i === undefined || !step)
@@ -36,40 +61,62 @@ class RunDraft {
       .sort((a, b) => a.position - b.position);
   }
 
+  /** How messages name the step `id` (by its ref, else its place in the workflow). */
+  name(id: string): string {
+    const step = this.get(id);
+    return step ? stepName(step, (other) => this.get(other)) : id;
+  }
+
   /**
-   * A task step becomes pending and is to be dispatched. A conditions step is
-   * never dispatched: it is decided here, on its input's properties, and
-   * passes its input on to the branch that runs.
+   * A task step becomes pending and is to be dispatched, unless its kind
+   * cannot take the input: then it is skipped, `not_applicable`, with its
+   * subtree. A conditions step is never dispatched: it is decided here, on
+   * its input's properties, and passes its input on to the branch that runs.
    */
   makeReady(id: string, input: StepFile): void {
     const step = this.get(id);
     // Only a waiting step can start: one already decided (or cancelled) stays so.
     if (!step || step.status !== 'waiting') return;
     if (step.kind !== 'conditions') {
+      const inapplicable = this.skipsInapplicable ? notApplicable(step.kind, input) : null;
+      if (inapplicable) {
+        // It keeps the input it could not take: that is what the reason is about.
+        this.set(id, { input });
+        this.skip(id, inapplicable);
+        return;
+      }
       this.set(id, { status: 'pending', input });
       this.ready.push(id);
       return;
     }
-    this.set(id, { status: 'completed', input, output: input });
+    this.set(id, { status: 'completed', input, output: input, progress: 100 });
     const holds = evaluateConditions(step.conditions ?? [], input.properties);
+    const notTaken = branchNotTaken(this.name(id), holds);
     for (const child of this.children(id, 'next')) {
       if (holds) this.makeReady(child.id, input);
-      else this.skip(child.id);
+      else this.skip(child.id, notTaken);
     }
     for (const child of this.children(id, 'else')) {
-      if (holds) this.skip(child.id);
+      if (holds) this.skip(child.id, notTaken);
       else this.makeReady(child.id, input);
     }
   }
 
-  /** The step and its descendants that are still waiting become skipped. */
-  skip(id: string): void {
-    if (this.get(id)?.status === 'waiting') this.set(id, { status: 'skipped' });
-    this.skipDescendants(id);
+  /**
+   * The step, if still waiting, is skipped for `reason`; the waiting steps
+   * below it are skipped because it was (`upstream_skipped`, naming it).
+   */
+  skip(id: string, reason: SkipReason): void {
+    if (this.get(id)?.status === 'waiting') this.set(id, { status: 'skipped', skipReason: reason });
+    this.skipDescendants(id, upstreamSkipped(this.name(id), reason));
   }
 
-  skipDescendants(id: string): void {
-    for (const child of this.children(id)) this.skip(child.id);
+  /** Every waiting step below `id` is skipped, each for the same `reason`: what happened at `id`. */
+  skipDescendants(id: string, reason: SkipReason): void {
+    for (const child of this.children(id)) {
+      if (child.status === 'waiting') this.set(child.id, { status: 'skipped', skipReason: reason });
+      this.skipDescendants(child.id, reason);
+    }
   }
 
   /** The step and its descendants that are not yet final become cancelled. */
@@ -80,9 +127,11 @@ class RunDraft {
   }
 
   /** Every step not yet final ends so, without running. */
-  endUnfinished(status: 'cancelled' | 'skipped'): void {
+  endUnfinished(
+    change: { status: 'cancelled' } | { status: 'skipped'; skipReason: SkipReason },
+  ): void {
     for (const step of this.steps) {
-      if (!isFinalStatus(step.status)) this.set(step.id, { status });
+      if (!isFinalStatus(step.status)) this.set(step.id, change);
     }
   }
 
@@ -100,9 +149,22 @@ function unchanged(steps: readonly RunStep[]): Advance {
   return { steps: [...steps], ready: [] };
 }
 
+export interface StartOptions {
+  /**
+   * The run is a task on its own (`POST /tasks` of one kind): it is
+   * dispatched whatever its input, never skipped, and its worker refuses an
+   * input it cannot take (`unsupported_input`): that one task was asked for.
+   */
+  standalone?: boolean;
+}
+
 /** Every top-level step takes the run's source file. */
-export function startRun(steps: readonly RunStep[], source: StepFile): Advance {
-  const draft = new RunDraft(steps);
+export function startRun(
+  steps: readonly RunStep[],
+  source: StepFile,
+  options: StartOptions = {},
+): Advance {
+  const draft = new RunDraft(steps, !options.standalone);
   for (const step of draft.children(null)) draft.makeReady(step.id, source);
   return draft.result();
 }
@@ -126,24 +188,24 @@ export function completeStep(
       `run step ${id} completed with neither an input nor an output`,
     );
   }
-  draft.set(id, { status: 'completed', output });
+  draft.set(id, { status: 'completed', output, progress: 100 });
   for (const child of draft.children(id, 'next')) draft.makeReady(child.id, passOn);
   return draft.result();
 }
 
-/** The step failed: its subtree is skipped, its siblings keep running. */
-export function failStep(steps: readonly RunStep[], id: string): Advance {
+/** The step failed with `error`: its subtree is skipped (`upstream_failed`), its siblings keep running. */
+export function failStep(steps: readonly RunStep[], id: string, error: TaskError): Advance {
   const draft = new RunDraft(steps);
   if (!isRunning(draft.get(id))) return unchanged(steps);
-  draft.set(id, { status: 'failed' });
-  draft.skipDescendants(id);
+  draft.set(id, { status: 'failed', error });
+  draft.skipDescendants(id, upstreamFailed(draft.name(id), error));
   return draft.result();
 }
 
 /** Every step not yet final is cancelled. */
 export function cancelRun(steps: readonly RunStep[]): Advance {
   const draft = new RunDraft(steps);
-  draft.endUnfinished('cancelled');
+  draft.endUnfinished({ status: 'cancelled' });
   return draft.result();
 }
 
@@ -157,9 +219,9 @@ export function cancelSubtree(steps: readonly RunStep[], id: string): Advance {
   return draft.result();
 }
 
-/** The run's source never arrived (its ingest failed): no step can run. */
-export function skipUnfinished(steps: readonly RunStep[]): Advance {
+/** The run's source never arrived (its ingest failed with `error`): no step can run. */
+export function skipUnfinished(steps: readonly RunStep[], error: TaskError): Advance {
   const draft = new RunDraft(steps);
-  draft.endUnfinished('skipped');
+  draft.endUnfinished({ status: 'skipped', skipReason: sourceFailed(error) });
   return draft.result();
 }

@@ -51,8 +51,12 @@ describe('planRun', () => {
         options: {},
         conditions: null,
         status: 'waiting',
+        progress: 0,
         input: null,
         output: null,
+        error: null,
+        skipReason: null,
+        finishedAt: null,
       },
       {
         id: 'task_2',
@@ -64,8 +68,12 @@ describe('planRun', () => {
         options: { width: 320, format: 'png' },
         conditions: null,
         status: 'waiting',
+        progress: 0,
         input: null,
         output: null,
+        error: null,
+        skipReason: null,
+        finishedAt: null,
       },
       {
         id: 'task_3',
@@ -77,8 +85,12 @@ describe('planRun', () => {
         options: {},
         conditions: null,
         status: 'waiting',
+        progress: 0,
         input: null,
         output: null,
+        error: null,
+        skipReason: null,
+        finishedAt: null,
       },
     ]);
   });

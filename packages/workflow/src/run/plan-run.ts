@@ -37,8 +37,12 @@ export function planRun(workflow: Workflow, newId: () => string): RunStep[] {
         options: conditions ? {} : structuredClone(step.options ?? {}),
         conditions: conditions ? structuredClone(step.conditions) : null,
         status: 'waiting',
+        progress: 0,
         input: null,
         output: null,
+        error: null,
+        skipReason: null,
+        finishedAt: null,
       });
       plan(step.next ?? [], id, 'next');
       if (conditions) plan(step.else ?? [], id, 'else');

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '@mediaflow/contracts';
+import { isFinalStatus, type TaskStatus } from '@mediaflow/contracts';
 import type { RunStep } from '../run/run-step';
 
 /** A run step with its place in the tree and its status, for specs that read no more of it. */
@@ -16,6 +16,10 @@ export const bareStep = (
   options: {},
   conditions: null,
   status,
+  progress: isFinalStatus(status) ? 100 : 0,
   input: null,
   output: null,
+  error: null,
+  skipReason: null,
+  finishedAt: null,
 });
