@@ -47,9 +47,9 @@ export const UpdateAutomationFieldsSchema = z.strictObject({
   status: AutomationStatusSchema.optional(),
 });
 
-/** For OpenAPI: the create body as a client writes it. */
+/** For OpenAPI: the create body as a client writes it; strict, as {@link CreateAutomationFieldsSchema}. */
 export const CreateAutomationBodySchema = z
-  .object({
+  .strictObject({
     name: name(),
     description: description().optional(),
     workflow: WorkflowSchema,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { EventsRepository } from '../events/events.repository';
+import { DispatchQueueRepository } from '../fairness/dispatch-queue.repository';
 import { FilesRepository } from '../files/files.repository';
 import { TasksRepository } from '../tasks/tasks.repository';
 import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
@@ -12,6 +13,7 @@ export interface Repositories {
   files: FilesRepository;
   deliveries: WebhookDeliveriesRepository;
   events: EventsRepository;
+  queue: DispatchQueueRepository;
 }
 
 function repositories(runner: QueryRunner): Repositories {
@@ -21,6 +23,7 @@ function repositories(runner: QueryRunner): Repositories {
     files: new FilesRepository(sql),
     deliveries: new WebhookDeliveriesRepository(sql),
     events: new EventsRepository(sql),
+    queue: new DispatchQueueRepository(sql),
   };
 }
 

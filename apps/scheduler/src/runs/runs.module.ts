@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HeldWorkController } from '../fairness/held-work.controller';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DispatchPublisher } from './dispatch-publisher';
 import { RunsService } from './runs.service';
@@ -6,6 +7,7 @@ import { TaskEventsConsumer } from './task-events.consumer';
 
 @Module({
   imports: [WebhooksModule],
+  controllers: [HeldWorkController],
   providers: [RunsService, DispatchPublisher, TaskEventsConsumer],
   exports: [RunsService, DispatchPublisher],
 })
