@@ -1,12 +1,15 @@
-// What KEDA would scale each worker to, read on a real nats-server: the
-// scheduler's transport sets up the streams and every work consumer, tasks
-// are queued, and each ScaledObject of the rendered chart is evaluated as
-// KEDA does. The lag is read like KEDA's nats-jetstream scaler
+// What KEDA would scale each worker to, read on a real nats-server and a real
+// scheduler: the scheduler sets up the streams and every work consumer, tasks
+// are queued (on the broker, and held back by the scheduler's fair dispatch),
+// and each ScaledObject of the rendered chart is evaluated as KEDA does. The
+// lag is read like KEDA's nats-jetstream scaler
 // (kedacore/keda, pkg/scalers/nats_jetstream_scaler.go): GET
 // `<scheme>://<endpoint>/jsz?acc=<account>&consumers=true&config=true`, the
 // account's stream by name, the consumer by name, lag = num_pending +
 // num_ack_pending; a consumer that does not exist reads as the stream's
-// last_seq. The HPA then wants ceil(metric / target) replicas (AverageValue),
+// last_seq. Held work is read like KEDA's metrics-api scaler
+// (pkg/scalers/metrics_api_scaler.go): GET the trigger's url, the number at
+// `valueLocation` (a GJSON path) of the JSON answer. The HPA then wants ceil(metric / target) replicas (AverageValue),
 // the metric being the scalingModifiers formula over the triggers' lags, or
 // the single trigger's lag with its lagThreshold as the target; KEDA keeps
 // the count between minReplicaCount and maxReplicaCount, and at the minimum
@@ -22,8 +25,11 @@ import { built } from './support/built.mjs';
 import { renderChart } from './support/chart.mjs';
 
 const NATS_SERVER = process.env.NATS_SERVER_PATH ?? '/usr/sbin/nats-server';
-const { JetStreamTaskTransport } = built('packages/messaging');
-const { newId, TASK_MESSAGE_VERSION, TASK_KIND_NAMES } = built('packages/contracts');
+const { JetStreamTaskTransport, NatsMessageBus } = built('packages/messaging');
+const { newId, schedulerRpc, TASK_MESSAGE_VERSION, TASK_KIND_NAMES } = built('packages/contracts');
+const { parseConfig } = built('packages/config');
+const { createTestDatabase } = built('packages/database', 'dist/testing/test-database.js');
+const { schedulerConfigSchema, startScheduler } = built('apps/scheduler');
 
 const scaledObjects = renderChart().filter((m) => m.kind === 'ScaledObject');
 
@@ -58,23 +64,46 @@ async function readJsz(endpoint, metadata) {
   return { stream, consumer };
 }
 
-/** A trigger's metric as the scaler computes it (getMaxMsgLag). */
+/** A nats-jetstream trigger's metric as the scaler computes it (getMaxMsgLag). */
 async function triggerLag(endpoint, metadata) {
   const { stream, consumer } = await readJsz(endpoint, metadata);
   return consumer ? consumer.num_pending + consumer.num_ack_pending : stream.state.last_seq;
 }
 
 /**
+ * A metrics-api trigger's metric: the number at `valueLocation` of the JSON
+ * its url answers, the cluster's origin replaced by this scheduler's. The
+ * chart's paths are plain dotted keys, which this follows (and refuses any
+ * other GJSON, so a new shape of path gets a new reader).
+ */
+async function metricsApiValue(schedulerUrl, { url, valueLocation }) {
+  const cluster = new URL(url);
+  const response = await fetch(new URL(cluster.pathname + cluster.search, schedulerUrl));
+  assert.equal(response.status, 200, url);
+  assert.match(
+    valueLocation,
+    /^[a-z_]+(\.[a-z_]+)*$/,
+    `a path this test cannot follow: ${valueLocation}`,
+  );
+  const value = valueLocation.split('.').reduce((at, key) => at?.[key], await response.json());
+  assert.equal(typeof value, 'number', `${valueLocation} is not a number`);
+  return value;
+}
+
+/**
  * KEDA's `scalingModifiers.formula` is an expr-lang expression; the chart's
- * are sums of `<trigger> / <number>`, which this evaluates (and refuses
- * anything else, so a new shape of formula gets a new evaluator).
+ * are sums of `(<trigger> + <trigger>) / <number>`, which this evaluates (and
+ * refuses anything else, so a new shape of formula gets a new evaluator).
  */
 function evaluateFormula(formula, metrics) {
-  return formula.split(' + ').reduce((sum, term) => {
-    const match = /^([a-z_]+) \/ (\d+)$/.exec(term);
+  const value = (name) => {
+    assert.ok(name in metrics, `the formula names no trigger ${name}`);
+    return metrics[name];
+  };
+  return formula.split(/ \+ (?![^(]*\))/).reduce((sum, term) => {
+    const match = /^\(([a-z_]+) \+ ([a-z_]+)\) \/ (\d+)$/.exec(term);
     assert.ok(match, `a term this test cannot evaluate: ${term}`);
-    assert.ok(match[1] in metrics, `the formula names no trigger ${match[1]}`);
-    return sum + metrics[match[1]] / Number(match[2]);
+    return sum + (value(match[1]) + value(match[2])) / Number(match[3]);
   }, 0);
 }
 
@@ -82,7 +111,9 @@ function evaluateFormula(formula, metrics) {
 function desiredReplicas(scaled, metrics) {
   const { minReplicaCount, maxReplicaCount, triggers, advanced } = scaled.spec;
   const active = triggers.some(
-    (t) => metrics[t.name] > Number(t.metadata.activationLagThreshold ?? 0),
+    (t) =>
+      metrics[t.name] >
+      Number(t.metadata.activationLagThreshold ?? t.metadata.activationTargetValue ?? 0),
   );
   if (!active) return minReplicaCount;
   const modifiers = advanced?.scalingModifiers;
@@ -93,11 +124,14 @@ function desiredReplicas(scaled, metrics) {
   return Math.min(maxReplicaCount, Math.max(minReplicaCount, wanted, 1));
 }
 
-describe('KEDA reading the lag of a real JetStream', () => {
+describe('KEDA reading the lag of a real JetStream and the work a real scheduler holds back', () => {
   let server;
   let transport;
   let endpoint;
   let storeDir;
+  let database;
+  let scheduler;
+  let bus;
 
   before(async () => {
     const [port, monitorPort] = [await freePort(), await freePort()];
@@ -117,15 +151,26 @@ describe('KEDA reading the lag of a real JetStream', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    // What the scheduler does at start: the streams, and every kind's work consumer.
-    transport = await JetStreamTaskTransport.connect({
-      url: `nats://127.0.0.1:${port}`,
-      name: 'keda-lag-test',
+    const natsUrl = `nats://127.0.0.1:${port}`;
+    // The scheduler sets up the streams and every kind's work consumer at start.
+    database = await createTestDatabase();
+    const config = parseConfig(schedulerConfigSchema, {
+      DATABASE_URL: database.url,
+      NATS_URL: natsUrl,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      MEDIAFLOW_DATA_DIR: storeDir,
+      MEDIAFLOW_INGESTS_PER_PROJECT: '2',
     });
-    await transport.setup();
+    scheduler = await startScheduler({ ...config, PORT: 0 }, { shutdownHooks: false });
+    bus = await NatsMessageBus.connect({ url: natsUrl, name: 'keda-lag-test-client' });
+    transport = await JetStreamTaskTransport.connect({ url: natsUrl, name: 'keda-lag-test' });
   });
 
   after(async () => {
+    await bus?.close();
+    await scheduler?.close();
+    await database?.drop();
     await transport?.close();
     server?.kill();
     if (storeDir) rmSync(storeDir, { recursive: true, force: true });
@@ -137,15 +182,21 @@ describe('KEDA reading the lag of a real JetStream', () => {
     for (const scaled of scaledObjects) {
       byWorker[scaled.metadata.name] = {};
       for (const trigger of scaled.spec.triggers) {
-        byWorker[scaled.metadata.name][trigger.name] = await triggerLag(endpoint, trigger.metadata);
+        assert.ok(['nats-jetstream', 'metrics-api'].includes(trigger.type), trigger.type);
+        byWorker[scaled.metadata.name][trigger.name] =
+          trigger.type === 'nats-jetstream'
+            ? await triggerLag(endpoint, trigger.metadata)
+            : await metricsApiValue(scheduler.url, trigger.metadata);
       }
     }
     return byWorker;
   }
 
+  const natsTriggers = (scaled) => scaled.spec.triggers.filter((t) => t.type === 'nats-jetstream');
+
   it("finds every trigger's consumer from the start: the lag never falls back to the stream's length", async () => {
     for (const scaled of scaledObjects) {
-      for (const { metadata } of scaled.spec.triggers) {
+      for (const { metadata } of natsTriggers(scaled)) {
         const { consumer } = await readJsz(endpoint, metadata);
         assert.ok(consumer, `${metadata.consumer} does not exist before a worker runs`);
       }
@@ -197,5 +248,36 @@ describe('KEDA reading the lag of a real JetStream', () => {
       'worker-subtitles': 0,
       'worker-summary': 3,
     });
+  });
+
+  it('adds the work the scheduler holds back for fairness, which is not on the broker yet', async () => {
+    // Six ingests of one project: two go to the broker (MEDIAFLOW_INGESTS_PER_PROJECT), four wait.
+    const project = newId('prj');
+    for (let i = 0; i < 6; i++) {
+      await bus.request(schedulerRpc.createIngest, {
+        project_id: project,
+        source: { url: `https://media.example/clip-${i}.mp4` },
+        filename: null,
+      });
+    }
+    let metrics;
+    const deadline = Date.now() + 10_000;
+    do {
+      metrics = await readMetrics();
+      if (metrics['worker-video'].ingest === QUEUED.ingest + 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } while (Date.now() < deadline);
+    assert.equal(metrics['worker-video'].ingest, QUEUED.ingest + 2);
+    assert.equal(metrics['worker-video'].held_ingest, 4);
+    for (const scaled of scaledObjects) {
+      for (const trigger of scaled.spec.triggers) {
+        if (trigger.type === 'metrics-api' && trigger.name !== 'held_ingest')
+          assert.equal(metrics[scaled.metadata.name][trigger.name], 0, trigger.name);
+      }
+    }
+    const video = scaledObjects.find((s) => s.metadata.name === 'worker-video');
+    // Ingest (3 + 2 queued + 4 held) / 8 + video 5/2 + thumbnails 1/2 = 4.125 → 5: one more pod
+    // than the broker's lag alone (5/8 + 3 = 3.625 → 4) would ask for.
+    assert.equal(desiredReplicas(video, metrics['worker-video']), 5);
   });
 });

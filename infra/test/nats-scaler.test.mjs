@@ -25,7 +25,9 @@ const mediaflow = renderChart();
 const triggers = mediaflow
   .filter((m) => m.kind === 'ScaledObject')
   .flatMap((scaled) =>
-    scaled.spec.triggers.map((trigger) => ({ name: scaled.metadata.name, trigger })),
+    scaled.spec.triggers
+      .filter((trigger) => trigger.type === 'nats-jetstream')
+      .map((trigger) => ({ name: scaled.metadata.name, trigger })),
   );
 
 describe('the KEDA triggers, against the rendered NATS chart', () => {

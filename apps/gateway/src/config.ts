@@ -16,6 +16,8 @@ import {
   DEFAULT_AUTH_FAILURE_LIMIT,
   DEFAULT_AUTH_FAILURE_WINDOW_S,
   DEFAULT_RATE_LIMIT_WINDOW_S,
+  DEFAULT_RUNS_IN_FLIGHT,
+  MAX_RUNS_IN_FLIGHT,
   DEFAULT_REQUESTS_PER_SECOND,
   MAX_REQUESTS_PER_SECOND,
 } from './rate-limits/rate-limit-policy';
@@ -149,6 +151,16 @@ export const gatewayConfigSchema = z
       .min(1, 'must be ≥ 1')
       .max(MAX_REQUESTS_PER_SECOND, `must be ≤ ${MAX_REQUESTS_PER_SECOND}`)
       .default(DEFAULT_REQUESTS_PER_SECOND),
+    /**
+     * Runs (with single tasks and file ingests) a project may have in flight
+     * when it has no limit of its own: past it, creating one answers 429.
+     */
+    MEDIAFLOW_RUNS_IN_FLIGHT: z.coerce
+      .number({ error: 'must be a number of runs' })
+      .int('must be a whole number')
+      .min(1, 'must be ≥ 1')
+      .max(MAX_RUNS_IN_FLIGHT, `must be ≤ ${MAX_RUNS_IN_FLIGHT}`)
+      .default(DEFAULT_RUNS_IN_FLIGHT),
     /** The window projects' requests are counted over: the longest burst is rps × this. */
     MEDIAFLOW_RATE_LIMIT_WINDOW_S: z.coerce
       .number({ error: 'must be a number of seconds' })

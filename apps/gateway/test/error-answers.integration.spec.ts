@@ -344,6 +344,30 @@ describe('error answers (real PostgreSQL and NATS, fake registry, no scheduler)'
       expectEnvelope(await raw('POST', '/projects', body), 400, 'validation_failed', message);
     });
 
+    it('400 for a body nested past 64 levels, an Idempotency-Key with it (its fingerprint overflowed the stack: a 500)', async () => {
+      const depth = 3000;
+      const options = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+      const answer = await fetch(`${gateway.url}/tasks`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${ADMIN_KEY}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'deep-body',
+        },
+        body: `{"kind":"image","url":"${SOURCE_URL}","options":${options}}`,
+      });
+      expect({ status: answer.status, body: await answer.json() }).toEqual({
+        status: 400,
+        body: {
+          error: {
+            code: 'validation_failed',
+            message:
+              'The request body nests arrays and objects more than 64 deep at line 1, column 376',
+          },
+        },
+      });
+    });
+
     it.each([
       ['{"name":"x","__proto__":{"admin":true}}', '__proto__', '__proto__'],
       [

@@ -14,6 +14,7 @@ import { DataSource } from 'typeorm';
 import { startGateway, type RunningGateway } from '../src/bootstrap';
 import { gatewayConfigSchema } from '../src/config';
 import { GatewaySchema1795000000000 } from '../src/database/migrations/1795000000000-gateway-schema';
+import { DEFAULT_RUNS_IN_FLIGHT } from '../src/rate-limits/rate-limit-policy';
 import { FakeRegistry } from './fake-registry';
 import { FakeScheduler } from './fake-scheduler';
 import { call, freePort, openEvents, type CallOptions } from './http-client';
@@ -217,6 +218,8 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
         ],
         source: { url: SOURCE_URL },
         webhook: null,
+        // The project has no limit of its own: the gateway's default.
+        runs_in_flight_limit: DEFAULT_RUNS_IN_FLIGHT,
       });
     });
 
@@ -292,6 +295,8 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
         options: { width: 320, format: 'webp' },
         source: { url: SOURCE_URL },
         webhook: null,
+        // The project has no limit of its own: the gateway's default.
+        runs_in_flight_limit: DEFAULT_RUNS_IN_FLIGHT,
       });
     });
 
@@ -311,6 +316,8 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
         workflow: [{ kind: 'video', options: { width: 640 }, next: [{ kind: 'thumbnails' }] }],
         source: { file_id: source.id },
         webhook: null,
+        // The project has no limit of its own: the gateway's default.
+        runs_in_flight_limit: DEFAULT_RUNS_IN_FLIGHT,
       });
     });
 
@@ -454,7 +461,7 @@ describe('gateway runs, tasks and files (real PostgreSQL and NATS, fake registry
       });
       expect(past.status).toBe(416);
       expect(past.headers.get('content-range')).toBe(`bytes */${clip.length}`);
-      expect(past.body.error.code).toBe('validation_failed');
+      expect(past.body.error.code).toBe('range_not_satisfiable');
     });
 
     it('answers HEAD with the headers alone', async () => {

@@ -78,6 +78,16 @@ export const schedulerConfigSchema = z
     MEDIAFLOW_EVENT_CONCURRENCY: count(1, 256).default(32),
     /** How long the project's event log keeps an event (`Last-Event-ID` resumes within it). */
     MEDIAFLOW_EVENT_RETENTION_HOURS: count(1, 24 * 365).default(168),
+    /**
+     * Fair dispatch: a kind's queue on the broker holds as many tasks as its
+     * workers run, at least this many; the rest wait in PostgreSQL and are
+     * released project by project, the least served first. Larger: more
+     * work queued ahead of a newcomer's task; smaller: idle slots while
+     * the queue refills.
+     */
+    MEDIAFLOW_DISPATCH_QUEUE_MIN: count(1, 100_000).default(4),
+    /** Ingests one project may have queued or running at once: fewer than one ingest worker's slots, so others always get one. */
+    MEDIAFLOW_INGESTS_PER_PROJECT: count(1, 100_000).default(8),
     /** Webhook POSTs in flight at once per scheduler process. */
     MEDIAFLOW_WEBHOOK_CONCURRENCY: count(1, 1_000).default(16),
     /**

@@ -25,7 +25,7 @@ export function imageHandlers(
   const images = new ImageRepository(maxInputPixels);
   const service = new ImageService({
     inspect: (input) => images.inspect(input),
-    render: (input, output, plan) => images.render(input, output, plan),
+    render: (input, output, plan, signal) => images.render(input, output, plan, signal),
     grabFrame: (input, output, options) => grabFrame(input, output, options),
     // What it made is read back under the output limit, which validation holds
     // requested sizes to, or the input's, which bounds a resize that never enlarges.

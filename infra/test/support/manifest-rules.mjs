@@ -13,6 +13,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { NAMESPACE } from './chart.mjs';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import {
   ConfigMap,
@@ -291,7 +292,9 @@ export function describeManifestRules(manifests) {
   for (const scaled of scaledObjects) {
     const target = scaled.spec.scaleTargetRef.name;
     const deployment = deployments.find((d) => d.metadata.name === target);
-    const { triggers } = scaled.spec;
+    // On the lag of JetStream work consumers, and on what the scheduler holds back (metrics-api).
+    const triggers = scaled.spec.triggers.filter((t) => t.type !== 'metrics-api');
+    const heldTriggers = scaled.spec.triggers.filter((t) => t.type === 'metrics-api');
 
     describe(`ScaledObject/${scaled.metadata.name}`, () => {
       it('scales a Deployment of the rendering that has no HPA of its own', () => {
@@ -334,19 +337,43 @@ export function describeManifestRules(manifests) {
         }
       });
 
-      if (triggers.length > 1) {
-        it('adds its kinds up (scalingModifiers), each over its lag threshold', () => {
-          const modifiers = scaled.spec.advanced?.scalingModifiers;
-          assert.ok(modifiers, 'several triggers and no formula: the HPA would take the highest');
-          const terms = modifiers.formula.split(' + ').sort();
-          assert.deepEqual(
-            terms,
-            triggers.map((t) => `${t.name} / ${t.metadata.lagThreshold}`).sort(),
+      it("reads each kind's held-back work from the scheduler's /scaling, over the same threshold", () => {
+        const scheduler = manifests.find(
+          (m) => m.kind === 'Service' && m.metadata.name === 'scheduler',
+        );
+        assert.ok(scheduler, 'no scheduler Service to read /scaling from');
+        const port = scheduler.spec.ports.find((p) => p.name === 'http').port;
+        const namespace = scheduler.metadata.namespace ?? NAMESPACE;
+        // helm template leaves the release namespace off the objects; the chart's rendering names it.
+        assert.deepEqual(
+          heldTriggers.map((t) => t.name).sort(),
+          triggers.map((t) => `held_${t.name}`).sort(),
+        );
+        for (const { name, metadata } of heldTriggers) {
+          const kind = name.slice('held_'.length);
+          assert.ok(TASK_KIND_NAMES.includes(kind), name);
+          assert.equal(metadata.url, `http://scheduler.${namespace}.svc:${port}/scaling`);
+          assert.equal(metadata.valueLocation, `held.${kind}`);
+          assert.equal(
+            metadata.targetValue,
+            triggers.find((t) => t.name === kind).metadata.lagThreshold,
           );
-          assert.equal(modifiers.target, '1');
-          assert.equal(modifiers.metricType, 'AverageValue');
-        });
-      }
+          for (const [key, value] of Object.entries(metadata))
+            assert.equal(typeof value, 'string', key);
+        }
+      });
+
+      it('adds its kinds up (scalingModifiers), queued and held, each over its lag threshold', () => {
+        const modifiers = scaled.spec.advanced?.scalingModifiers;
+        assert.ok(modifiers, 'several triggers and no formula: the HPA would take the highest');
+        const terms = modifiers.formula.split(/ \+ (?![^(]*\))/).sort();
+        assert.deepEqual(
+          terms,
+          triggers.map((t) => `(${t.name} + held_${t.name}) / ${t.metadata.lagThreshold}`).sort(),
+        );
+        assert.equal(modifiers.target, '1');
+        assert.equal(modifiers.metricType, 'AverageValue');
+      });
 
       if (WORKER_KINDS[target]) {
         // A trigger on a consumer no worker creates reads the whole stream as
@@ -363,7 +390,9 @@ export function describeManifestRules(manifests) {
   }
 
   it('scales each worker kind in one place only', () => {
-    const consumers = scaledObjects.flatMap((s) => s.spec.triggers.map((t) => t.metadata.consumer));
+    const consumers = scaledObjects.flatMap((s) =>
+      s.spec.triggers.filter((t) => t.type === 'nats-jetstream').map((t) => t.metadata.consumer),
+    );
     assert.equal(new Set(consumers).size, consumers.length);
   });
 
@@ -408,14 +437,25 @@ export function describeManifestRules(manifests) {
         assert.deepEqual(podsOf(deny).sort(), pods.map((p) => p.name).sort());
       });
 
-      it('let in from outside only to the gateway (and Prometheus to the metrics port)', () => {
+      it('let in from outside only to the gateway (Prometheus to the metrics port, KEDA to /scaling)', () => {
         for (const policy of own.filter((p) => p.spec.ingress)) {
           const selected = podsOf(policy);
-          const metricsOnly = policy.spec.ingress.every((rule) =>
+          const httpOnly = policy.spec.ingress.every((rule) =>
             rule.ports.every((port) => port.port === 3000),
           );
-          if (selected.length === 1) assert.deepEqual(selected, ['gateway']);
-          else assert.ok(metricsOnly, `${policy.metadata.name} opens more than /metrics`);
+          if (selected.length === 1 && selected[0] === 'scheduler') {
+            assert.ok(
+              httpOnly,
+              `${policy.metadata.name} opens more than the scheduler's HTTP port`,
+            );
+            const from = policy.spec.ingress.flatMap((rule) => rule.from);
+            for (const peer of from)
+              assert.equal(
+                peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'],
+                'keda',
+              );
+          } else if (selected.length === 1) assert.deepEqual(selected, ['gateway']);
+          else assert.ok(httpOnly, `${policy.metadata.name} opens more than /metrics`);
         }
       });
 

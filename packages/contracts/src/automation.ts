@@ -83,9 +83,9 @@ export const AutomationTriggerBodySchema = AutomationTriggerSchema.extend({
   .describe(TRIGGER_DESCRIPTION)
   .meta({ id: 'AutomationTriggerBody' });
 
-/** For OpenAPI: the create body as a client writes it. */
+/** For OpenAPI: the create body as a client writes it; strict, as {@link CreateAutomationFieldsSchema}. */
 export const CreateAutomationBodySchema = z
-  .object({
+  .strictObject({
     name: name(),
     description: description().optional(),
     workflow: WorkflowSchema,

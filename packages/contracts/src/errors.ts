@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   /** A path segment (an id) is longer than the gateway reads. */
   uri_too_long: 414,
   unsupported_media_type: 415,
+  /** `GET /files/:id/content` with a `Range` that starts at or past the end of the file. */
+  range_not_satisfiable: 416,
   rate_limited: 429,
   /** The request's headers (the URL included) are larger than the server reads. */
   headers_too_large: 431,

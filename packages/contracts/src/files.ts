@@ -77,9 +77,10 @@ export type StoredFileWithRuns = z.infer<typeof StoredFileWithRunsSchema>;
 /**
  * `POST /files` with a JSON body: a URL to fetch and store as a file (the
  * same safe download as a run's source), optionally under another name.
+ * Strict: an unknown field is a 400.
  */
 export const IngestFileBodySchema = z
-  .object({
+  .strictObject({
     url: httpUrl(),
     filename: storableText()
       .min(1)

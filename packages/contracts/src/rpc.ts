@@ -114,6 +114,13 @@ const webhook = z.object({ url: z.string(), secret: z.string() }).nullable();
 const idempotencyKey = z.string().min(1).max(100).optional();
 
 /**
+ * The project's limit of runs in flight (its own `limits.runs_in_flight`,
+ * else the gateway's default): a run, task or ingest that would pass it is
+ * refused with `rate_limited`. Left out: no limit.
+ */
+const runsInFlightLimit = z.number().int().positive().optional();
+
+/**
  * The scheduler's contract. The gateway has already checked bodies; the
  * scheduler, which owns runs, tasks and files, parses again on arrival.
  * Files come back as stored records: the gateway signs their URLs.
@@ -129,6 +136,7 @@ export const schedulerRpc = {
       source: TaskSourceSchema,
       webhook,
       idempotency_key: idempotencyKey,
+      runs_in_flight_limit: runsInFlightLimit,
     }),
     response: TaskRecordSchema,
   }),
@@ -142,6 +150,7 @@ export const schedulerRpc = {
       source: TaskSourceSchema,
       webhook,
       idempotency_key: idempotencyKey,
+      runs_in_flight_limit: runsInFlightLimit,
     }),
     response: TaskRecordSchema,
   }),
@@ -219,6 +228,7 @@ export const schedulerRpc = {
       /** The name the client gave the file, if any; the worker makes it safe. */
       filename: z.string().min(1).max(255).nullable(),
       idempotency_key: idempotencyKey,
+      runs_in_flight_limit: runsInFlightLimit,
     }),
     response: TaskRecordSchema,
   }),

@@ -137,10 +137,21 @@ export interface TaskTree<F> {
   else?: TaskTree<F>[];
 }
 
-function taskTreeSchema<F extends z.ZodType>(
+function taskTreeSchema<F extends z.ZodObject>(
   file: F,
   id: string,
 ): z.ZodType<TaskTree<z.output<F>>> {
+  // A file, and the files a `thumbnails` track links (its sprites): one object with both. Not
+  // an intersection of the two: each side of it is closed (`additionalProperties: false` in
+  // the OpenAPI document), so no object could match both.
+  const outputFile = file
+    .extend({
+      files: z
+        .array(file)
+        .optional()
+        .describe('A `thumbnails` track: the sprite sheets its cues point into'),
+    })
+    .meta({ id: `${id}OutputFile` });
   const schema: z.ZodType<TaskTree<z.output<F>>> = z
     .object({
       id: idSchema('task'),
@@ -154,10 +165,7 @@ function taskTreeSchema<F extends z.ZodType>(
       status: TaskStatusSchema,
       progress: z.number().min(0).max(100).describe('Percent'),
       output: z
-        .union([
-          z.intersection(file, z.object({ files: z.array(file).optional() })),
-          z.record(z.string(), z.unknown()),
-        ])
+        .union([outputFile, z.record(z.string(), z.unknown())])
         .nullable()
         .describe('A file, or for data kinds a JSON result'),
       error: TaskErrorSchema.nullable().describe(
@@ -214,18 +222,22 @@ export type TaskSource = z.infer<typeof TaskSourceSchema>;
 
 const webhookUrl = () => httpUrl().describe('Gets a POST when the task ends');
 
-/** `POST /automations/:id/run`. */
+/**
+ * `POST /automations/:id/run`. Strict, as the bodies of the API are: a
+ * misspelt field (`optoins`, `file`) is a 400 naming it, not silently
+ * dropped; and the OpenAPI document says so (`additionalProperties: false`).
+ */
 export const RunAutomationBodySchema = z
-  .object({
+  .strictObject({
     url: storableText().optional(),
     file_id: storableText().optional(),
     webhook_url: webhookUrl().optional(),
   })
   .meta({ id: 'RunAutomation' });
 
-/** `POST /tasks`: one kind on a source, or `kind: "workflow"` with a workflow. */
+/** `POST /tasks`: one kind on a source, or `kind: "workflow"` with a workflow. Strict. */
 export const CreateTaskBodySchema = z
-  .object({
+  .strictObject({
     url: storableText().optional(),
     file_id: storableText().optional(),
     kind: z.enum([...WORKFLOW_TASK_KINDS, 'workflow']),

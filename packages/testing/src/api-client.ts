@@ -12,6 +12,8 @@ export interface ApiRequest {
   /** Bytes or a form, sent as is with their own Content-Type (FormData sets multipart; set one in `headers` for bytes). */
   data?: Uint8Array | Blob | FormData;
   headers?: Record<string, string>;
+  /** Aborts the request (e.g. `AbortSignal.timeout(ms)`): the call then rejects. */
+  signal?: AbortSignal;
 }
 
 /** One call to the gateway, answering the status and the parsed JSON body. */
@@ -28,7 +30,7 @@ export async function api<T = any>(
   else if (request.raw !== undefined) body = request.raw;
   else if (request.body !== undefined) body = JSON.stringify(request.body);
   if (typeof body === 'string') headers['content-type'] ??= 'application/json';
-  const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+  const res = await fetch(`${baseUrl}${path}`, { method, headers, body, signal: request.signal });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -1,3 +1,4 @@
+import { ERROR_STATUS } from '@mediaflow/contracts';
 import {
   contentDisposition,
   fileEtag,
@@ -100,6 +101,16 @@ describe('planContentResponse', () => {
       expect(plan.headers).not.toHaveProperty('Content-Length');
       expect(plan.headers).not.toHaveProperty('Content-Type');
     }
+  });
+
+  it('answers a range past the end with its own code, a 416 (validation_failed is a 400)', () => {
+    const plan = planContentResponse(facts, { range: 'bytes=1000-' });
+    if (plan.status !== 416) throw new Error(`a ${plan.status}`);
+    expect(plan.error).toEqual({
+      code: 'range_not_satisfiable',
+      message: 'The requested range holds no byte of the file (1000 bytes)',
+    });
+    expect(ERROR_STATUS[plan.error.code]).toBe(416);
   });
 
   it('answers an empty file whole, and any range of it 416', () => {

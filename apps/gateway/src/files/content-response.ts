@@ -1,3 +1,4 @@
+import { MediaflowError, type ErrorBody } from '@mediaflow/contracts';
 import {
   contentDisposition,
   contentRange,
@@ -23,7 +24,9 @@ export interface ContentConditions {
 export type ContentPlan =
   | { status: 200; range: null; headers: Record<string, string> }
   | { status: 206; range: SatisfiableRange; headers: Record<string, string> }
-  | { status: 304 | 416; headers: Record<string, string> };
+  | { status: 304; headers: Record<string, string> }
+  /** With the error envelope's content, the answer's body. */
+  | { status: 416; headers: Record<string, string>; error: ErrorBody };
 
 /**
  * Served files are users' media, on the API's own origin (where the docs
@@ -69,6 +72,10 @@ export function planContentResponse(
     return {
       status: 416,
       headers: { ...common, 'Content-Range': contentRange(range, facts.size) },
+      error: new MediaflowError(
+        'range_not_satisfiable',
+        `The requested range holds no byte of the file (${facts.size} bytes)`,
+      ).toBody(),
     };
   }
   const body = {

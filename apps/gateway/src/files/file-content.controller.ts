@@ -53,11 +53,7 @@ export class FileContentController {
     }
     const { plan, body } = answer;
     reply.status(plan.status).headers(plan.headers);
-    if (plan.status === 416) {
-      return reply.send({
-        error: { code: 'validation_failed', message: 'The requested range is outside the file' },
-      });
-    }
+    if (plan.status === 416) return reply.send({ error: plan.error });
     return reply.send(body);
   }
 }

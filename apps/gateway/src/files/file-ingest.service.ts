@@ -12,6 +12,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import type { StreamedBody } from '../http/streamed-body';
 import type { Creation } from '../tasks/tasks.service';
+import { RunsInFlightLimits } from '../projects/runs-in-flight-limits';
 import { TaskWaiter } from '../task-changes/task-waiter';
 import { presentTask } from '../tasks/present-task';
 import { FileUrls } from './file-urls';
@@ -48,6 +49,7 @@ export class FileIngestService {
     private readonly staged: StagedUploads,
     private readonly waiter: TaskWaiter,
     private readonly urls: FileUrls,
+    private readonly runsInFlight: RunsInFlightLimits,
     @Inject(GATEWAY_CONFIG)
     config: Pick<GatewayConfig, 'MEDIAFLOW_MAX_UPLOAD_BYTES' | 'MEDIAFLOW_FILE_WAIT_MS'>,
   ) {
@@ -107,7 +109,7 @@ export class FileIngestService {
     return this.answer(projectId, task, origin, since);
   }
 
-  private ingest(
+  private async ingest(
     projectId: string,
     source: IngestSource,
     filename: string | null,
@@ -118,6 +120,7 @@ export class FileIngestService {
       source,
       filename,
       idempotency_key: claim,
+      runs_in_flight_limit: await this.runsInFlight.of(projectId),
     });
   }
 

@@ -16,9 +16,6 @@ import { IdempotencyClaim, Idempotent } from '../idempotency/idempotency.interce
 import { FileIngestService } from './file-ingest.service';
 import { FilesService } from './files.service';
 
-// Strict: a misspelt field (`uri`, `name`) is a 400 naming it, not silently dropped.
-const IngestFileFieldsSchema = IngestFileBodySchema.strict();
-
 @Controller('files')
 export class FilesController {
   constructor(
@@ -49,7 +46,7 @@ export class FilesController {
             { request: request.raw, body, query: parseQuery(UploadQuerySchema, query) },
             { origin, claim },
           )
-        : await this.ingest.fromUrl(caller.projectId, parseBody(IngestFileFieldsSchema, body), {
+        : await this.ingest.fromUrl(caller.projectId, parseBody(IngestFileBodySchema, body), {
             origin,
             claim,
           });

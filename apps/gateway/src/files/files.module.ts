@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { SettingsModule } from '../settings/settings.module';
 import { TaskChangesModule } from '../task-changes/task-changes.module';
 import { FileContentController } from './file-content.controller';
@@ -15,7 +16,7 @@ import { StagedUploads } from './staged-uploads';
 import { storageProvider } from './storage.provider';
 
 @Module({
-  imports: [AuthModule, SettingsModule, IdempotencyModule, TaskChangesModule],
+  imports: [AuthModule, SettingsModule, IdempotencyModule, TaskChangesModule, ProjectsModule],
   controllers: [FilesController, FileContentController],
   providers: [
     signingSecretProvider,

@@ -304,7 +304,14 @@ describe('ErrorEnvelopeFilter', () => {
     return { switchToHttp: () => ({ getResponse: () => reply }) } as unknown as ArgumentsHost;
   }
   function fakeReply(sent = false) {
-    const reply = { sent, status: jest.fn(), send: jest.fn(), header: jest.fn() };
+    const headers = new Map<string, string>();
+    const reply = {
+      sent,
+      status: jest.fn(),
+      send: jest.fn(),
+      header: jest.fn((name: string, value: string) => headers.set(name.toLowerCase(), value)),
+      hasHeader: (name: string) => headers.has(name.toLowerCase()),
+    };
     reply.status.mockReturnValue(reply);
     return reply;
   }
@@ -331,6 +338,19 @@ describe('ErrorEnvelopeFilter', () => {
     );
     expect(reply.header).toHaveBeenCalledWith('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
     expect(reply.status).toHaveBeenCalledWith(503);
+  });
+
+  it("sends Retry-After with a 429 that has none, and keeps a rate limit's own", async () => {
+    const refused = new MediaflowError('rate_limited', 'The project has 1000 runs in flight');
+    const bare = fakeReply();
+    await new ErrorEnvelopeFilter().catch(refused, hostWith(bare));
+    expect(bare.header).toHaveBeenCalledWith('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S));
+    expect(bare.status).toHaveBeenCalledWith(429);
+
+    const limited = fakeReply();
+    limited.header('Retry-After', '7');
+    await new ErrorEnvelopeFilter().catch(refused, hostWith(limited));
+    expect(limited.header).toHaveBeenCalledTimes(1);
   });
 
   it('logs a dependency that is down as a warning, without its stack', async () => {

@@ -20,7 +20,7 @@ import { drainRequest } from './drain-request';
 export interface ErrorResponse {
   status: number;
   envelope: ErrorEnvelope;
-  /** Headers the answer carries: `Retry-After` on a 503. */
+  /** Headers the answer carries: `Retry-After` on a 503 and a 429. */
   headers: Record<string, string>;
   /** A bug or an unknown failure: log it with its stack; the client only sees "Internal error". */
   unexpected: boolean;
@@ -98,8 +98,9 @@ const DEPENDENCY_MESSAGES: Record<UnavailableDependency, string> = {
 };
 
 function respond(status: number, body: ErrorBody): ErrorResponse {
+  // A 429's own (a rate limit's window) is set on the reply before, and kept; this is for those without one.
   const headers: Record<string, string> =
-    status === 503 ? { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_S) } : {};
+    status === 503 || status === 429 ? { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_S) } : {};
   return { status, envelope: { error: body }, headers, unexpected: false };
 }
 
@@ -170,9 +171,10 @@ export function logErrorResponse(response: ErrorResponse, exception: unknown): v
   }
 }
 
-/** Sends the answer: its headers, its status, the envelope. */
+/** Sends the answer: its headers (not over one the reply already has), its status, the envelope. */
 export function sendErrorResponse(reply: ErrorReply, response: ErrorResponse): void {
-  for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
+  for (const [name, value] of Object.entries(response.headers))
+    if (!reply.hasHeader(name)) reply.header(name, value);
   reply.status(response.status).send(response.envelope);
 }
 
@@ -202,5 +204,6 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
 export interface ErrorReply {
   sent: boolean;
   header(name: string, value: string): unknown;
+  hasHeader(name: string): boolean;
   status(code: number): { send(body: unknown): unknown };
 }

@@ -1,5 +1,5 @@
 import { MediaflowError } from '@mediaflow/contracts';
-import { parseJsonBody, prototypeKeyIn } from './json-body';
+import { MAX_JSON_DEPTH, nestingPastLimit, parseJsonBody, prototypeKeyIn } from './json-body';
 
 function refusal(body: string | Buffer): MediaflowError {
   try {
@@ -70,6 +70,42 @@ describe('parseJsonBody', () => {
     });
   });
 
+  it('takes a body nested exactly to the limit, and the deepest workflow there can be', () => {
+    const atLimit = `${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`;
+    expect(parseJsonBody(Buffer.from(atLimit))).toBeDefined();
+    // 8 steps deep (WORKFLOW_LIMITS.maxDepth), a conditions step at the bottom with a list.
+    let steps: unknown = [
+      { kind: 'conditions', conditions: [{ field: 'format', op: 'in', value: ['mp4'] }] },
+    ];
+    for (let i = 0; i < 7; i++) steps = [{ kind: 'video', options: { width: 64 }, next: steps }];
+    const body = JSON.stringify({ name: 'deep', workflow: steps });
+    expect(nestingPastLimit(body, 20)).toBeUndefined();
+    expect(parseJsonBody(Buffer.from(body))).toEqual(JSON.parse(body));
+  });
+
+  it.each([
+    ['arrays', (d: number) => `${'['.repeat(d)}${']'.repeat(d)}`],
+    ['objects', (d: number) => `${'{"a":'.repeat(d - 1)}{}${'}'.repeat(d - 1)}`],
+    [
+      'a workflow',
+      (d: number) => `{"workflow":[${'{"kind":"image","next":['.repeat(d)}${']}'.repeat(d)}]}`,
+    ],
+  ])(
+    'refuses %s nested past the limit, saying where, before anything recurses into them',
+    (_name, nest) => {
+      for (const depth of [MAX_JSON_DEPTH + 1, 3000, 100_000]) {
+        const text = nest(depth);
+        const error = refusal(text);
+        expect(error.code).toBe('validation_failed');
+        expect(error.message).toMatch(
+          new RegExp(
+            `^The request body nests arrays and objects more than ${MAX_JSON_DEPTH} deep at line 1, column \\d+$`,
+          ),
+        );
+      }
+    },
+  );
+
   it('accepts a key named constructor that holds no prototype', () => {
     expect(parseJsonBody(Buffer.from('{"constructor":"x","prototype":1}'))).toEqual({
       constructor: 'x',
@@ -83,5 +119,19 @@ describe('prototypeKeyIn', () => {
     const depth = 100_000;
     const body = `${'['.repeat(depth)}{"__proto__":1}${']'.repeat(depth)}`;
     expect(prototypeKeyIn(JSON.parse(body))?.path).toHaveLength(depth + 1);
+  });
+});
+
+describe('nestingPastLimit', () => {
+  it.each([
+    ['flat values', '"x"', 0, undefined],
+    ['one level', '[1,{"a":2}]', 2, undefined],
+    ['the first bracket past the limit', '[[[[]]]]', 2, 2],
+    ['objects and arrays alike', '{"a":[{"b":[]}]}', 3, 11],
+    ['brackets inside strings', '["[[[{{{", "\\"[[["]', 1, undefined],
+    ['an escaped backslash before a closing quote', '["\\\\", [[]]]', 2, 8],
+    ['siblings, each shallow', '[[],[],[[]]]', 3, undefined],
+  ])('finds %s', (_name, text, maxDepth, at) => {
+    expect(nestingPastLimit(text, maxDepth)).toBe(at);
   });
 });

@@ -9,6 +9,26 @@ function invalidBody(message: string): MediaflowError {
   return new MediaflowError('validation_failed', message);
 }
 
+/**
+ * How deep a JSON body may nest, counting its arrays and objects. The
+ * deepest body the API takes, a workflow at its limit of 8 steps deep with a
+ * condition's list at the bottom, is 20 levels. Refusing deeper bodies here,
+ * for every route, is what lets the code after it recurse: the
+ * Idempotency-Key's fingerprint (`canonicalJson`), zod, the `JSON.stringify`
+ * of a request to another service (V8's overflows its stack near 5,000
+ * levels: a 500) and PostgreSQL's jsonb. One limit at the door instead of
+ * each of them made iterative, and the next one written recursively safe too.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** ` at line 3, column 14`: where offset `at` of `text` is. */
+function lineAndColumn(text: string, at: number): string {
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` at line ${line}, column ${column}`;
+}
+
 /** ` at line 3, column 14` from V8's `… in JSON at position 41`, or nothing when it gives none. */
 function whereJsonBreaks(error: unknown, text: string): string {
   const message = String((error as { message?: unknown } | null)?.message ?? '');
@@ -17,10 +37,28 @@ function whereJsonBreaks(error: unknown, text: string): string {
   if (message.startsWith('Unexpected end of JSON input') || (at !== undefined && at >= text.length))
     return ': it ends too early';
   if (at === undefined) return '';
-  const before = text.slice(0, at);
-  const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return ` at line ${line}, column ${column}`;
+  return lineAndColumn(text, at);
+}
+
+/**
+ * The offset of the first `[` or `{` of valid JSON `text` that opens level
+ * `maxDepth + 1`, or undefined when it nests no deeper than `maxDepth`. A
+ * scan of the text: no recursion, and it stops at the first level too many.
+ */
+export function nestingPastLimit(text: string, maxDepth: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // Past the string: a backslash escapes the character after it.
+      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > maxDepth) return i;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return undefined;
 }
 
 /** A path as a chain back to the root: one node per level, not a copy of the path. */
@@ -70,10 +108,10 @@ export function prototypeKeyIn(
 }
 
 /**
- * A JSON request body as the API accepts it: UTF-8, JSON, and no key that
- * could reach a prototype. Each refusal is a 400 `validation_failed` saying
- * what is wrong and where, instead of Fastify's "Body is not valid JSON" for
- * all of them.
+ * A JSON request body as the API accepts it: UTF-8, JSON, at most
+ * {@link MAX_JSON_DEPTH} levels deep, and no key that could reach a
+ * prototype. Each refusal is a 400 `validation_failed` saying what is wrong
+ * and where, instead of Fastify's "Body is not valid JSON" for all of them.
  */
 export function parseJsonBody(bytes: Buffer): unknown {
   if (bytes.length === 0)
@@ -89,6 +127,12 @@ export function parseJsonBody(bytes: Buffer): unknown {
     value = JSON.parse(text);
   } catch (error) {
     throw invalidBody(`The request body is not valid JSON${whereJsonBreaks(error, text)}`);
+  }
+  const tooDeep = nestingPastLimit(text, MAX_JSON_DEPTH);
+  if (tooDeep !== undefined) {
+    throw invalidBody(
+      `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} deep${lineAndColumn(text, tooDeep)}`,
+    );
   }
   const forbidden = prototypeKeyIn(value);
   if (forbidden) {

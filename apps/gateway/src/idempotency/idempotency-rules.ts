@@ -20,12 +20,13 @@ export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
  */
 export const ABANDONED_AFTER_MS = 5 * 60 * 1000;
 
-const KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+/** 1 to 255 printable ASCII characters; the OpenAPI document gives the same pattern. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
 
 /** The key of a request, undefined when it sent none; anything but 1..255 printable ASCII is a 400. */
 export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
-  if (Array.isArray(header) || !KEY_PATTERN.test(header)) {
+  if (Array.isArray(header) || !IDEMPOTENCY_KEY_PATTERN.test(header)) {
     throw new MediaflowError('validation_failed', 'The Idempotency-Key header is invalid', [
       {
         path: 'Idempotency-Key',
@@ -47,7 +48,11 @@ export interface RequestFingerprint {
   bodyHash: string;
 }
 
-/** JSON with object keys sorted, so that `{"a":1,"b":2}` and `{"b":2,"a":1}` are one body. */
+/**
+ * JSON with object keys sorted, so that `{"a":1,"b":2}` and `{"b":2,"a":1}`
+ * are one body. Recursive: the bodies it is given nest at most
+ * MAX_JSON_DEPTH (http/json-body.ts) deep, the parser refusing deeper ones.
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {

@@ -1,5 +1,6 @@
 import { ERROR_STATUS } from '@mediaflow/contracts';
 import { MAX_PATH_SEGMENT_LENGTH } from '../http/error-envelope.filter';
+import { MAX_JSON_DEPTH } from '../http/json-body';
 import type { OpenApiDocument } from './openapi-document';
 
 type JsonSchema = Record<string, unknown>;
@@ -183,10 +184,11 @@ export function httpReferenceMarkdown(document: OpenApiDocument): string {
     'no route has; 405 `method_not_allowed`, with `Allow`, for a path that takes other',
     `methods; 414 \`uri_too_long\` for a path segment over ${MAX_PATH_SEGMENT_LENGTH} characters; 431`,
     "`headers_too_large` for headers, the URL included, over Node's limit (16 KB by default);",
-    'and 400 `validation_failed` for a JSON body that is not UTF-8, not JSON, or has a',
-    '`__proto__` or `constructor.prototype` key, or for a string anywhere in the path, the',
-    'query or the body (object keys included) that holds the NUL character or an unpaired',
-    'surrogate, which cannot be stored. Every 503 carries `Retry-After`, in seconds.',
+    'and 400 `validation_failed` for a JSON body that is not UTF-8, not JSON, nests arrays',
+    `and objects more than ${MAX_JSON_DEPTH} deep, or has a \`__proto__\` or \`constructor.prototype\``,
+    'key, or for a string anywhere in the path, the query or the body (object keys',
+    'included) that holds the NUL character or an unpaired surrogate, which cannot be',
+    'stored. Every 503 carries `Retry-After`, in seconds.',
     '',
   );
   return lines.join('\n');

@@ -25,6 +25,12 @@ import { GATEWAY_ROUTES } from './route-table';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
+interface Operation {
+  responses: Record<string, { description: string }>;
+  parameters?: { name: string; in: string; schema: unknown }[];
+  requestBody?: { content: Record<string, { schema: unknown }> };
+}
+
 /** Every `$ref` in the document, with where it was found. */
 function collectRefs(node: unknown, at = '#', into: [string, string][] = []): [string, string][] {
   if (Array.isArray(node)) node.forEach((item, i) => collectRefs(item, `${at}/${i}`, into));
@@ -372,5 +378,90 @@ describe('the OpenAPI document', () => {
     expect(
       (document.components.schemas.ProjectWithWebhookSecret as { required: string[] }).required,
     ).toContain('webhook_secret');
+  });
+
+  /** Each operation of the document, with its method and path. */
+  function operations(): { route: string; method: string; path: string; op: Operation }[] {
+    return Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({
+        route: `${method} ${path}`,
+        method,
+        path,
+        op: op as Operation,
+      })),
+    );
+  }
+
+  it('lists what a route answers before its own code: 400 for a bad path, 413 and 415 for a body it takes or not', () => {
+    const missing: string[] = [];
+    for (const { route, method, path, op } of operations()) {
+      const statuses = Object.keys(op.responses);
+      const due = [
+        ...(path.includes('{') ? ['400'] : []),
+        ...(method === 'get' ? [] : ['413']),
+        // An upload route takes any type: it never answers 415.
+        ...(method === 'get' || op.requestBody?.content['application/octet-stream'] ? [] : ['415']),
+      ];
+      for (const status of due) if (!statuses.includes(status)) missing.push(`${route} ${status}`);
+    }
+    expect(missing).toEqual([]);
+    const cancel = document.paths['/tasks/{id}/cancel']!.post as Operation;
+    expect(cancel.responses['415']!.description).toBe(
+      'A body that is not JSON: this route takes none (a JSON one is read and ignored)',
+    );
+  });
+
+  it('closes every request body, as the server refuses unknown fields', () => {
+    const open: string[] = [];
+    for (const { route, op } of operations()) {
+      const schema = op.requestBody?.content['application/json']?.schema as { $ref?: string };
+      if (!schema) continue;
+      const component = document.components.schemas[schema.$ref!.split('/').pop()!]!;
+      if (component.additionalProperties !== false) open.push(route);
+    }
+    expect(open).toEqual([]);
+  });
+
+  it('has no allOf of closed objects, which no value can match', () => {
+    const unmatchable: string[] = [];
+    const visit = (node: unknown, at: string): void => {
+      if (Array.isArray(node)) node.forEach((item, i) => visit(item, `${at}/${i}`));
+      else if (node && typeof node === 'object') {
+        const allOf = (node as { allOf?: unknown[] }).allOf;
+        const closed = (allOf ?? []).filter((part) => {
+          const ref = (part as { $ref?: string }).$ref;
+          const schema = ref ? resolvePointer(document, ref) : part;
+          return (schema as { additionalProperties?: unknown }).additionalProperties === false;
+        });
+        if (closed.length > 1) unmatchable.push(at);
+        for (const [key, value] of Object.entries(node)) visit(value, `${at}/${key}`);
+      }
+    };
+    visit(document, '#');
+    expect(unmatchable).toEqual([]);
+  });
+
+  it("describes a task's output file with the files a thumbnails track links", () => {
+    const output = document.components.schemas.TaskOutputFile as {
+      properties: Record<string, unknown>;
+      additionalProperties: boolean;
+    };
+    const file = document.components.schemas.File as { properties: Record<string, unknown> };
+    expect(Object.keys(output.properties)).toEqual([...Object.keys(file.properties), 'files']);
+    expect(output.properties.files).toMatchObject({
+      type: 'array',
+      items: { $ref: '#/components/schemas/File' },
+    });
+  });
+
+  it('documents Last-Event-ID as each stream reads it: an event id, or anything', () => {
+    const header = (path: string) =>
+      (document.paths[path]!.get as Operation).parameters!.find((p) => p.name === 'Last-Event-ID')!;
+    // The project's stream refuses anything else with a 400; a task's starts over.
+    expect(header('/events/stream').schema).toEqual({
+      type: 'string',
+      pattern: '^evt_[a-z0-9]{16}$',
+    });
+    expect(header('/tasks/{id}/events').schema).toEqual({ type: 'string' });
   });
 });

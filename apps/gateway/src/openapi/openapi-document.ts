@@ -7,7 +7,7 @@ import {
   TASK_KINDS,
 } from '@mediaflow/contracts';
 import { z } from 'zod';
-import { IDEMPOTENCY_WINDOW_MS } from '../idempotency/idempotency-rules';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_WINDOW_MS } from '../idempotency/idempotency-rules';
 import { GATEWAY_ROUTES, type RouteSpec } from './route-table';
 
 type JsonSchema = Record<string, unknown>;
@@ -217,16 +217,21 @@ function operation(route: RouteSpec, components: ReturnType<typeof buildComponen
               'another body or path it is a 409. The run (task, file) is created with the key in one ' +
               'transaction: a retry of a request that got no answer (a timeout, a 5xx, a crash), or sent ' +
               'while the first still runs, gets what the first created, or creates it once.',
-            schema: { type: 'string', minLength: 1, maxLength: 255 },
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+              pattern: IDEMPOTENCY_KEY_PATTERN.source,
+            },
           },
         ]
       : []),
-    ...(route.headers ?? []).map(({ name, description }) => ({
+    ...(route.headers ?? []).map(({ name, description, schema }) => ({
       name,
       in: 'header',
       required: false,
       description,
-      schema: { type: 'string' },
+      schema: schema ? inlineSchema(schema, 'input') : { type: 'string' },
     })),
   ];
 

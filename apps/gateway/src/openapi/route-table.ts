@@ -17,6 +17,7 @@ import {
   FileListQuerySchema,
   FileListSchema,
   FileWithTriggeredRunsSchema,
+  idSchema,
   IngestFileBodySchema,
   LoggedEventListSchema,
   LoggedEventSchema,
@@ -51,6 +52,7 @@ import {
   DEFAULT_AUTH_FAILURE_LIMIT,
   DEFAULT_AUTH_FAILURE_WINDOW_S,
   DEFAULT_RATE_LIMIT_WINDOW_S,
+  DEFAULT_RUNS_IN_FLIGHT,
   DEFAULT_REQUESTS_PER_SECOND,
   RATE_LIMIT_HEADERS,
   RETRY_AFTER_HEADER,
@@ -69,6 +71,13 @@ export interface ResponseSpec {
   contentType?: string;
   /** Headers of this answer (besides `Idempotent-Replayed`, which every idempotent route's 2xx has). */
   headers?: ResponseHeaderSpec[];
+}
+
+export interface RequestHeaderSpec {
+  name: string;
+  description: string;
+  /** What the route takes; default any string. */
+  schema?: z.ZodType;
 }
 
 export interface ResponseHeaderSpec {
@@ -94,7 +103,7 @@ export interface RouteSpec {
   /** Honours `Idempotency-Key` (docs/http-api.md, Idempotency). */
   idempotent?: boolean;
   /** Request headers the route reads, besides the key. */
-  headers?: { name: string; description: string }[];
+  headers?: RequestHeaderSpec[];
   body?: z.ZodType;
   /** Default true when there is a body schema. */
   bodyRequired?: boolean;
@@ -135,11 +144,24 @@ function errors(...statuses: number[]): ResponseSpec[] {
 /** What every route with a JSON body can answer besides its own errors. */
 const BODY_ERRORS = [400, 401, 413, 415];
 
-/** The header a browser's EventSource sends when it reconnects. */
+/** The header a browser's EventSource sends when it reconnects: the `id:` of the last event it had. */
 const LAST_EVENT_ID = {
-  name: 'Last-Event-ID',
-  description: 'The `id:` of the last event received before a cut: the stream resumes after it',
-};
+  /** A task's stream: anything but an id of its kept events starts it over. */
+  lenient: {
+    name: 'Last-Event-ID',
+    description:
+      'The `id:` of the last event received before a cut: the stream resumes after it. Any other ' +
+      'value, or an id the log no longer has, starts the stream over',
+  },
+  /** The project's stream: refused when it is no event id, 410 when the log no longer has it. */
+  strict: {
+    name: 'Last-Event-ID',
+    description:
+      'The `id:` of the last event received before a cut: the stream resumes after it. A value that is ' +
+      'no event id is a 400',
+    schema: idSchema('evt'),
+  },
+} satisfies Record<string, RequestHeaderSpec>;
 
 /** `Prefer: wait=N` on the routes that make a task, and what it answers. */
 const PREFER_WAIT = {
@@ -177,12 +199,15 @@ const RATE_LIMITED: ResponseSpec = {
   status: 429,
   description:
     '`rate_limited`: the project is over its requests per window, or this address over its failed ' +
-    'authentications (see `PATCH /projects/{id}`); try again after `Retry-After` seconds',
+    'authentications, or (on a request that creates a run, a task or a file) the project has its limit ' +
+    'of runs in flight (see `PATCH /projects/{id}`); try again after `Retry-After` seconds',
   schema: ErrorEnvelopeSchema,
   headers: [
     {
       name: RETRY_AFTER_HEADER,
-      description: 'Seconds until the window ends, when the request may be made again',
+      description:
+        'Seconds until the window ends, when the request may be made again; for runs in flight, ' +
+        `${UNAVAILABLE_RETRY_AFTER_S} s, when some may have ended`,
       type: 'integer',
     },
     {
@@ -226,6 +251,53 @@ const ADDRESS_REFUSED: ResponseSpec = {
   ],
 };
 
+/** What a route answers before its own code runs, when it does not list the status already. */
+const FRAMEWORK_ERRORS = {
+  /** The router decodes path parameters: `%FF` or `%C0%80` is no UTF-8. */
+  badPath: {
+    status: 400,
+    description:
+      'Bad input: a path parameter that is not UTF-8 once percent-decoded, or holds NUL or an unpaired surrogate',
+    schema: ErrorEnvelopeSchema,
+  },
+  /** Fastify reads the body of every POST, PATCH and DELETE, whether the route takes one or not. */
+  tooLarge: {
+    status: 413,
+    description: 'A body over 256 KB: this route takes none',
+    schema: ErrorEnvelopeSchema,
+  },
+  notJson: {
+    status: 415,
+    description: 'A body that is not JSON: this route takes none (a JSON one is read and ignored)',
+    schema: ErrorEnvelopeSchema,
+  },
+} satisfies Record<string, ResponseSpec>;
+
+/**
+ * The statuses of {@link FRAMEWORK_ERRORS} on the routes that can answer
+ * them, so that a route's list is complete: 400 on those with a path
+ * parameter, 413 and 415 on every POST, PATCH and DELETE (an upload route
+ * takes any type: no 415).
+ */
+function withFrameworkErrors(routes: readonly RouteSpec[]): readonly RouteSpec[] {
+  return routes.map((route) => {
+    const listed = new Set(route.responses.map((r) => r.status));
+    const added: ResponseSpec[] = [];
+    if (route.path.includes(':')) added.push(FRAMEWORK_ERRORS.badPath);
+    if (route.method !== 'get') {
+      added.push(FRAMEWORK_ERRORS.tooLarge);
+      if (!route.upload) added.push(FRAMEWORK_ERRORS.notJson);
+    }
+    const missing = added.filter((r) => !listed.has(r.status));
+    return missing.length ? { ...route, responses: [...route.responses, ...missing] } : route;
+  });
+}
+
+/** The answers routes have in common: {@link withRateLimits}, {@link withFrameworkErrors}. */
+function withCommonAnswers(routes: readonly RouteSpec[]): readonly RouteSpec[] {
+  return withFrameworkErrors(withRateLimits(routes));
+}
+
 /** Every route a key or a signature opens can answer 429; the probes and the document never do. */
 function withRateLimits(routes: readonly RouteSpec[]): readonly RouteSpec[] {
   return routes.map((route) => {
@@ -249,7 +321,7 @@ const ReadinessSchema = z.object({
  * Every route the gateway serves, documented. A unit test holds it equal to
  * the controllers' own route metadata, so the document cannot drift.
  */
-export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
+export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
   {
     method: 'post',
     path: '/projects',
@@ -275,8 +347,8 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
     operationId: 'getProject',
     summary: 'Get a project, with its limits',
     description:
-      'An admin key reads any project; another key only its own. `limits.requests_per_second` is `null` ' +
-      'where the gateway default applies (MEDIAFLOW_RATE_LIMIT_RPS).',
+      'An admin key reads any project; another key only its own. A limit is `null` where the gateway ' +
+      'default applies (MEDIAFLOW_RATE_LIMIT_RPS, MEDIAFLOW_RUNS_IN_FLIGHT).',
     tag: 'Projects',
     responses: [
       { status: 200, description: 'The project', schema: ProjectWithLimitsSchema },
@@ -302,7 +374,12 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
       'adds `Retry-After`. Apart from these, each 401 counts against the address it answers (behind a ' +
       `proxy, the proxy's): past MEDIAFLOW_AUTH_FAILURE_LIMIT (${DEFAULT_AUTH_FAILURE_LIMIT}) in ` +
       `MEDIAFLOW_AUTH_FAILURE_WINDOW_S (${DEFAULT_AUTH_FAILURE_WINDOW_S} s), the address's requests answer ` +
-      '429 with `Retry-After`, before their key is looked at, until the window ends.',
+      '429 with `Retry-After`, before their key is looked at, until the window ends. ' +
+      '`limits.runs_in_flight` is how many runs, single tasks and file ingests the project may have not ' +
+      'yet ended; past it, a request that would create one answers 429 `rate_limited` with `Retry-After` ' +
+      `(\`null\`: MEDIAFLOW_RUNS_IN_FLIGHT, ${DEFAULT_RUNS_IN_FLIGHT} unless set). Whatever the limits, ` +
+      "each task kind's queue is shared fairly: a project with a backlog waits its turn behind a project " +
+      'with one task, rather than the other way round.',
     tag: 'Projects',
     body: UpdateProjectBodySchema,
     responses: [
@@ -503,7 +580,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
       'it with `event: error` and the error envelope, and so does revoking the key it was opened with ' +
       '(`unauthorized`, within a second). A comment line every 15 s keeps it open through proxies.',
     tag: 'Tasks',
-    headers: [LAST_EVENT_ID],
+    headers: [LAST_EVENT_ID.lenient],
     responses: [
       {
         status: 200,
@@ -532,7 +609,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
       'the tasks, then follow without it. The stream never ends by itself; revoking the key it was opened ' +
       'with ends it within a second, with `event: error` (`unauthorized`).',
     tag: 'Events',
-    headers: [LAST_EVENT_ID],
+    headers: [LAST_EVENT_ID.strict],
     query: EventStreamQuerySchema,
     responses: [
       {
@@ -820,8 +897,10 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withRateLimits([
       ...errors(404),
       {
         status: 416,
-        description: 'The range starts past the end of the file',
+        description:
+          '`range_not_satisfiable`: the range holds no byte of the file (it starts at or past the end)',
         schema: ErrorEnvelopeSchema,
+        headers: [{ name: 'Content-Range', description: "`bytes */<size>`: the file's size" }],
       },
       ...errors(503),
     ],

@@ -6,13 +6,20 @@ import { ProjectLimitsCache } from './project-limits-cache';
 import { ProjectLimitsRepository } from './project-limits.repository';
 import { ProjectsController } from './projects.controller';
 import { ProjectsService } from './projects.service';
+import { RunsInFlightLimits } from './runs-in-flight-limits';
 import { StartupKeys } from './startup-keys';
 import { WebhookSecretController } from './webhook-secret.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProjectEntity]), ApiKeysModule],
   controllers: [ProjectsController, WebhookSecretController],
-  providers: [ProjectsService, StartupKeys, ProjectLimitsRepository, ProjectLimitsCache],
-  exports: [ProjectsService, ProjectLimitsCache],
+  providers: [
+    ProjectsService,
+    StartupKeys,
+    ProjectLimitsRepository,
+    ProjectLimitsCache,
+    RunsInFlightLimits,
+  ],
+  exports: [ProjectsService, ProjectLimitsCache, RunsInFlightLimits],
 })
 export class ProjectsModule {}

@@ -17,6 +17,16 @@ export const DEFAULT_REQUESTS_PER_SECOND = 100;
 /** The most a project may be given, by PATCH or by default: past it a limit protects nothing. */
 export const MAX_REQUESTS_PER_SECOND = 10_000;
 
+/**
+ * A project's default limit of runs in flight (MEDIAFLOW_RUNS_IN_FLIGHT):
+ * runs, single tasks and file ingests not yet ended. Well above what one
+ * team queues at once in the load tests (a few hundred), low enough that one
+ * project's backlog stays a bounded share of the database and of the
+ * scheduler's fair queue.
+ */
+export const DEFAULT_RUNS_IN_FLIGHT = 1_000;
+export const MAX_RUNS_IN_FLIGHT = 1_000_000;
+
 /** MEDIAFLOW_RATE_LIMIT_WINDOW_S: a project may burst rps × this many requests. */
 export const DEFAULT_RATE_LIMIT_WINDOW_S = 10;
 

@@ -114,6 +114,11 @@ describe('parseTaskSubmission', () => {
       [{ path: 'kind', message: expect.stringMatching(/^must be one of/) }],
     ],
     [
+      'a misspelt field (the contract is strict, and the OpenAPI document closed)',
+      { kind: 'image', url: URL_SOURCE, optoins: { width: 10 } },
+      [{ path: 'optoins', message: 'is not a known field' }],
+    ],
+    [
       'an unknown option',
       { kind: 'image', url: URL_SOURCE, options: { colour: 'red' } },
       [{ path: 'options.colour', message: 'is not an option of image' }],

@@ -28,15 +28,13 @@ export type TaskSubmission =
       webhookUrl: string | null;
     };
 
-// Strict: a misspelt field (`optoins`, `file`) is a 400 naming it, not silently dropped.
-const RunFieldsSchema = RunAutomationBodySchema.strict();
 // The workflow is checked by validateWorkflow, which names the JSON path of every problem.
-const TaskFieldsSchema = CreateTaskBodySchema.extend({ workflow: z.unknown().optional() }).strict();
+const TaskFieldsSchema = CreateTaskBodySchema.extend({ workflow: z.unknown().optional() });
 const [UrlSourceSchema, FileSourceSchema] = TaskSourceSchema.options;
 
 /** Check a `POST /automations/:id/run` body. Throws `validation_failed` naming every problem. */
 export function parseRunRequest(body: unknown): RunRequest {
-  const fields = parseFields(RunFieldsSchema, body);
+  const fields = parseFields(RunAutomationBodySchema, body);
   const details = fields.ok ? [] : fields.details;
   const source = fields.ok ? parseSource(fields.data, details) : undefined;
   if (!fields.ok || !source || details.length > 0) throw invalid(details);

@@ -12,6 +12,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FileUrls } from '../files/file-urls';
 import { withoutUndefined } from '../http/request-parsing';
 import { ProjectsService } from '../projects/projects.service';
+import { RunsInFlightLimits } from '../projects/runs-in-flight-limits';
 import { TaskWaiter } from '../task-changes/task-waiter';
 import { presentTask } from './present-task';
 import type { RunRequest, TaskSubmission } from './task-input';
@@ -39,6 +40,7 @@ export class TasksService {
     private readonly projects: ProjectsService,
     private readonly urls: FileUrls,
     private readonly waiter: TaskWaiter,
+    private readonly runsInFlight: RunsInFlightLimits,
   ) {}
 
   /**
@@ -71,6 +73,7 @@ export class TasksService {
       source: run.source,
       webhook,
       idempotency_key: claim,
+      runs_in_flight_limit: await this.runsInFlight.of(projectId),
     });
     return this.answer(projectId, created, origin, waitS, since);
   }
@@ -82,6 +85,7 @@ export class TasksService {
     { origin, waitS, claim }: Creation,
   ): Promise<TaskObject> {
     const webhook = await this.webhook(projectId, submission.webhookUrl);
+    const runsInFlightLimit = await this.runsInFlight.of(projectId);
     const since = this.waiter.mark();
     const created =
       submission.kind === 'workflow'
@@ -92,6 +96,7 @@ export class TasksService {
             source: submission.source,
             webhook,
             idempotency_key: claim,
+            runs_in_flight_limit: runsInFlightLimit,
           })
         : await this.bus.request(schedulerRpc.createTask, {
             project_id: projectId,
@@ -100,6 +105,7 @@ export class TasksService {
             source: submission.source,
             webhook,
             idempotency_key: claim,
+            runs_in_flight_limit: runsInFlightLimit,
           });
     return this.answer(projectId, created, origin, waitS, since);
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { EventDeliveriesRepository } from '../events/event-deliveries.repository';
 import { EventsRepository } from '../events/events.repository';
+import { DispatchQueueRepository } from '../fairness/dispatch-queue.repository';
 import { FilesRepository } from '../files/files.repository';
 import { TasksRepository } from '../tasks/tasks.repository';
 import { WebhookEndpointsRepository } from '../webhook-endpoints/webhook-endpoints.repository';
@@ -16,6 +17,7 @@ export interface Repositories {
   events: EventsRepository;
   eventDeliveries: EventDeliveriesRepository;
   webhookEndpoints: WebhookEndpointsRepository;
+  queue: DispatchQueueRepository;
 }
 
 /** `made` collects the event deliveries the work makes, to send once they have committed. */
@@ -30,6 +32,7 @@ function repositories(runner: QueryRunner, made: string[]): Repositories {
     events,
     eventDeliveries,
     webhookEndpoints: new WebhookEndpointsRepository(sql),
+    queue: new DispatchQueueRepository(sql),
   };
 }
 

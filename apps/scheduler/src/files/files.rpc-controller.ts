@@ -18,12 +18,10 @@ export class FilesRpcController {
 
   @MessagePattern(schedulerRpc.createIngest.subject)
   createIngest(@Payload() request: SchedulerRequest<'createIngest'>): Promise<TaskRecord> {
-    return this.files.ingest(
-      request.project_id,
-      request.source,
-      request.filename,
-      request.idempotency_key,
-    );
+    return this.files.ingest(request.project_id, request.source, request.filename, {
+      idempotencyKey: request.idempotency_key,
+      runsInFlightLimit: request.runs_in_flight_limit,
+    });
   }
 
   @MessagePattern(schedulerRpc.getFile.subject)

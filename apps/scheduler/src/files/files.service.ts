@@ -14,6 +14,7 @@ import type { Storage } from '@mediaflow/storage';
 import { zodIssuesToDetails } from '@mediaflow/workflow';
 import { Inject, Injectable } from '@nestjs/common';
 import { SchedulerStore, type Repositories } from '../database/scheduler-store';
+import type { CreationLimits } from '../runs/run-plan';
 import { RunsService } from '../runs/runs.service';
 import { STORAGE } from '../scheduler-tokens';
 import type { FileRow } from './file-row';
@@ -50,7 +51,7 @@ export class FilesService {
     projectId: string,
     source: IngestSource,
     filename: string | null,
-    idempotencyKey?: string,
+    { idempotencyKey, runsInFlightLimit }: CreationLimits = {},
   ): Promise<TaskRecord> {
     if ('staged_key' in source && !isUploadKeyOf(projectId, source.staged_key)) {
       throw new MediaflowError(
@@ -63,7 +64,8 @@ export class FilesService {
       projectId,
       source,
       filename,
-      ...(idempotencyKey ? { idempotencyKey } : {}),
+      idempotencyKey,
+      runsInFlightLimit,
     });
   }
 

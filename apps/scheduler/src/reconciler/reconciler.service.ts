@@ -1,4 +1,3 @@
-import type { TaskDispatch } from '@mediaflow/contracts';
 import {
   Inject,
   Injectable,
@@ -10,7 +9,7 @@ import type { SchedulerConfig } from '../config';
 import { SchedulerStore } from '../database/scheduler-store';
 import { DispatchPublisher } from '../runs/dispatch-publisher';
 import { RunsService } from '../runs/runs.service';
-import { buildTaskDispatch } from '../runs/task-dispatch';
+import { dispatchesWithInputs } from '../runs/dispatch-inputs';
 import { SCHEDULER_CONFIG } from '../scheduler-tokens';
 import type { TaskRow } from '../tasks/task-row';
 import { TriggerLookup } from '../triggers/trigger-lookup';
@@ -116,7 +115,9 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       repos.tasks.unpublished(UNPUBLISHED_GRACE_MS, BATCH),
     );
     // The same attempt again: if the first publish did land, the broker drops this one.
-    await this.publisher.publish(await this.withInputs(rows));
+    await this.publisher.publish(
+      await this.store.autocommit((repos) => dispatchesWithInputs(repos, rows)),
+    );
   }
 
   private async dispatchDueRetries(): Promise<void> {
@@ -162,16 +163,5 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     } catch (error) {
       this.logger.error(`${task.kind} task ${task.id}: ${(error as Error).message}`);
     }
-  }
-
-  /** Dispatch messages for these rows, with their input files. */
-  private async withInputs(rows: readonly TaskRow[]): Promise<TaskDispatch[]> {
-    if (rows.length === 0) return [];
-    const ids = rows.map((row) => row.input_file_id).filter((id): id is string => id !== null);
-    const stored = await this.store.autocommit((repos) => repos.files.byIds(ids));
-    const files = new Map(stored.map((file) => [file.id, file]));
-    return rows.map((row) =>
-      buildTaskDispatch(row, row.input_file_id ? files.get(row.input_file_id) : undefined),
-    );
   }
 }

@@ -8,14 +8,20 @@ export type RunSubject =
   | { kind: 'workflow'; workflow: Workflow }
   | { kind: WorkflowTaskKind; options: Record<string, unknown> };
 
-export interface RunRequest {
+/** What a request that makes a run (a task, an ingest) carries besides what it runs. */
+export interface CreationLimits {
+  /** The gateway's claim of the request's `Idempotency-Key`, if it sent one. */
+  idempotencyKey?: string | undefined;
+  /** The project's limit of runs in flight, if it has one: past it the request is refused. */
+  runsInFlightLimit?: number | undefined;
+}
+
+export interface RunRequest extends CreationLimits {
   projectId: string;
   automationId: string | null;
   subject: RunSubject;
   source: TaskSource;
   webhook: { url: string; secret: string } | null;
-  /** The gateway's claim of the request's `Idempotency-Key`, if it sent one. */
-  idempotencyKey?: string;
   /** A run a trigger started: the stored file that fired it (also its source). */
   triggerFileId?: string;
 }
@@ -110,13 +116,11 @@ export function planRunRows(
 }
 
 /** `POST /files`: a file to store from a URL or from an upload the gateway staged. */
-export interface IngestRequest {
+export interface IngestRequest extends CreationLimits {
   projectId: string;
   source: IngestSource;
   /** The name the client gave the file, if any. */
   filename: string | null;
-  /** The gateway's claim of the request's `Idempotency-Key`, if it sent one. */
-  idempotencyKey?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HeldWorkController } from '../fairness/held-work.controller';
 import { TriggersModule } from '../triggers/triggers.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DispatchPublisher } from './dispatch-publisher';
@@ -6,6 +7,7 @@ import { RunsService } from './runs.service';
 import { TaskEventsConsumer } from './task-events.consumer';
 
 @Module({
+import { HeldWorkController } from '../fairness/held-work.controller';
   imports: [WebhooksModule, TriggersModule],
   providers: [RunsService, DispatchPublisher, TaskEventsConsumer],
   exports: [RunsService, DispatchPublisher],

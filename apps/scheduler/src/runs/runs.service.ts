@@ -49,7 +49,13 @@ import {
   withChanges,
   type LoadedRun,
 } from './run-loader';
-import { planIngestRow, planRunRows, type IngestRequest, type RunRequest } from './run-plan';
+import {
+  planIngestRow,
+  planRunRows,
+  type CreationLimits,
+  type IngestRequest,
+  type RunRequest,
+} from './run-plan';
 import { toRunSteps } from './run-rows';
 import { changedTasks, type ChangedTasks } from './task-changes';
 import { buildTaskDispatch } from './task-dispatch';
@@ -105,9 +111,10 @@ export class RunsService {
   }
 
   private async createRun(request: RunRequest): Promise<TaskRecord> {
-    const { decided, record } = await this.store.transaction((repos) =>
-      this.createRunIn(repos, request),
-    );
+    const { decided, record } = await this.store.transaction(async (repos) => {
+      await refuseOverRunsInFlight(repos, request);
+      return this.createRunIn(repos, request);
+    });
     await this.announce(decided);
     return record;
   }
@@ -187,6 +194,7 @@ export class RunsService {
 
   private async createStandaloneIngest(request: IngestRequest): Promise<TaskRecord> {
     const { decided, record } = await this.store.transaction(async (repos) => {
+      await refuseOverRunsInFlight(repos, request);
       const row = planIngestRow(
         request,
         newId(ID_PREFIX.task),
@@ -667,6 +675,26 @@ export class RunsService {
         `outputs of ${task.id} attempt ${event.attempt} not cleaned up: ${(error as Error).message}`,
       );
     }
+  }
+}
+
+/**
+ * A project at its limit of runs in flight makes no more until some end. Not
+ * under a lock: requests at the same instant may pass it by a few, which a
+ * limit meant to bound one project's backlog allows.
+ */
+async function refuseOverRunsInFlight(
+  repos: Repositories,
+  { projectId, runsInFlightLimit: limit }: CreationLimits & { projectId: string },
+): Promise<void> {
+  if (limit === undefined) return;
+  const inFlight = await repos.tasks.countRunsInFlight(projectId);
+  if (inFlight >= limit) {
+    throw new MediaflowError(
+      'rate_limited',
+      `The project has ${inFlight} runs in flight, its limit (limits.runs_in_flight is ${limit}); ` +
+        'try again once some have ended',
+    );
   }
 }
 

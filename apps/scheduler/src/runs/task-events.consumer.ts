@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { SchedulerConfig } from '../config';
 import { SCHEDULER_CONFIG } from '../scheduler-tokens';
+import { DispatchPublisher } from './dispatch-publisher';
 import { RunsService } from './runs.service';
 
 /** The scheduler's durable consumer of TASK_EVENTS, shared by its replicas. */
@@ -36,6 +37,7 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
   constructor(
     @Inject(TASK_TRANSPORT) private readonly transport: TaskTransport,
     private readonly runs: RunsService,
+    private readonly publisher: DispatchPublisher,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
   ) {}
 
@@ -52,16 +54,21 @@ export class TaskEventsConsumer implements OnApplicationBootstrap, BeforeApplica
     await this.consumer?.stop();
   }
 
-  handle(event: TaskEvent): Promise<void> {
+  async handle(event: TaskEvent): Promise<void> {
     switch (event.type) {
       case 'started':
-        return this.runs.started(event.task_id, event.attempt);
+        await this.runs.started(event.task_id, event.attempt);
+        break;
       case 'progress':
         return this.runs.progress(event.task_id, event.attempt, event.progress);
       case 'completed':
-        return this.runs.complete(event);
+        await this.runs.complete(event);
+        break;
       case 'failed':
-        return this.runs.fail(event.task_id, event.attempt, event.error, event.retryable);
+        await this.runs.fail(event.task_id, event.attempt, event.error, event.retryable);
+        break;
     }
+    // A queued task taken, or one in flight ended: the kind's queue, or the project's share, has room.
+    this.publisher.fairQueue.wake(event.kind);
   }
 }

@@ -64,6 +64,8 @@ export interface TaskRow {
   dispatched_at: Date | null;
   /** When the current attempt's dispatch reached the broker; null until it has. */
   published_at: Date | null;
+  /** Since when the dispatch is held back for fairness (fairness/); null once released, or never held. */
+  held_since: Date | null;
   last_heard_at: Date | null;
   /** Set while a retry waits for its backoff; the reconciler dispatches it when due. */
   next_attempt_at: Date | null;

@@ -63,7 +63,8 @@ const LAST_SIGN_OF_LIFE = 'COALESCE(last_heard_at, published_at, dispatched_at)'
 /** Every column a new attempt resets, with the dispatch time. */
 const NEW_ATTEMPT = `
   attempt = attempt + 1, status = 'pending', progress = 0, error = NULL,
-  dispatched_at = now(), published_at = NULL, last_heard_at = NULL, next_attempt_at = NULL, updated_at = now()`;
+  dispatched_at = now(), published_at = NULL, held_since = NULL, last_heard_at = NULL, next_attempt_at = NULL,
+  updated_at = now()`;
 
 /** The final statuses as an SQL list (they are fixed words, never input). */
 const FINAL = `(${FINAL_TASK_STATUSES.map((status) => `'${status}'`).join(', ')})`;
@@ -111,6 +112,16 @@ export class TasksRepository {
         ],
       );
     }
+  }
+
+  /** The project's runs (roots: runs, single tasks, ingests) not yet ended. */
+  async countRunsInFlight(projectId: string): Promise<number> {
+    const row = await this.sql.first<{ count: string }>(
+      `SELECT count(*) AS count FROM scheduler.tasks
+       WHERE project_id = $1 AND id = run_id AND status IN ('waiting', 'pending', 'processing')`,
+      [projectId],
+    );
+    return Number(row?.count ?? 0);
   }
 
   find(id: string): Promise<TaskRow | undefined> {
@@ -241,11 +252,14 @@ export class TasksRepository {
     );
   }
 
-  /** Dispatches whose publish never reached the broker (a failed publish, a crash right after commit). */
+  /**
+   * Dispatches whose publish never reached the broker (a failed publish, a
+   * crash right after commit); not those held back for fairness.
+   */
   unpublished(graceMs: number, limit: number): Promise<TaskRow[]> {
     return this.sql.rows<TaskRow>(
       `SELECT * FROM scheduler.tasks
-       WHERE status = 'pending' AND next_attempt_at IS NULL AND published_at IS NULL
+       WHERE status = 'pending' AND next_attempt_at IS NULL AND published_at IS NULL AND held_since IS NULL
          AND dispatched_at < now() - make_interval(secs => $1::float8 / 1000)
        ORDER BY dispatched_at LIMIT $2`,
       [graceMs, limit],

@@ -29,6 +29,7 @@ export class TasksRpcController {
       source: request.source,
       webhook: request.webhook,
       idempotencyKey: request.idempotency_key,
+      runsInFlightLimit: request.runs_in_flight_limit,
     });
   }
 
@@ -41,6 +42,7 @@ export class TasksRpcController {
       source: request.source,
       webhook: request.webhook,
       idempotencyKey: request.idempotency_key,
+      runsInFlightLimit: request.runs_in_flight_limit,
     });
   }
 

@@ -22,16 +22,16 @@ import { Injectable } from '@nestjs/common';
 import { SchedulerStore } from '../database/scheduler-store';
 import { indexFiles } from '../files/file-index';
 import { readTaskTree } from '../runs/run-loader';
+import type { CreationLimits } from '../runs/run-plan';
 import { RunsService } from '../runs/runs.service';
 import { toTaskRecord } from './task-tree';
 
 const taskId = idSchema(ID_PREFIX.task);
 
-interface Submission {
+interface Submission extends CreationLimits {
   projectId: string;
   source: TaskSource;
   webhook: { url: string; secret: string } | null;
-  idempotencyKey?: string | undefined;
 }
 
 /**
@@ -58,7 +58,8 @@ export class TasksService {
       subject: { kind: 'workflow', workflow: validation.workflow },
       source: submission.source,
       webhook: submission.webhook,
-      ...(submission.idempotencyKey ? { idempotencyKey: submission.idempotencyKey } : {}),
+      idempotencyKey: submission.idempotencyKey,
+      runsInFlightLimit: submission.runsInFlightLimit,
     });
   }
 
@@ -84,7 +85,8 @@ export class TasksService {
       subject: { kind, options: options.data as Record<string, unknown> },
       source: submission.source,
       webhook: submission.webhook,
-      ...(submission.idempotencyKey ? { idempotencyKey: submission.idempotencyKey } : {}),
+      idempotencyKey: submission.idempotencyKey,
+      runsInFlightLimit: submission.runsInFlightLimit,
     });
   }
 

@@ -82,6 +82,12 @@ function image(format: string, width: number, height: number): Omit<MediaPropert
   };
 }
 
+/** How the fake worker pulls: its slots per kind, and how long each task takes. */
+export interface FakeWorkerOptions {
+  slots?: number;
+  workMs?: number;
+}
+
 /**
  * Plays the workers' part through the real transport: pulls every kind,
  * stores made-up outputs in the real storage under the attempt's keys, and
@@ -99,12 +105,13 @@ export class FakeWorker {
   constructor(
     private readonly transport: TaskTransport,
     private readonly storage: Storage,
+    private readonly options: FakeWorkerOptions = {},
   ) {}
 
   async start(): Promise<void> {
     this.stoppables.push(
       await this.transport.consumeWork(
-        Object.fromEntries(TASK_KIND_NAMES.map((kind) => [kind, 16])),
+        Object.fromEntries(TASK_KIND_NAMES.map((kind) => [kind, this.options.slots ?? 16])),
         (dispatch, control) => this.work(dispatch, control),
       ),
       await this.transport.onCancel((cancel) => this.cancelled.push(cancel.task_id)),
@@ -162,6 +169,8 @@ export class FakeWorker {
       clearInterval(beat);
     } else {
       await this.publish(dispatch, { type: 'progress', progress: 50 });
+      if (this.options.workMs)
+        await new Promise((resolve) => setTimeout(resolve, this.options.workMs));
     }
     let result: TaskResult;
     try {

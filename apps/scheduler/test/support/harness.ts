@@ -24,7 +24,7 @@ import {
   type RunningScheduler,
   type SchedulerConfig,
 } from '../../src';
-import { FakeWorker } from './fake-worker';
+import { FakeWorker, type FakeWorkerOptions } from './fake-worker';
 import { FlakyTransport } from './flaky-transport';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -71,8 +71,11 @@ export class Harness {
     this.storage = new LocalStorage(path.join(dataDir, 'files'));
   }
 
-  /** `env` overrides the scheduler's test settings. */
-  static async start(env: Record<string, string> = {}): Promise<Harness> {
+  /** `env` overrides the scheduler's test settings; `worker` how the fake worker works. */
+  static async start(
+    env: Record<string, string> = {},
+    worker: FakeWorkerOptions = {},
+  ): Promise<Harness> {
     const harness = new Harness(
       await createTestDatabase(),
       `t${randomBytes(6).toString('hex')}`,
@@ -91,7 +94,7 @@ export class Harness {
       subjectPrefix: harness.prefix,
     });
     harness.workerTransport = await harness.connectTransport('fake-worker');
-    harness.worker = new FakeWorker(harness.workerTransport, harness.storage);
+    harness.worker = new FakeWorker(harness.workerTransport, harness.storage, worker);
     await harness.worker.start();
     return harness;
   }

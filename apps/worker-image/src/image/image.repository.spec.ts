@@ -4,8 +4,9 @@ import { Fixtures } from '@mediaflow/testing';
 import { imagePlan, type ImageOptions } from './image-plan';
 import { ImageRepository, sharpThreads } from './image.repository';
 
-describe('ImageRepository (real sharp)', () => {
+describe('ImageRepository (real sharp, renders short enough to run in the worker)', () => {
   const fixtures = new Fixtures();
+  const running = new AbortController().signal;
   const images = new ImageRepository(100_000_000);
   let photo: string;
   let alpha: string;
@@ -20,7 +21,7 @@ describe('ImageRepository (real sharp)', () => {
     const header = await images.inspect(input);
     const plan = imagePlan(options, { kind: 'image', format: header.format }, null);
     const output = fixtures.path(out);
-    await images.render(input, output, plan);
+    await images.render(input, output, plan, running);
     return { output, metadata: await sharp(output).metadata() };
   }
 
@@ -63,10 +64,31 @@ describe('ImageRepository (real sharp)', () => {
         truncated,
         fixtures.path('t.jpg'),
         imagePlan({ width: 100 }, { kind: 'image', format: 'jpeg' }, null),
+        running,
       ),
     ).rejects.toMatchObject({
       code: 'input_unreadable',
       message: expect.stringContaining('premature end of JPEG'),
+    });
+  });
+
+  it('fails input_unreadable, not internal, on a PNG whose header is sound and whose data is damaged', async () => {
+    // libvips reports the PNG encoder's "unable to write to target" after the read error.
+    const png = fixtures.bytes('alpha.png');
+    const damaged = Buffer.from(png);
+    damaged.fill(0xa5, Math.floor(png.length / 2), Math.floor(png.length / 2) + 64);
+    const input = fixtures.write('damaged.png', damaged);
+    expect(await images.inspect(input)).toEqual({ format: 'png', width: 800, height: 600 });
+    await expect(
+      images.render(
+        input,
+        fixtures.path('d.png'),
+        imagePlan({ width: 100 }, { kind: 'image', format: 'png' }, null),
+        running,
+      ),
+    ).rejects.toMatchObject({
+      code: 'input_unreadable',
+      message: 'The image cannot be read: vipspng: libpng read error',
     });
   });
 
@@ -91,6 +113,7 @@ describe('ImageRepository (real sharp)', () => {
         bomb,
         fixtures.path('b.png'),
         imagePlan({}, { kind: 'image', format: 'png' }, null),
+        running,
       ),
     ).rejects.toMatchObject({
       code: 'input_too_large',
@@ -107,6 +130,7 @@ describe('ImageRepository (real sharp)', () => {
         photo,
         '/nonexistent-dir/out.jpg',
         imagePlan({}, { kind: 'image', format: 'jpeg' }, null),
+        running,
       ),
     ).rejects.toMatchObject({
       code: 'internal',

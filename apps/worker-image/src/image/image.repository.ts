@@ -1,8 +1,11 @@
-import { MediaflowError } from '@mediaflow/contracts';
-import { openImage, sharpDecodeError } from '@mediaflow/media';
+import { openImage, sharpDecodeError, sharpRenderError } from '@mediaflow/media';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
+import { renderImage, type RenderJob } from './image-pipeline';
 import type { ImagePlan } from './image-plan';
+import { RENDER_APART_SECONDS, renderSeconds } from './render-cost';
+import { RENDER_PROCESS_MAIN, renderInChildProcess } from './render-process';
+import { RenderSlots } from './render-slots';
 
 export interface ImageHeader {
   /** As planning names formats: AVIF is told apart from the other HEIF flavours. */
@@ -37,33 +40,28 @@ export function configureSharp(imagesAtOnce: number): void {
   sharp.cache(false);
 }
 
-/** What a sharp failure means for the task; a failed write is ours, not the input's. */
-function imageError(error: unknown): MediaflowError {
-  const message = (error as Error)?.message ?? String(error);
-  if (/write|target/i.test(message) && !/pixel limit/i.test(message))
-    return new MediaflowError('internal', `The image could not be written: ${message}`);
-  return sharpDecodeError(error);
-}
-
 /**
  * Runs sharp: every decode under the pixel limit (a decompression bomb is
  * refused from its header, before any pixel is allocated) and failing on
  * corrupt or truncated data instead of painting grey.
  */
 export class ImageRepository {
-  constructor(private readonly maxInputPixels: number) {}
+  /** Render processes at once: as many as sharp calls here (libuv's pool). */
+  private readonly renderSlots = new RenderSlots(Number(process.env.UV_THREADPOOL_SIZE) || 4);
 
-  private open(input: string): sharp.Sharp {
-    return openImage(input, this.maxInputPixels);
-  }
+  constructor(
+    private readonly maxInputPixels: number,
+    /** The render process's entry; a test from src gives the built one. */
+    private readonly renderProcessMain = RENDER_PROCESS_MAIN,
+  ) {}
 
   /** The header: enough to plan, and to refuse what cannot be decoded. */
   async inspect(input: string): Promise<ImageHeader> {
     let metadata: sharp.Metadata;
     try {
-      metadata = await this.open(input).metadata();
+      metadata = await openImage(input, this.maxInputPixels).metadata();
     } catch (error) {
-      throw imageError(error);
+      throw sharpDecodeError(error);
     }
     const format =
       metadata.format === 'heif' && metadata.compression === 'av1'
@@ -72,39 +70,31 @@ export class ImageRepository {
     return { format, width: metadata.width ?? 0, height: metadata.height ?? 0 };
   }
 
-  /** Decodes `input`, applies the plan (EXIF orientation first) and encodes it to `output`. */
-  async render(input: string, output: string, plan: ImagePlan): Promise<void> {
-    let image = this.open(input).rotate();
-    if (plan.resize) {
-      const { width, height, fit, withoutEnlargement, background } = plan.resize;
-      image = image.resize({
-        width: width ?? undefined,
-        height: height ?? undefined,
-        fit,
-        withoutEnlargement,
-        background,
-      });
-    }
-    if (plan.flatten) image = image.flatten({ background: plan.flatten });
-    const quality = plan.quality ?? undefined;
-    switch (plan.format) {
-      case 'jpeg':
-        image = image.jpeg({ quality });
-        break;
-      case 'png':
-        image = image.png();
-        break;
-      case 'webp':
-        image = image.webp({ quality });
-        break;
-      case 'avif':
-        image = image.avif({ quality });
-        break;
+  /**
+   * Decodes `input`, applies the plan (EXIF orientation first) and encodes
+   * it to `output`. A render expected to take longer than
+   * RENDER_APART_SECONDS runs in a process of its own, which `signal` kills
+   * (render-process.ts); a shorter one here, which `signal` cannot stop.
+   */
+  async render(input: string, output: string, plan: ImagePlan, signal: AbortSignal): Promise<void> {
+    const job: RenderJob = { input, output, plan, maxInputPixels: this.maxInputPixels };
+    if (renderSeconds(await this.inspect(input), plan) > RENDER_APART_SECONDS) {
+      const release = await this.renderSlots.take(signal);
+      try {
+        await renderInChildProcess(
+          { ...job, threads: sharp.concurrency() },
+          signal,
+          this.renderProcessMain,
+        );
+      } finally {
+        release();
+      }
+      return;
     }
     try {
-      await image.toFile(output);
+      await renderImage(job);
     } catch (error) {
-      throw imageError(error);
+      throw sharpRenderError(error);
     }
   }
 }

@@ -52,10 +52,15 @@ function job(over: Partial<ImageJob> = {}): ImageJob {
 describe('ImageService (decisions, with recording tools)', () => {
   it('plans an image from the format its decoder read, renders it and probes the output', async () => {
     const { tools, calls } = fakeTools('webp');
-    const file = await new ImageService(tools).make(job({ options: { width: 50 }, ref: 'thumb' }));
+    const { signal } = new AbortController();
+    const file = await new ImageService(tools).make(
+      job({ options: { width: 50 }, ref: 'thumb', signal }),
+    );
     expect(calls.map((c) => c.tool)).toEqual(['inspect', 'render', 'probe']);
     expect(calls[1]!.args.slice(0, 2)).toEqual(['/in/source', '/work/output.webp']);
     expect((calls[1]!.args[2] as ImagePlan).resize).toMatchObject({ width: 50, fit: 'inside' });
+    // The task's signal, which stops a long render at once.
+    expect(calls[1]!.args[3]).toBe(signal);
     expect(file).toEqual({
       path: '/work/output.webp',
       filename: 'thumb.webp',

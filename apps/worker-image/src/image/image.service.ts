@@ -7,7 +7,8 @@ import type { ImageHeader } from './image.repository';
 /** The tools the service decides between; the real ones run sharp, ffmpeg and ffprobe. */
 export interface ImageTools {
   inspect(input: string): Promise<ImageHeader>;
-  render(input: string, output: string, plan: ImagePlan): Promise<void>;
+  /** `signal` stops a long render at once (ImageRepository.render). */
+  render(input: string, output: string, plan: ImagePlan, signal: AbortSignal): Promise<void>;
   /** A PNG of the frame at `atSeconds`, or of a representative, non-black one. */
   grabFrame(
     input: string,
@@ -54,7 +55,7 @@ export class ImageService {
 
     // A fixed name on disk; the user's name is only the stored one.
     const output = path.join(workDir, `output.${plan.format}`);
-    await this.tools.render(source, output, plan);
+    await this.tools.render(source, output, plan, signal);
     throwIfAborted(signal);
     return { path: output, filename: plan.filename, properties: await this.tools.probe(output) };
   }

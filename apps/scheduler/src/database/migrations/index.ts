@@ -3,6 +3,7 @@ import { IngestSources1796100000000 } from './1796100000000-ingest-sources';
 import { WebhookClaims1796200000000 } from './1796200000000-webhook-claims';
 import { EventLog1796400000000 } from './1796400000000-event-log';
 import { IdempotentCreations1796500000000 } from './1796500000000-idempotent-creations';
+import { FairDispatch1796600000000 } from './1796600000000-fair-dispatch';
 import { SkipReasons1796700000000 } from './1796700000000-skip-reasons';
 import { FileTriggers1796710000000 } from './1796710000000-file-triggers';
 import { WebhookEndpoints1796720000000 } from './1796720000000-webhook-endpoints';
@@ -14,6 +15,7 @@ export const schedulerMigrations = [
   WebhookClaims1796200000000,
   EventLog1796400000000,
   IdempotentCreations1796500000000,
+  FairDispatch1796600000000,
   SkipReasons1796700000000,
   FileTriggers1796710000000,
   WebhookEndpoints1796720000000,
