@@ -379,6 +379,8 @@ const PROCESS_STARTERS = {
   'packages/database/src/process-inspection.ts': { tools: [], apt: [] },
   // Reports on the tools above; runs none of its own.
   'apps/all-in-one/src/doctor/doctor-probes.ts': { tools: [], apt: [] },
+  // Forks Node itself, to render a large image in a process a cancel can kill.
+  'apps/worker-image/src/image/render-process.ts': { tools: [], apt: [] },
 };
 
 function sourceFiles(dir) {

@@ -211,7 +211,7 @@ describe('rate limits (real PostgreSQL and NATS, two gateways)', () => {
 
       // Raised within the window: what it has counted stays, the new quota applies.
       const raised = await setLimit(project.id, 2);
-      expect(raised.body.limits).toEqual({ requests_per_second: 2 });
+      expect(raised.body.limits).toEqual({ requests_per_second: 2, runs_in_flight: null });
       const after = await call('GET', '/api-keys', { key: project.key });
       expect(after.status).toBe(200);
       expect(rateLimitHeaders(after)).toMatchObject({ limit: '10', policy: '10;w=5' });
@@ -222,7 +222,7 @@ describe('rate limits (real PostgreSQL and NATS, two gateways)', () => {
         object: 'project',
         name: 'patched',
         created_at: expect.any(Number),
-        limits: { requests_per_second: null },
+        limits: { requests_per_second: null, runs_in_flight: null },
       });
       const byDefault = await call('GET', '/api-keys', { key: project.key });
       expect(byDefault.headers['ratelimit-policy']).toBe(`${DEFAULT_RPS * WINDOW_S};w=${WINDOW_S}`);
@@ -259,7 +259,7 @@ describe('rate limits (real PostgreSQL and NATS, two gateways)', () => {
         object: 'project',
         name: 'shown',
         created_at: expect.any(Number),
-        limits: { requests_per_second: 7 },
+        limits: { requests_per_second: 7, runs_in_flight: null },
       };
       expect((await admin('GET', `/projects/${project.id}`)).body).toEqual(expected);
       const own = await call('GET', `/projects/${project.id}`, { key: project.key });
@@ -278,6 +278,7 @@ describe('rate limits (real PostgreSQL and NATS, two gateways)', () => {
       expect([answer.status, answer.body.error.code]).toEqual([403, 'forbidden']);
       expect((await admin('GET', `/projects/${project.id}`)).body.limits).toEqual({
         requests_per_second: null,
+        runs_in_flight: null,
       });
     });
 
@@ -285,7 +286,8 @@ describe('rate limits (real PostgreSQL and NATS, two gateways)', () => {
       [{ limits: { requests_per_second: 0 } }, 'limits.requests_per_second'],
       [{ limits: { requests_per_second: 2.5 } }, 'limits.requests_per_second'],
       [{ limits: { requests_per_second: 10_001 } }, 'limits.requests_per_second'],
-      [{ limits: { runs_in_flight: 4 } }, 'limits.runs_in_flight'],
+      [{ limits: { runs_in_flight: 0 } }, 'limits.runs_in_flight'],
+      [{ limits: { tasks_per_day: 4 } }, 'limits.tasks_per_day'],
       [{}, 'limits'],
     ])('answers 400 to %j, naming %s', async (json, path) => {
       const project = await newProject('validated');
