@@ -7,8 +7,8 @@ import { RunsService } from './runs.service';
 import { TaskEventsConsumer } from './task-events.consumer';
 
 @Module({
-import { HeldWorkController } from '../fairness/held-work.controller';
   imports: [WebhooksModule, TriggersModule],
+  controllers: [HeldWorkController],
   providers: [RunsService, DispatchPublisher, TaskEventsConsumer],
   exports: [RunsService, DispatchPublisher],
 })
