@@ -276,9 +276,10 @@ describe('progress', () => {
     await h.waitForTask(project, created.id, (run) => {
       seen.push(run.progress);
       const flaky = byRef(run).flaky!;
-      // Waiting out the retry's backoff: the step shows 0 again.
-      if (flaky.status === 'pending' && flaky.attempts === 1 && flaky.progress === 0)
-        retryWait ??= run;
+      // Waiting out the retry's backoff: the step shows 0 again. (Started once already: before
+      // its first start, a slow worker leaves it pending at 0 too.)
+      const retrying = flaky.status === 'pending' && flaky.attempts === 1 && flaky.started_at;
+      if (retrying && flaky.progress === 0) retryWait ??= run;
       return flaky.status === 'completed';
     });
     expect(retryWait).toBeDefined();
