@@ -151,7 +151,7 @@ describe(`hostile media through ingest and every kind (MEDIAFLOW_FUZZ_SEED=${SEE
     // The task's output of a thumbnails step also lists its sprites (`files`).
     // A stored file also lists the runs its upload triggered; a task's output file does not.
     const { url: _url, triggered_runs: _runs, ...properties } = read.body;
-    const { url: _given, files: _sprites, ...given } = file;
+    const { url: _given, files: _sprites, triggered_runs: _givenRuns, ...given } = file;
     if (JSON.stringify(properties) !== JSON.stringify(given))
       problems.push(
         `${what}: GET /files says ${JSON.stringify(properties)}, the task said ${JSON.stringify(given)}`,
