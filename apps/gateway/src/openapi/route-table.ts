@@ -597,7 +597,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
     operationId: 'streamProjectEvents',
     summary: "Follow every task of the project, or one task's or automation's (Server-Sent Events)",
     description:
-      'One connection for everything a dashboard shows: each event of the project from now on, in the ' +
+      'One connection for everything a dashboard shows: each event of the project from now on (one committed in the instant before it opened may come too: its id tells), in the ' +
       'order the scheduler made the changes, as `GET /tasks/{id}/events` sends them (`event:`, `id:`, and ' +
       'the [Event](#schema-event) envelope), and the events of its files (`file.created`, `file.deleted`: ' +
       '`data` is the file) and automations (`automation.created`, `automation.updated`, ' +
