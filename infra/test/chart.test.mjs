@@ -151,6 +151,21 @@ describe('the chart with its defaults', () => {
     });
   });
 
+  it('keeps ended runs 30 days, and gives the retention settings to the scheduler alone', () => {
+    assert.equal(
+      containerEnv(defaults, containerOf(defaults, 'scheduler')).MEDIAFLOW_RETENTION_DAYS,
+      '30',
+    );
+    const set = renderChart({ 'retention.days': 7, 'retention.dryRun': true });
+    const env = containerEnv(set, containerOf(set, 'scheduler'));
+    assert.equal(env.MEDIAFLOW_RETENTION_DAYS, '7');
+    assert.equal(env.MEDIAFLOW_RETENTION_DRY_RUN, 'true');
+    assert.equal(
+      containerEnv(set, containerOf(set, 'gateway')).MEDIAFLOW_RETENTION_DAYS,
+      undefined,
+    );
+  });
+
   it('renders the Ingress and the ServiceMonitor only when asked', () => {
     assert.equal(
       defaults.some((m) => m.kind === 'Ingress' || m.kind === 'ServiceMonitor'),
@@ -339,6 +354,7 @@ describe('values the chart refuses', () => {
     ['a short signing secret', { 'secrets.signingSecret': 'short' }, /signingSecret/],
     ['an image digest that is not one', { 'image.digests': { gateway: 'latest' } }, /digests/],
     ['S3 without a bucket', { 'storage.type': 's3' }, /storage.s3.bucket/],
+    ['a negative retention', { 'retention.days': -1 }, /retention\/days/],
   ]) {
     it(`refuses ${what}`, () => {
       const refusal = helmRefusal(RELEASE, CHART, {

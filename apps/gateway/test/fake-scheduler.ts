@@ -257,6 +257,7 @@ export class FakeScheduler {
       error: null,
       skip_reason: null,
       attempts: 0,
+      attempt_history: [],
       created_at: at,
       updated_at: at,
       started_at: null,

@@ -24,6 +24,7 @@ export function taskRecord(
     error: null,
     skip_reason: null,
     attempts: 1,
+    attempt_history: [],
     created_at: 1,
     updated_at: 1,
     started_at: status === 'pending' || status === 'waiting' ? null : 1,

@@ -20,7 +20,9 @@ describe('schedulerConfigSchema', () => {
       MEDIAFLOW_TASK_STALL_MS: 150000,
       MEDIAFLOW_WEBHOOK_TIMEOUT_MS: 10000,
       MEDIAFLOW_EVENT_CONCURRENCY: 32,
-      MEDIAFLOW_EVENT_RETENTION_HOURS: 168,
+      MEDIAFLOW_EVENT_RETENTION_HOURS: 720,
+      MEDIAFLOW_RETENTION_DAYS: 30,
+      MEDIAFLOW_RETENTION_DRY_RUN: false,
       MEDIAFLOW_DISPATCH_QUEUE_MIN: 4,
       MEDIAFLOW_INGESTS_PER_PROJECT: 8,
       MEDIAFLOW_WEBHOOK_CONCURRENCY: 16,
@@ -94,12 +96,36 @@ describe('schedulerConfigSchema', () => {
     ).toBe(4000);
   });
 
+  it("keeps the event log as long as the retention's days unless MEDIAFLOW_EVENT_RETENTION_HOURS says otherwise", () => {
+    const hours = (env: Record<string, string>) =>
+      parseConfig(schedulerConfigSchema, env).MEDIAFLOW_EVENT_RETENTION_HOURS;
+    expect(hours({ MEDIAFLOW_RETENTION_DAYS: '7' })).toBe(168);
+    expect(hours({ MEDIAFLOW_RETENTION_DAYS: '7', MEDIAFLOW_EVENT_RETENTION_HOURS: '24' })).toBe(
+      24,
+    );
+    // Retention off, and no window of its own: the log is kept for ever too (0).
+    expect(hours({ MEDIAFLOW_RETENTION_DAYS: '0' })).toBe(0);
+    expect(hours({ MEDIAFLOW_RETENTION_DAYS: '0', MEDIAFLOW_EVENT_RETENTION_HOURS: '48' })).toBe(
+      48,
+    );
+  });
+
+  it('reads the dry run as true or false', () => {
+    expect(
+      parseConfig(schedulerConfigSchema, { MEDIAFLOW_RETENTION_DRY_RUN: 'true' })
+        .MEDIAFLOW_RETENTION_DRY_RUN,
+    ).toBe(true);
+  });
+
   it.each([
     ['MEDIAFLOW_TASK_MAX_ATTEMPTS', '0'],
     ['MEDIAFLOW_TASK_ACK_WAIT_MS', 'soon'],
     ['MEDIAFLOW_RECONCILE_INTERVAL_MS', '1.5'],
     ['MEDIAFLOW_EVENT_CONCURRENCY', '0'],
     ['MEDIAFLOW_EVENT_RETENTION_HOURS', '0'],
+    ['MEDIAFLOW_RETENTION_DAYS', '-1'],
+    ['MEDIAFLOW_RETENTION_DAYS', '1.5'],
+    ['MEDIAFLOW_RETENTION_DRY_RUN', 'yes'],
     ['MEDIAFLOW_WEBHOOK_CONCURRENCY', '0'],
     ['MEDIAFLOW_DISPATCH_QUEUE_MIN', '0'],
     ['MEDIAFLOW_INGESTS_PER_PROJECT', '1.5'],

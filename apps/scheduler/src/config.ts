@@ -44,6 +44,25 @@ const WORKER_TIMEOUT_DEFAULT_MS = 3_600_000;
 /** Its range there too. */
 const workerTimeout = () => milliseconds(1_000, 7 * 24 * 3_600_000).optional();
 
+/**
+ * Retention (docs/retention.md), also read by `node dist/retention-report.js`,
+ * which needs nothing else.
+ */
+const retentionEnv = {
+  /**
+   * Days an ended run (or task, or stored file's ingest) is kept with its
+   * files, events and deliveries; 0 keeps everything for ever. 30 by
+   * default: long enough to look back on a month's work, short enough
+   * that storage does not grow without end on a box nobody watches.
+   */
+  MEDIAFLOW_RETENTION_DAYS: count(0, 3_650).default(30),
+  /** Report what retention would remove (one log line) and remove nothing. */
+  MEDIAFLOW_RETENTION_DRY_RUN: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+};
+
 const workerTimeoutEnv = Object.fromEntries(
   TASK_WORKERS.map((worker) => [workerTimeoutVariable(worker), workerTimeout()]),
 ) as Record<WorkerTimeoutVariable, ReturnType<typeof workerTimeout>>;
@@ -76,8 +95,13 @@ export const schedulerConfigSchema = z
      * connections only queues for one, which keeps the pipe full.
      */
     MEDIAFLOW_EVENT_CONCURRENCY: count(1, 256).default(32),
-    /** How long the project's event log keeps an event (`Last-Event-ID` resumes within it). */
-    MEDIAFLOW_EVENT_RETENTION_HOURS: count(1, 24 * 365).default(168),
+    /**
+     * How long the project's event log keeps an event (`Last-Event-ID`
+     * resumes within it); MEDIAFLOW_RETENTION_DAYS × 24 when unset. A
+     * removed run's events go with it whatever this says.
+     */
+    MEDIAFLOW_EVENT_RETENTION_HOURS: count(1, 24 * 365).optional(),
+    ...retentionEnv,
     /**
      * Fair dispatch: a kind's queue on the broker holds as many tasks as its
      * workers run, at least this many; the rest wait in PostgreSQL and are
@@ -110,6 +134,9 @@ export const schedulerConfigSchema = z
     // Past JetStream's own redelivery of a crashed worker's message, with room for its backoff.
     MEDIAFLOW_TASK_STALL_MS:
       config.MEDIAFLOW_TASK_STALL_MS ?? 5 * config.MEDIAFLOW_TASK_ACK_WAIT_MS,
+    // 0 (retention off, nothing set for the log) keeps the log for ever too.
+    MEDIAFLOW_EVENT_RETENTION_HOURS:
+      config.MEDIAFLOW_EVENT_RETENTION_HOURS ?? config.MEDIAFLOW_RETENTION_DAYS * 24,
     // Resolved here; the scheduler runs no task of its own, so keeps no MEDIAFLOW_TASK_TIMEOUT_MS.
     ...(Object.fromEntries(
       TASK_WORKERS.map((worker) => {
@@ -119,3 +146,9 @@ export const schedulerConfigSchema = z
     ) as Record<WorkerTimeoutVariable, number>),
   }));
 export type SchedulerConfig = z.output<typeof schedulerConfigSchema>;
+
+/** What `node dist/retention-report.js` reads: the database and the retention settings, no NATS. */
+export const retentionReportConfigSchema = z.object({
+  DATABASE_URL: databaseEnv.DATABASE_URL,
+  ...retentionEnv,
+});

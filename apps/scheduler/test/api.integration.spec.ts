@@ -306,6 +306,8 @@ describe('service', () => {
       'events',
       'files',
       'migrations',
+      'storage_deletions',
+      'task_retries',
       'tasks',
       'webhook_deliveries',
       'webhook_endpoints',

@@ -205,8 +205,8 @@ it('forgets events past their retention', async () => {
   await h.waitForTask(project, (await createRun(project, [{ kind: 'summary' }])).id);
   expect((await readAll(project)).length).toBe(6);
   await h.sql(
-    `UPDATE scheduler.events SET recorded_at = now() - interval '169 hours' WHERE project_id = $1`,
-    [project],
+    `UPDATE scheduler.events SET recorded_at = now() - interval '1 hour' * $2 WHERE project_id = $1`,
+    [project, h.config.MEDIAFLOW_EVENT_RETENTION_HOURS + 1],
   );
   await h.scheduler.app.get(Reconciler).runRound();
   expect(await readAll(project)).toEqual([]);

@@ -1,12 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  isTaskEvent,
-  newId,
-  schedulerRpc,
-  type ProjectEventRecord,
-  type TaskRecord,
-} from '@mediaflow/contracts';
+import { newId, schedulerRpc, type TaskRecord } from '@mediaflow/contracts';
 import { Gate } from './support/fake-worker';
 import { Harness, stepsOf, until } from './support/harness';
 
@@ -56,22 +50,6 @@ function createRun(project: string, workflow: unknown, source = `${SOURCES}wide.
 
 const byRef = (task: TaskRecord) =>
   Object.fromEntries(stepsOf(task).map((s) => [s.ref ?? s.kind, s]));
-
-/** The project's kept events, from the start of the log. */
-async function keptEvents(project: string): Promise<ProjectEventRecord[]> {
-  const events: ProjectEventRecord[] = [];
-  let cursor = '0:0';
-  for (;;) {
-    const page = await h.request(schedulerRpc.listEvents, {
-      project_id: project,
-      after_cursor: cursor,
-      limit: 100,
-    });
-    events.push(...page.data.filter(isTaskEvent));
-    cursor = page.cursor;
-    if (!page.has_more && !page.pending) return events;
-  }
-}
 
 async function webhookOf(id: string): Promise<TaskRecord> {
   await until(() => hooks.has(id), `the webhook of ${id}`);
@@ -128,7 +106,7 @@ describe('a step that does not apply to the input', () => {
     expect(hook).toMatchObject({ status: 'completed', error: null, steps_summary: counts });
     expect(byRef(hook).subtitles!.skip_reason).toEqual(byRef(done).subtitles!.skip_reason);
 
-    const events = await keptEvents(project);
+    const events = await h.keptTaskEvents(project);
     const subtitles = events.filter((e) => e.data.id === byRef(done).subtitles!.id);
     expect(subtitles.map((e) => [e.type, e.data.skip_reason?.code ?? null])).toEqual([
       ['task.created', null],
@@ -195,7 +173,7 @@ describe('a failed run', () => {
     expect(hook.error).toEqual(done.error);
     expect(hook.steps_summary).toEqual(done.steps_summary);
 
-    const events = await keptEvents(project);
+    const events = await h.keptTaskEvents(project);
     const failed = events.filter((e) => e.type === 'task.failed').map((e) => e.data);
     expect(failed.map((t) => t.ref ?? t.kind)).toEqual(['broken', 'workflow']);
     expect(failed[1]).toMatchObject({ error: done.error, steps_summary: done.steps_summary });

@@ -203,6 +203,22 @@ export const schedulerRpc = {
     request: z.object({ project_id: projectId, id: z.string() }),
     response: TaskRecordSchema,
   }),
+  /**
+   * `POST /tasks/:id/retry`: a run, a task on its own or a step runs again
+   * what failed or was cancelled (docs/runs.md, Retrying). Once per
+   * idempotency claim: a second request with it answers the task as it is.
+   */
+  retryTask: defineRpc({
+    subject: 'scheduler.tasks.retry',
+    version: 1,
+    request: z.object({
+      project_id: projectId,
+      id: z.string(),
+      idempotency_key: idempotencyKey,
+      runs_in_flight_limit: runsInFlightLimit,
+    }),
+    response: TaskRecordSchema,
+  }),
   getFile: defineRpc({
     subject: 'scheduler.files.get',
     version: 1,

@@ -81,6 +81,34 @@ export const SkipReasonSchema = z
   .meta({ id: 'SkipReason' });
 export type SkipReason = z.infer<typeof SkipReasonSchema>;
 
+/** An attempt's status: it was dispatched (`pending`), taken, and ended so. */
+export const ATTEMPT_STATUSES = [
+  'pending',
+  'processing',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+
+/**
+ * One attempt of a task (docs/runs.md, Retrying): the ones before, each as it
+ * ended, and the current one as it is. Times in unix seconds, as the task's.
+ */
+export const AttemptSchema = z
+  .object({
+    attempt: z.number().int().min(1),
+    status: z.enum(ATTEMPT_STATUSES),
+    error: TaskErrorSchema.nullable().describe('Why it failed or was cancelled'),
+    started_at: z
+      .number()
+      .int()
+      .nullable()
+      .describe('When a worker took it; null if none did before it ended'),
+    finished_at: z.number().int().nullable().describe('Null while it runs'),
+  })
+  .meta({ id: 'Attempt' });
+export type Attempt = z.infer<typeof AttemptSchema>;
+
 /**
  * How many of a run's steps are in each status, one count per status (a
  * `pending` step waits for a worker, a `waiting` one for the step above it).
@@ -121,6 +149,8 @@ export interface TaskTree<F> {
   /** Why a `skipped` task did not run; null for every other status. */
   skip_reason: SkipReason | null;
   attempts: number;
+  /** Each attempt, oldest first: automatic retries and `POST /tasks/:id/retry` alike. */
+  attempt_history: Attempt[];
   created_at: number;
   updated_at: number;
   started_at: number | null;
@@ -174,7 +204,17 @@ function taskTreeSchema<F extends z.ZodObject>(
       skip_reason: SkipReasonSchema.nullable().describe(
         'Why a `skipped` task did not run; null for every other status',
       ),
-      attempts: z.number().int(),
+      attempts: z
+        .number()
+        .int()
+        .describe(
+          'How many attempts it has had; on a run, how many times it was retried (`POST /tasks/{id}/retry`)',
+        ),
+      attempt_history: z
+        .array(AttemptSchema)
+        .describe(
+          'Every attempt, oldest first, the current one last: automatic retries and retries asked for alike. Empty on a run (its steps have theirs) and on a step that never ran',
+        ),
       created_at: z.number().int(),
       updated_at: z.number().int(),
       started_at: z.number().int().nullable(),

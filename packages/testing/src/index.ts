@@ -10,3 +10,4 @@ export * from './system';
 export * from './task-events';
 export * from './task-polling';
 export * from './webhook-receiver';
+export * from './openai-stand-in';

@@ -22,6 +22,7 @@ function ingest(changes: Partial<TaskRecord>): TaskRecord {
     error: null,
     skip_reason: null,
     attempts: 1,
+    attempt_history: [],
     created_at: 1735689825,
     updated_at: 1735689825,
     started_at: null,

@@ -283,7 +283,12 @@ describe('the OpenAPI document', () => {
         (p) => p.in === 'header' && p.name === 'Idempotency-Key',
       );
     }).map((r) => `${r.method} ${r.path}`);
-    expect(documented.sort()).toEqual(['post /automations/:id/run', 'post /files', 'post /tasks']);
+    expect(documented.sort()).toEqual([
+      'post /automations/:id/run',
+      'post /files',
+      'post /tasks',
+      'post /tasks/:id/retry',
+    ]);
     const run = document.paths['/automations/{id}/run']!.post as {
       responses: Record<string, { headers?: Record<string, unknown> }>;
     };
@@ -298,7 +303,11 @@ describe('the OpenAPI document', () => {
       };
       return (operation.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Prefer');
     }).map((r) => `${r.method} ${r.path}`);
-    expect(preferring.sort()).toEqual(['post /automations/:id/run', 'post /tasks']);
+    expect(preferring.sort()).toEqual([
+      'post /automations/:id/run',
+      'post /tasks',
+      'post /tasks/:id/retry',
+    ]);
     const create = document.paths['/tasks']!.post as {
       responses: Record<string, { headers?: Record<string, unknown> }>;
     };

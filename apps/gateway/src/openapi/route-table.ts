@@ -563,6 +563,32 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
     ],
   },
   {
+    method: 'post',
+    path: '/tasks/:id/retry',
+    operationId: 'retryTask',
+    summary: 'Run again what failed or was cancelled, keeping what completed',
+    description:
+      'On an ended run (failed or cancelled): runs again only its failed and cancelled steps and the steps ' +
+      'skipped because of them (`upstream_failed`, or `source_failed`: its source is fetched again), each on ' +
+      'the input it had; completed steps keep their outputs and files, and steps skipped for another reason ' +
+      'stay skipped. On a step of an ended run: that step and its subtree only. On a task on its own, or a ' +
+      "stored file's ingest from a URL: it runs again. Each task retried gets a new attempt (`attempts` " +
+      '+1, the earlier ones in `attempt_history`) and a fresh budget of automatic retries; a run counts its ' +
+      'retries in `attempts`, and its webhook is sent again when it ends again. 409 while the run is still ' +
+      'processing, when nothing in it failed or was cancelled, or when an input it needs was deleted. ' +
+      'With `Prefer: wait=N` the answer waits, up to N seconds, for it to end again.',
+    tag: 'Tasks',
+    idempotent: true,
+    headers: [PREFER_WAIT.header],
+    responses: [
+      {
+        ...PREFER_WAIT.created('The task, running again'),
+        status: 200,
+      },
+      ...errors(401, 404, 409, 503),
+    ],
+  },
+  {
     method: 'get',
     path: '/tasks/:id/events',
     operationId: 'streamTaskEvents',
@@ -603,7 +629,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
       '`data` is the file) and automations (`automation.created`, `automation.updated`, ' +
       '`automation.deleted`: `data` is the automation), as `GET /events` lists them. `task.created`, ' +
       '`task.started`, the final types and those of files and automations are kept ' +
-      "in the project's event log (MEDIAFLOW_EVENT_RETENTION_HOURS, default 7 days); `task.progress` is " +
+      "in the project's event log (MEDIAFLOW_EVENT_RETENTION_HOURS, default MEDIAFLOW_RETENTION_DAYS, 30 days); `task.progress` is " +
       'sent as it happens, without an `id:` line, and not kept. Reconnect with `Last-Event-ID` to get every ' +
       'kept event after it, once, in order; one the log no longer has answers 410 `event_expired`: read ' +
       'the tasks, then follow without it. The stream never ends by itself; revoking the key it was opened ' +
@@ -630,7 +656,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
       'The events `GET /events/stream` sends, with the same ids and envelope (`id`, `type`, `created_at`, ' +
       '`data`): the kept task types, `file.created` (a file `POST /files` stored), `file.deleted`, and ' +
       '`automation.created`, `automation.updated`, `automation.deleted`; kept MEDIAFLOW_EVENT_RETENTION_HOURS ' +
-      '(default 7 days). Each comes with its deliveries to webhook endpoints: the endpoint, every POST ' +
+      '(default 30 days, MEDIAFLOW_RETENTION_DAYS). Each comes with its deliveries to webhook endpoints: the endpoint, every POST ' +
       '(its HTTP status, duration and error) and when the next one will be. `task_id` means the task and, ' +
       "for a run, its steps; `automation_id` the automation's own events and its runs'.",
     tag: 'Events',

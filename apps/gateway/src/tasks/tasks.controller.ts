@@ -64,6 +64,22 @@ export class TasksController {
     return this.tasks.cancel(caller.projectId, id, origin);
   }
 
+  @Post(':id/retry')
+  @HttpCode(200)
+  @Idempotent({ resumable: true })
+  async retry(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id') id: string,
+    @RequestOrigin() origin: string,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @IdempotencyClaim() claim: string | undefined,
+  ): Promise<TaskObject> {
+    const waitS = preferredWait(prefer);
+    const task = await this.tasks.retry(caller.projectId, id, { origin, waitS, claim });
+    return answerPreference(reply, waitS, task);
+  }
+
   @Get(':id/events')
   events(
     @CurrentPrincipal() caller: Principal,

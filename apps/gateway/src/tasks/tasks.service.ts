@@ -136,6 +136,25 @@ export class TasksService {
     return this.present(cancelled, origin);
   }
 
+  /**
+   * `POST /tasks/:id/retry`: the run (or task, or step) runs again what
+   * failed or was cancelled; with `waitS`, answered once it has ended again.
+   */
+  async retry(
+    projectId: string,
+    id: string,
+    { origin, waitS, claim }: Creation,
+  ): Promise<TaskObject> {
+    const since = this.waiter.mark();
+    const retried = await this.bus.request(schedulerRpc.retryTask, {
+      project_id: projectId,
+      id,
+      idempotency_key: claim,
+      runs_in_flight_limit: await this.runsInFlight.of(projectId),
+    });
+    return this.answer(projectId, retried, origin, waitS, since);
+  }
+
   present(task: TaskRecord, origin: string): TaskObject {
     return presentTask(task, this.urls.forOrigin(origin));
   }

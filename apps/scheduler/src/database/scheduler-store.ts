@@ -4,6 +4,7 @@ import { EventDeliveriesRepository } from '../events/event-deliveries.repository
 import { EventsRepository } from '../events/events.repository';
 import { DispatchQueueRepository } from '../fairness/dispatch-queue.repository';
 import { FilesRepository } from '../files/files.repository';
+import { RetentionRepository } from '../retention/retention.repository';
 import { TasksRepository } from '../tasks/tasks.repository';
 import { WebhookEndpointsRepository } from '../webhook-endpoints/webhook-endpoints.repository';
 import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
@@ -18,6 +19,7 @@ export interface Repositories {
   eventDeliveries: EventDeliveriesRepository;
   webhookEndpoints: WebhookEndpointsRepository;
   queue: DispatchQueueRepository;
+  retention: RetentionRepository;
 }
 
 /** `made` collects the event deliveries the work makes, to send once they have committed. */
@@ -33,6 +35,7 @@ function repositories(runner: QueryRunner, made: string[]): Repositories {
     eventDeliveries,
     webhookEndpoints: new WebhookEndpointsRepository(sql),
     queue: new DispatchQueueRepository(sql),
+    retention: new RetentionRepository(sql),
   };
 }
 

@@ -47,7 +47,7 @@ export class EventsService {
       if (!from) {
         throw new MediaflowError(
           'event_expired',
-          `Event ${afterEvent} is not in the project's event log: events are kept ${this.config.MEDIAFLOW_EVENT_RETENTION_HOURS} hours, and task.progress is never kept. Read the tasks again, then follow the stream without Last-Event-ID`,
+          `Event ${afterEvent} is not in the project's event log: events are kept ${keptFor(this.config.MEDIAFLOW_EVENT_RETENTION_HOURS)}, and task.progress is never kept. Read the tasks again, then follow the stream without Last-Event-ID`,
         );
       }
       const read = await repos.events.after(
@@ -160,7 +160,7 @@ export class EventsService {
     if (!event) {
       throw new MediaflowError(
         'not_found',
-        `No event ${id.slice(0, 64)} in this project's event log (events are kept ${this.config.MEDIAFLOW_EVENT_RETENTION_HOURS} hours)`,
+        `No event ${id.slice(0, 64)} in this project's event log (events are kept ${keptFor(this.config.MEDIAFLOW_EVENT_RETENTION_HOURS)})`,
       );
     }
     return event;
@@ -172,4 +172,9 @@ export class EventsService {
   ): Promise<LoggedEventWithDeliveries> {
     return withDeliveries([event], await repos.eventDeliveries.ofEvents([event.id]))[0]!;
   }
+}
+
+/** How long the log keeps an event; 0 hours: as long as its run (retention off: for ever). */
+function keptFor(hours: number): string {
+  return hours === 0 ? 'as long as their runs' : `${hours} hours`;
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { SchedulerConfig } from '../config';
 import { SchedulerStore } from '../database/scheduler-store';
+import { RetentionService } from '../retention/retention.service';
 import { DispatchPublisher } from '../runs/dispatch-publisher';
 import { RunsService } from '../runs/runs.service';
 import { dispatchesWithInputs } from '../runs/dispatch-inputs';
@@ -32,7 +33,7 @@ const EVENT_DELETE_BATCHES = 20;
  * handing the webhook sender the deliveries due again after a failure (or
  * that no process took when their task ended: a full queue, a crash), and
  * firing the triggers of stored files whose completion could not ask the
- * registry.
+ * registry; and forgetting what is past its retention.
  * PostgreSQL says what is due; a round every MEDIAFLOW_RECONCILE_INTERVAL_MS.
  */
 @Injectable()
@@ -47,6 +48,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly publisher: DispatchPublisher,
     private readonly webhooks: WebhookSender,
     private readonly triggers: TriggerLookup,
+    private readonly retention: RetentionService,
     @Inject(SCHEDULER_CONFIG) private readonly config: SchedulerConfig,
   ) {}
 
@@ -86,12 +88,15 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       // Claimed per delivery and sent in the background: the round does not wait for receivers.
       await this.step('sending due webhooks', () => this.webhooks.sendDue());
       await this.step('forgetting old events', () => this.forgetOldEvents());
+      await this.step('removing what is past its retention', () => this.retention.runRound());
     });
   }
 
   /** Events past their retention, in bounded batches: a backlog shrinks over rounds. */
   private async forgetOldEvents(): Promise<void> {
     const hours = this.config.MEDIAFLOW_EVENT_RETENTION_HOURS;
+    // 0: retention is off and the log has no window of its own: kept for ever.
+    if (hours === 0) return;
     const cutoff = new Date(Date.now() - hours * 3_600_000);
     for (let batch = 0; batch < EVENT_DELETE_BATCHES; batch++) {
       const deleted = await this.store.autocommit((repos) =>
@@ -102,7 +107,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /** Each kind of work on its own: one failing does not hold up the others. */
-  private async step(what: string, work: () => Promise<void>): Promise<void> {
+  private async step(what: string, work: () => Promise<unknown>): Promise<void> {
     try {
       await work();
     } catch (error) {

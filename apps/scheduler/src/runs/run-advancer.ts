@@ -28,7 +28,11 @@ export interface AdvanceOptions {
   runInput?: string;
   /** The run was made in this transaction: every task of it is news. */
   created?: boolean;
-  /** Rows the caller changed in this transaction before (its ingest), as the updates returned them. */
+  /**
+   * Rows the caller changed in this transaction before (its ingest, the
+   * steps a retry reset), as the updates returned them: changed, whatever
+   * `run` says.
+   */
   changed?: readonly TaskRow[];
 }
 
@@ -98,7 +102,7 @@ export async function applyAdvance(
   const deliveries: string[] = [];
   if (!wasFinal && isFinalStatus(root.status) && root.webhook_url) {
     const delivery = await repos.deliveries.insert(
-      root.id,
+      root,
       root.webhook_url,
       toWebhookBody(buildTaskTree(root.id, after.rows, after.files)),
     );
@@ -106,7 +110,12 @@ export async function applyAdvance(
   }
   const changedIds = options.created
     ? after.rows.map((row) => row.id)
-    : changedRowIds(run.rows, after.rows);
+    : [
+        ...new Set([
+          ...changedRowIds(run.rows, after.rows),
+          ...(options.changed ?? []).map((row) => row.id),
+        ]),
+      ];
   const events = await keepEvents(
     repos,
     after,

@@ -18,6 +18,7 @@ import {
   cancelSubtree,
   completeStep,
   failStep,
+  resumeRun,
   skipUnfinished,
   startRun,
   type Advance,
@@ -27,6 +28,7 @@ import { TASK_RETRY_BACKOFF, backoffMs } from '../backoff';
 import type { SchedulerConfig } from '../config';
 import { SchedulerStore, type Repositories } from '../database/scheduler-store';
 import { creationEvents, keepEvents, runEvents } from '../events/run-events';
+import type { FileIndex } from '../files/file-index';
 import type { FileRow } from '../files/file-row';
 import { fileEvent } from '../files/file-events';
 import { toStepFile } from '../files/stored-file';
@@ -56,6 +58,7 @@ import {
   type IngestRequest,
   type RunRequest,
 } from './run-plan';
+import { planRetry, type RetryRequest } from './run-retry';
 import { toRunSteps } from './run-rows';
 import { changedTasks, type ChangedTasks } from './task-changes';
 import { buildTaskDispatch } from './task-dispatch';
@@ -369,7 +372,12 @@ export class RunsService {
       const found = await this.awaiting(repos, taskId, attempt);
       if (!found?.waiting) return NOTHING;
       if (retryable && attempt < found.task.max_attempts) {
-        await repos.tasks.scheduleRetry(taskId, attempt, backoffMs(attempt, TASK_RETRY_BACKOFF));
+        await repos.tasks.scheduleRetry(
+          taskId,
+          attempt,
+          backoffMs(attempt, TASK_RETRY_BACKOFF),
+          error,
+        );
         return { dispatches: [], changed: changedTasks(found.run.root, [taskId]) };
       }
       return this.failForGood(repos, found.run, found.task, error);
@@ -466,6 +474,67 @@ export class RunsService {
           changed: applied.changed,
         },
         record: buildTaskTree(taskId, now.rows, now.files),
+      };
+    });
+    await this.announce(decided);
+    return record;
+  }
+
+  /**
+   * `POST /tasks/:id/retry` (docs/runs.md, Retrying): an ended run runs
+   * again what failed or was cancelled, and what was skipped because of it
+   * (a step: only its own subtree); a task on its own, or a stored file's
+   * ingest, runs again. Completed steps and their outputs stay. Once per
+   * idempotency claim, made in the transaction that retries: a second
+   * request with it answers the task as it is now.
+   */
+  async retry(request: RetryRequest): Promise<TaskRecord> {
+    const { decided, record } = await this.store.transaction(async (repos) => {
+      const target = await repos.tasks.findInProject(request.projectId, request.taskId);
+      if (!target) throw notFound('task', request.taskId);
+      const run = await this.locked(repos, target.run_id);
+      const claimed =
+        request.idempotencyKey !== undefined &&
+        (await repos.tasks.retryClaimed(request.projectId, request.idempotencyKey));
+      if (claimed)
+        return { decided: NOTHING, record: buildTaskTree(target.id, run.rows, run.files) };
+      const plan = planRetry(run, target);
+      await refuseOverRunsInFlight(repos, request);
+
+      const reset = await repos.tasks.resetForRetry(
+        plan.reset.map((row) => ({ id: row.id, from: row.status })),
+        this.config.MEDIAFLOW_TASK_MAX_ATTEMPTS,
+      );
+      if (reset.length !== plan.reset.length)
+        throw new Error(`run ${run.root.id} changed under its lock`);
+      const reopened =
+        run.root.kind === 'workflow' ? await repos.tasks.reopenRun(run.root.id) : undefined;
+      if (request.idempotencyKey !== undefined)
+        await repos.tasks.claimRetry(request.projectId, request.idempotencyKey, target.id);
+      const ingest = plan.ingestAgain
+        ? await repos.tasks.dispatchReady(plan.ingestAgain.id, 'waiting', null)
+        : undefined;
+      const changed = [...reset, ...rowsOf(reopened), ...rowsOf(ingest)];
+      const now = withChanges(run, changed, []);
+      const before = toRunSteps(now, now.files);
+      const source = plan.ingestAgain ? undefined : now.files.get(now.root.input_file_id);
+      const advance = resumeRun(before, source ? toStepFile(source) : null, {
+        standalone: now.root.kind !== 'workflow',
+      });
+      refuseDeletedInputs(advance, now.files);
+      const applied = await applyAdvance(repos, now, before, advance, {
+        limits: this.limits,
+        changed,
+      });
+      return {
+        decided: {
+          ...applied,
+          dispatches: [
+            ...(ingest ? [buildTaskDispatch(ingest, undefined)] : []),
+            ...applied.dispatches,
+          ],
+        },
+        record: buildTaskTree(target.id, applied.run.rows, applied.run.files),
       };
     });
     await this.announce(decided);
@@ -695,6 +764,20 @@ async function refuseOverRunsInFlight(
       `The project has ${inFlight} runs in flight, its limit (limits.runs_in_flight is ${limit}); ` +
         'try again once some have ended',
     );
+  }
+}
+
+/** A step retried on a file deleted since would only fail: the retry is refused, naming it. */
+function refuseDeletedInputs(advance: Advance, files: FileIndex): void {
+  for (const id of advance.ready) {
+    const input = advance.steps.find((step) => step.id === id)?.input;
+    const file = input && files.get(input.id);
+    if (file?.deleted_at) {
+      throw new MediaflowError(
+        'conflict',
+        `File ${file.id}, the input of step ${id}, was deleted: it cannot run again`,
+      );
+    }
   }
 }
 

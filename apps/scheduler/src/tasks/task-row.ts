@@ -1,4 +1,5 @@
 import type {
+  Attempt,
   Condition,
   SkipReason,
   TaskError,
@@ -38,8 +39,15 @@ export interface TaskRow {
   error: TaskError | null;
   /** Why a skipped step did not run; null for every other status. */
   skip_reason: SkipReason | null;
-  /** The current attempt; 0 before the first dispatch. */
+  /**
+   * The current attempt; 0 before the first dispatch. On a workflow root:
+   * how many times the run was retried.
+   */
   attempt: number;
+  /** The attempts before the current one, each as it ended (times in unix seconds). */
+  attempt_history: Attempt[];
+  /** When a worker took the current attempt; null until one has (`started_at` is the first start). */
+  attempt_started_at: Date | null;
   max_attempts: number;
   source_url: string | null;
   /** A standalone ingest of an upload: where the gateway staged its bytes (deleted once the ingest ends). */

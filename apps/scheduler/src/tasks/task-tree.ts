@@ -1,4 +1,10 @@
-import type { StepsSummary, StoredFile, TaskRecord } from '@mediaflow/contracts';
+import {
+  isFinalStatus,
+  type Attempt,
+  type StepsSummary,
+  type StoredFile,
+  type TaskRecord,
+} from '@mediaflow/contracts';
 import { toUnixSeconds, toUnixSecondsOrNull } from '@mediaflow/database';
 import { summariseSteps } from '@mediaflow/workflow';
 import type { FileIndex } from '../files/file-index';
@@ -27,6 +33,7 @@ export function toTaskRecord(row: TaskRow, files: FileIndex, steps?: StepsSummar
     error: row.error,
     skip_reason: row.skip_reason,
     attempts: row.attempt,
+    attempt_history: attemptHistory(row),
     created_at: toUnixSeconds(row.created_at),
     updated_at: toUnixSeconds(row.updated_at),
     started_at: toUnixSecondsOrNull(row.started_at),
@@ -36,6 +43,26 @@ export function toTaskRecord(row: TaskRow, files: FileIndex, steps?: StepsSummar
   if (row.kind === 'workflow' && steps) record.steps_summary = steps;
   if (row.kind === 'conditions') record.conditions = row.conditions ?? [];
   return record;
+}
+
+/**
+ * Every attempt of the task, oldest first: those kept as they ended, then
+ * the current one as it is, unless it is kept already (a retry scheduled,
+ * or a step retried and since skipped). A run has none: its steps do.
+ */
+export function attemptHistory(row: TaskRow): Attempt[] {
+  if (row.kind === 'workflow') return [];
+  const kept = row.attempt_history;
+  const last = kept.at(-1)?.attempt ?? 0;
+  if (row.attempt <= last || row.status === 'waiting' || row.status === 'skipped') return kept;
+  const current: Attempt = {
+    attempt: row.attempt,
+    status: row.status,
+    error: row.status === 'failed' || row.status === 'cancelled' ? row.error : null,
+    started_at: toUnixSecondsOrNull(row.attempt_started_at),
+    finished_at: isFinalStatus(row.status) ? toUnixSecondsOrNull(row.finished_at) : null,
+  };
+  return [...kept, current];
 }
 
 /** The statuses of a run's steps, counted: every row of the run but the run itself and its ingest. */

@@ -64,7 +64,21 @@ const LAST_SIGN_OF_LIFE = 'COALESCE(last_heard_at, published_at, dispatched_at)'
 const NEW_ATTEMPT = `
   attempt = attempt + 1, status = 'pending', progress = 0, error = NULL,
   dispatched_at = now(), published_at = NULL, held_since = NULL, last_heard_at = NULL, next_attempt_at = NULL,
-  updated_at = now()`;
+  attempt_started_at = NULL, updated_at = now()`;
+
+/**
+ * The current attempt as it ended, with `status` and `error` (SQL
+ * expressions), as an entry of `attempt_history`. Appended in the statement
+ * that gives the task its next attempt (a retry scheduled, a silent attempt
+ * given up, a retry asked for), so the history never holds an attempt twice
+ * nor misses one. `t` is the task's row.
+ */
+function endedAttempt(status: string, error: string): string {
+  return `jsonb_build_array(jsonb_build_object(
+    'attempt', t.attempt, 'status', ${status}, 'error', ${error},
+    'started_at', floor(extract(epoch FROM t.attempt_started_at))::bigint,
+    'finished_at', floor(extract(epoch FROM COALESCE(t.finished_at, now())))::bigint))`;
+}
 
 /** The final statuses as an SQL list (they are fixed words, never input). */
 const FINAL = `(${FINAL_TASK_STATUSES.map((status) => `'${status}'`).join(', ')})`;
@@ -151,6 +165,23 @@ export class TasksRepository {
     ]);
   }
 
+  /** Marks a retry as made for this idempotency claim, in the transaction that makes it. */
+  async claimRetry(projectId: string, key: string, taskId: string): Promise<void> {
+    await this.sql.rows(
+      'INSERT INTO scheduler.task_retries (project_id, idempotency_key, task_id) VALUES ($1, $2, $3)',
+      [projectId, key, taskId],
+    );
+  }
+
+  /** Whether a retry was made for this idempotency claim. */
+  async retryClaimed(projectId: string, key: string): Promise<boolean> {
+    const row = await this.sql.first(
+      'SELECT 1 FROM scheduler.task_retries WHERE project_id = $1 AND idempotency_key = $2',
+      [projectId, key],
+    );
+    return row !== undefined;
+  }
+
   /** The root made for this idempotency claim, if any. */
   findByIdempotencyKey(projectId: string, key: string): Promise<TaskRow | undefined> {
     return this.sql.first<TaskRow>(
@@ -231,10 +262,17 @@ export class TasksRepository {
     );
   }
 
-  /** A new attempt for a task still silent for `stallMs` (checked again here: it may have spoken since). */
+  /**
+   * A new attempt for a task still silent for `stallMs` (checked again here:
+   * it may have spoken since). The silent one is kept as failed, `timeout`.
+   */
   redispatchStalled(id: string, attempt: number, stallMs: number): Promise<TaskRow | undefined> {
     return this.sql.first<TaskRow>(
-      `UPDATE scheduler.tasks SET ${NEW_ATTEMPT}
+      `UPDATE scheduler.tasks t SET attempt_history = attempt_history || ${endedAttempt(
+        `'failed'`,
+        `jsonb_build_object('code', 'timeout', 'message',
+           'No word from a worker for ' || round($3::float8 / 1000) || ' s: another attempt was dispatched')`,
+      )}, ${NEW_ATTEMPT}
        WHERE id = $1 AND ${AWAITING} AND attempt < max_attempts AND ${HEARD_OF}
          AND ${LAST_SIGN_OF_LIFE} < now() - make_interval(secs => $3::float8 / 1000)
        RETURNING *`,
@@ -301,7 +339,8 @@ export class TasksRepository {
   markStarted(id: string, attempt: number): Promise<TaskRow | undefined> {
     return this.sql.first<TaskRow>(
       `UPDATE scheduler.tasks
-       SET status = 'processing', started_at = COALESCE(started_at, now()), last_heard_at = now(), updated_at = now()
+       SET status = 'processing', started_at = COALESCE(started_at, now()),
+           attempt_started_at = COALESCE(attempt_started_at, now()), last_heard_at = now(), updated_at = now()
        WHERE id = $1 AND ${AWAITING}
        RETURNING *`,
       [id, attempt],
@@ -378,13 +417,58 @@ export class TasksRepository {
     );
   }
 
-  scheduleRetry(id: string, attempt: number, delayMs: number): Promise<number> {
+  /** The attempt failed with `error` and another follows after `delayMs`: the failed one joins the history. */
+  scheduleRetry(id: string, attempt: number, delayMs: number, error: TaskError): Promise<number> {
     return this.sql.count(
-      `UPDATE scheduler.tasks
-       SET status = 'pending', progress = 0, last_heard_at = NULL,
+      `UPDATE scheduler.tasks t
+       SET attempt_history = attempt_history || ${endedAttempt(`'failed'`, '$4::jsonb')},
+           status = 'pending', progress = 0, last_heard_at = NULL,
            next_attempt_at = now() + make_interval(secs => $3::float8 / 1000), updated_at = now()
        WHERE id = $1 AND ${AWAITING}`,
-      [id, attempt, delayMs],
+      [id, attempt, delayMs, json(error)],
+    );
+  }
+
+  /**
+   * A retry asked for (`POST /tasks/:id/retry`): each of these steps, if it
+   * still has the status it was decided from, waits again as if it had never
+   * run. Its current attempt joins the history (unless it already has: a
+   * step retried once, then skipped), and it gets a fresh budget of
+   * `maxAttempts` automatic attempts from there.
+   */
+  async resetForRetry(
+    steps: ReadonlyArray<{ id: string; from: TaskStatus }>,
+    maxAttempts: number,
+  ): Promise<TaskRow[]> {
+    if (steps.length === 0) return [];
+    return this.sql.rows<TaskRow>(
+      `UPDATE scheduler.tasks t
+       SET attempt_history = CASE
+             WHEN t.attempt > COALESCE((t.attempt_history -> -1 ->> 'attempt')::int, 0) THEN t.attempt_history || ${endedAttempt('t.status', 't.error')}
+             ELSE t.attempt_history END,
+           status = 'waiting', progress = 0, error = NULL, skip_reason = NULL,
+           output_file_id = NULL, output_data = NULL, started_at = NULL, finished_at = NULL,
+           attempt_started_at = NULL, next_attempt_at = NULL, held_since = NULL,
+           max_attempts = t.attempt + $3, updated_at = now()
+       FROM unnest($1::text[], $2::text[]) AS r(id, status)
+       WHERE t.id = r.id AND t.status = r.status
+       RETURNING t.*`,
+      [steps.map((step) => step.id), steps.map((step) => step.from), maxAttempts],
+    );
+  }
+
+  /**
+   * A run retried: processing again from the progress its kept steps weigh
+   * (the caller's next change sets it), its error gone, its retries counted.
+   */
+  reopenRun(id: string): Promise<TaskRow | undefined> {
+    return this.sql.first<TaskRow>(
+      `UPDATE scheduler.tasks
+       SET status = 'processing', progress = 0, error = NULL, finished_at = NULL,
+           attempt = attempt + 1, updated_at = now()
+       WHERE id = $1 AND kind = 'workflow' AND status IN ${FINAL}
+       RETURNING *`,
+      [id],
     );
   }
 

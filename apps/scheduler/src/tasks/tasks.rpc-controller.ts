@@ -60,4 +60,14 @@ export class TasksRpcController {
   cancelTask(@Payload() request: SchedulerRequest<'cancelTask'>): Promise<TaskRecord> {
     return this.tasks.cancel(request.project_id, request.id);
   }
+
+  @MessagePattern(schedulerRpc.retryTask.subject)
+  retryTask(@Payload() request: SchedulerRequest<'retryTask'>): Promise<TaskRecord> {
+    return this.tasks.retry({
+      projectId: request.project_id,
+      taskId: request.id,
+      idempotencyKey: request.idempotency_key,
+      runsInFlightLimit: request.runs_in_flight_limit,
+    });
+  }
 }

@@ -23,6 +23,7 @@ import { SchedulerStore } from '../database/scheduler-store';
 import { indexFiles } from '../files/file-index';
 import { readTaskTree } from '../runs/run-loader';
 import type { CreationLimits } from '../runs/run-plan';
+import type { RetryRequest } from '../runs/run-retry';
 import { RunsService } from '../runs/runs.service';
 import { toTaskRecord } from './task-tree';
 
@@ -139,5 +140,10 @@ export class TasksService {
   cancel(projectId: string, id: string): Promise<TaskRecord> {
     if (!taskId.safeParse(id).success) throw notFound('task', id);
     return this.runs.cancel(projectId, id);
+  }
+
+  retry(request: RetryRequest): Promise<TaskRecord> {
+    if (!taskId.safeParse(request.taskId).success) throw notFound('task', request.taskId);
+    return this.runs.retry(request);
   }
 }

@@ -38,6 +38,7 @@ const task = (overrides: Partial<TaskRecord>): TaskRecord => ({
   error: null,
   skip_reason: null,
   attempts: 0,
+  attempt_history: [],
   created_at: 1,
   updated_at: 2,
   started_at: 1,

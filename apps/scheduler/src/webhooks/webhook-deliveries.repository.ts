@@ -33,11 +33,16 @@ export class WebhookDeliveriesRepository {
    * nothing. Answers the new delivery's id, to send once the transaction has
    * committed; undefined when there already was one.
    */
-  async insert(taskId: string, url: string, body: unknown): Promise<string | undefined> {
+  async insert(
+    task: { id: string; attempt: number },
+    url: string,
+    body: unknown,
+  ): Promise<string | undefined> {
+    // One per time the task ends: a retried run (or task) that ends again is news again.
     const row = await this.sql.first<{ id: string }>(
-      `INSERT INTO scheduler.webhook_deliveries (task_id, url, body, next_attempt_at)
-       VALUES ($1, $2, $3::jsonb, now()) ON CONFLICT (task_id) DO NOTHING RETURNING id`,
-      [taskId, url, json(body)],
+      `INSERT INTO scheduler.webhook_deliveries (task_id, task_attempt, url, body, next_attempt_at)
+       VALUES ($1, $2, $3, $4::jsonb, now()) ON CONFLICT (task_id, task_attempt) DO NOTHING RETURNING id`,
+      [task.id, task.attempt, url, json(body)],
     );
     return row?.id;
   }

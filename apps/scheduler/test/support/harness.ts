@@ -5,6 +5,8 @@ import path from 'node:path';
 import { parseConfig } from '@mediaflow/config';
 import {
   MediaflowError,
+  isTaskEvent,
+  type ProjectEventRecord,
   type RpcDefinition,
   type RpcRequest,
   type RpcResponse,
@@ -119,6 +121,22 @@ export class Harness {
 
   request<D extends RpcDefinition>(definition: D, data: RpcRequest<D>): Promise<RpcResponse<D>> {
     return this.client.request(definition, data);
+  }
+
+  /** The project's kept task events, from the start of the log. */
+  async keptTaskEvents(projectId: string): Promise<ProjectEventRecord[]> {
+    const events: ProjectEventRecord[] = [];
+    let cursor = '0:0';
+    for (;;) {
+      const page = await this.request(schedulerRpc.listEvents, {
+        project_id: projectId,
+        after_cursor: cursor,
+        limit: 100,
+      });
+      events.push(...page.data.filter(isTaskEvent));
+      cursor = page.cursor;
+      if (!page.has_more && !page.pending) return events;
+    }
   }
 
   /** Polls a task until `until` holds (by default: until it is final). */

@@ -1,7 +1,7 @@
 import { MediaflowError } from '@mediaflow/contracts';
 import { freePort } from '@mediaflow/testing';
 import sharp from 'sharp';
-import { apiError, OpenAiStandIn } from '../../test/support/openai-stand-in';
+import { apiError, OpenAiStandIn } from '@mediaflow/testing';
 import type { SummaryRequest, TextToSummarise } from '../summary/summary-provider';
 import { countWords } from '../summary/summary-text';
 import {

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { OpenAiStandIn } from '../../test/support/openai-stand-in';
+import { OpenAiStandIn } from '@mediaflow/testing';
 import { summaryWorkerConfigSchema } from '../config';
 import { summaryHandlers } from '../handlers';
 import { countWords } from './summary-text';

@@ -1,6 +1,6 @@
 import { MediaflowError, type FileKind } from '@mediaflow/contracts';
 import type { Transcript } from '@mediaflow/speech';
-import { OpenAiStandIn } from '../../test/support/openai-stand-in';
+import { OpenAiStandIn } from '@mediaflow/testing';
 import { LocalSummaryProvider } from '../extractive/local-summary-provider';
 import type { ImageMeasurements } from '../image/image-description';
 import { OpenAiSummaryProvider } from '../openai/openai-summary-provider';

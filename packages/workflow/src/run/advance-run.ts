@@ -193,6 +193,38 @@ export function completeStep(
   return draft.result();
 }
 
+/**
+ * A retried run goes on (docs/runs.md, Retrying): the steps a retry made
+ * waiting again start as they would have the first time. A top-level one
+ * takes the run's `source` (none yet while its ingest runs again: they wait
+ * for it, as a new run's do); one below a completed step takes what that
+ * step passes on (a conditions step: its input, on the branch its
+ * conditions chose). Steps under a step still waiting wait for it.
+ */
+export function resumeRun(
+  steps: readonly RunStep[],
+  source: StepFile | null,
+  options: StartOptions = {},
+): Advance {
+  const draft = new RunDraft(steps, !options.standalone);
+  for (const step of steps) {
+    if (draft.get(step.id)?.status !== 'waiting') continue;
+    const parent = step.parentId === null ? null : draft.get(step.parentId);
+    if (parent === null) {
+      if (source) draft.makeReady(step.id, source);
+      continue;
+    }
+    if (parent?.status !== 'completed' || !parent.input) continue;
+    if (parent.kind === 'conditions') {
+      const holds = evaluateConditions(parent.conditions ?? [], parent.input.properties);
+      if ((step.branch === 'next') === holds) draft.makeReady(step.id, parent.input);
+      continue;
+    }
+    draft.makeReady(step.id, parent.output ?? parent.input);
+  }
+  return draft.result();
+}
+
 /** The step failed with `error`: its subtree is skipped (`upstream_failed`), its siblings keep running. */
 export function failStep(steps: readonly RunStep[], id: string, error: TaskError): Advance {
   const draft = new RunDraft(steps);

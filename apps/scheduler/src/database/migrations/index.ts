@@ -7,6 +7,8 @@ import { FairDispatch1796600000000 } from './1796600000000-fair-dispatch';
 import { SkipReasons1796700000000 } from './1796700000000-skip-reasons';
 import { FileTriggers1796710000000 } from './1796710000000-file-triggers';
 import { WebhookEndpoints1796720000000 } from './1796720000000-webhook-endpoints';
+import { TaskRetries1796730000000 } from './1796730000000-task-retries';
+import { Retention1796740000000 } from './1796740000000-retention';
 
 /** Every migration of the scheduler schema, oldest first. */
 export const schedulerMigrations = [
@@ -19,4 +21,6 @@ export const schedulerMigrations = [
   SkipReasons1796700000000,
   FileTriggers1796710000000,
   WebhookEndpoints1796720000000,
+  TaskRetries1796730000000,
+  Retention1796740000000,
 ];

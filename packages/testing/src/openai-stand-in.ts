@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /** A request the stand-in received, its body parsed. */
-export interface ReceivedRequest {
+export interface ReceivedChatRequest {
   method: string;
   path: string;
   headers: IncomingMessage['headers'];
@@ -10,7 +10,7 @@ export interface ReceivedRequest {
 }
 
 /** How the stand-in answers a well-formed `POST /v1/chat/completions`. */
-export type Behaviour =
+export type OpenAiBehaviour =
   | { type: 'answer'; content: string | null }
   | { type: 'status'; status: number; body: unknown }
   | { type: 'raw'; body: string }
@@ -62,8 +62,8 @@ export function apiError(message: string, type: string, code: string | null = nu
  * shapes of the documented API, with a behaviour a test sets.
  */
 export class OpenAiStandIn {
-  readonly requests: ReceivedRequest[] = [];
-  behaviour: Behaviour = { type: 'answer', content: 'A summary.' };
+  readonly requests: ReceivedChatRequest[] = [];
+  behaviour: OpenAiBehaviour = { type: 'answer', content: 'A summary.' };
   private readonly held = new Set<ServerResponse>();
 
   private constructor(private readonly server: Server) {}
