@@ -11,13 +11,14 @@ import { freePort } from './http-client';
 
 // Two gateways on the real PostgreSQL (and NATS), with small limits so that
 // each case takes a handful of requests: a project's default quota is
-// 50 rps × 5 s = 250 requests, a failed-authentication window 3 s.
+// 50 rps × 5 s = 250 requests, a failed-authentication window 10 s (long
+// enough that 30 requests in a row fit in it on a loaded CI machine).
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const ADMIN_KEY = `test_admin_${randomBytes(12).toString('hex')}`;
 const WINDOW_S = 5;
 const DEFAULT_RPS = 50;
 const AUTH_FAILURE_LIMIT = 30;
-const AUTH_FAILURE_WINDOW_S = 3;
+const AUTH_FAILURE_WINDOW_S = 10;
 /** Another loopback address: its failed authentications must not refuse 127.0.0.1's requests. */
 const GUESSER = '127.0.0.2';
 
@@ -379,7 +380,7 @@ describe('rate limits (real PostgreSQL and NATS, two gateways)', () => {
       expect(status).toBe(200);
       // Its next failure is a 401 again: the first of a new window.
       expect((await call('GET', '/api-keys', { key: 'mf_wrong', from: GUESSER })).status).toBe(401);
-    }, 30_000);
+    }, 60_000);
   });
 
   describe('behind a proxy (MEDIAFLOW_TRUST_PROXY)', () => {

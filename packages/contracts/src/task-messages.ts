@@ -110,6 +110,11 @@ export type TaskEvent = z.infer<typeof TaskEventSchema>;
 export const TaskCancelSchema = z.object({
   v: z.literal(TASK_MESSAGE_VERSION),
   task_id: idSchema('task'),
+  /**
+   * The attempt cancelled: this one and earlier ones stop, a later one (the
+   * task retried since, `POST /tasks/:id/retry`) runs. Absent: every attempt.
+   */
+  attempt: z.number().int().min(0).optional(),
 });
 export type TaskCancel = z.infer<typeof TaskCancelSchema>;
 

@@ -420,6 +420,25 @@ describe('TaskRunner', () => {
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it('runs a later attempt of a task whose earlier attempt was cancelled (a retry)', async () => {
+    const handler = jest.fn<ReturnType<TaskHandler>, [TaskContext]>(async () => ({ data: {} }));
+    await startRunner({ image: handler });
+    const task = dispatch('image', null);
+    await scheduler.cancel({ v: 1, task_id: task.task_id, attempt: 1 });
+    await sleep(100);
+    await scheduler.dispatch({ ...task, attempt: 2 });
+    await waitFor(() => eventsOf(task.task_id).some((e) => e.type === 'completed'));
+    expect(handler).toHaveBeenCalledTimes(1);
+    // The cancelled attempt itself, if it comes after all, does not start.
+    await scheduler.dispatch(task);
+    await waitFor(() => eventsOf(task.task_id).some((e) => e.type === 'failed'));
+    expect(eventsOf(task.task_id).find((e) => e.type === 'failed')).toMatchObject({
+      attempt: 1,
+      error: { code: 'cancelled' },
+    });
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
   it('aborts a handler that runs past the task timeout, as a retryable timeout', async () => {
     await startRunner(
       {

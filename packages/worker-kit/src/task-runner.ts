@@ -63,7 +63,10 @@ export interface TaskRunnerOptions {
   onOutcome?: (outcome: TaskOutcome) => void;
 }
 
-/** Cancellations remembered for tasks not (yet) running here: a cancelled task picked up later does not start. */
+/**
+ * Cancellations remembered for tasks not (yet) running here: a cancelled
+ * attempt picked up later does not start (a later one, after a retry, does).
+ */
 const REMEMBERED_CANCELS = 1_000;
 
 /** An event as a handler's outcome decides it; the runner adds the task's fields and the time. */
@@ -83,9 +86,10 @@ type FinalEvent = Extract<EventBody, { type: 'completed' | 'failed' }>;
  */
 export class TaskRunner {
   private readonly logger: RunnerLogger;
-  /** Aborts of the attempts running here, by task id. */
-  private readonly running = new Map<string, Set<AbortController>>();
-  private readonly cancelled = new Set<string>();
+  /** Aborts of the attempts running here, by task id, each with its attempt. */
+  private readonly running = new Map<string, Map<AbortController, number>>();
+  /** The last attempt cancelled, by task id (Infinity: every attempt). */
+  private readonly cancelled = new Map<string, number>();
   private cancels?: Stoppable;
   private readonly scratch: ScratchSweeper;
 
@@ -133,8 +137,8 @@ export class TaskRunner {
       );
     }
     const abort = new AbortController();
-    this.track(task.task_id, abort);
-    if (this.cancelled.has(task.task_id)) abort.abort(cancelledError());
+    this.track(task.task_id, abort, task.attempt);
+    if ((this.cancelled.get(task.task_id) ?? 0) >= task.attempt) abort.abort(cancelledError());
     const progress = this.progressReporter(task);
     const heartbeat = setInterval(
       () => {
@@ -176,11 +180,15 @@ export class TaskRunner {
     }
   };
 
-  private cancel({ task_id }: TaskCancel): void {
-    this.cancelled.add(task_id);
+  private cancel({ task_id, attempt = Infinity }: TaskCancel): void {
+    const upTo = Math.max(attempt, this.cancelled.get(task_id) ?? 0);
+    this.cancelled.delete(task_id);
+    this.cancelled.set(task_id, upTo);
     if (this.cancelled.size > REMEMBERED_CANCELS)
-      this.cancelled.delete(this.cancelled.values().next().value!);
-    for (const abort of this.running.get(task_id) ?? []) abort.abort(cancelledError());
+      this.cancelled.delete(this.cancelled.keys().next().value!);
+    for (const [abort, running] of this.running.get(task_id) ?? []) {
+      if (running <= upTo) abort.abort(cancelledError());
+    }
   }
 
   private async runHandler(
@@ -327,16 +335,16 @@ export class TaskRunner {
     });
   }
 
-  private track(taskId: string, abort: AbortController): void {
-    const set = this.running.get(taskId) ?? new Set();
-    set.add(abort);
-    this.running.set(taskId, set);
+  private track(taskId: string, abort: AbortController, attempt: number): void {
+    const attempts = this.running.get(taskId) ?? new Map<AbortController, number>();
+    attempts.set(abort, attempt);
+    this.running.set(taskId, attempts);
   }
 
   private untrack(taskId: string, abort: AbortController): void {
-    const set = this.running.get(taskId);
-    set?.delete(abort);
-    if (set?.size === 0) this.running.delete(taskId);
+    const attempts = this.running.get(taskId);
+    attempts?.delete(abort);
+    if (attempts?.size === 0) this.running.delete(taskId);
   }
 }
 

@@ -101,6 +101,7 @@ describe.each(MODES)('retrying a failed step ($name)', (mode) => {
 
   beforeAll(async () => {
     await createSpeechMedia(fixtures.path('talk.mp4'), SPOKEN);
+    await fixtures.video('long.mp4', 1280, 720, 10);
     files = await FixtureServer.start(fixtures.dir);
     provider = await OpenAiStandIn.start();
     wrapperDir = mkdtempSync(path.join(tmpdir(), 'mediaflow-ffmpeg-'));
@@ -178,5 +179,24 @@ describe.each(MODES)('retrying a failed step ($name)', (mode) => {
     const nothing = await api('POST', `/tasks/${started.body.id}/retry`);
     expect(nothing.status).toBe(409);
     expect(nothing.body.error.code).toBe('conflict');
+  });
+
+  it('runs a cancelled task again: the worker told to stop its attempt takes the next one', async () => {
+    const { api } = product;
+    const started = await api('POST', '/tasks', {
+      body: { kind: 'video', url: files.url('long.mp4'), options: { width: 640, format: 'mp4' } },
+    });
+    expect(started.status).toBe(201);
+    const cancelled = await api('POST', `/tasks/${started.body.id}/cancel`);
+    expect(cancelled.body.status).toBe('cancelled');
+    const retried = await api('POST', `/tasks/${started.body.id}/retry`);
+    expect(retried.status).toBe(200);
+    const done = await waitForTask(api, started.body.id, undefined, 240_000);
+    expect(done).toMatchObject({ status: 'completed', error: null });
+    expect(done.output.width).toBe(640);
+    // Cancelled while its source was still being fetched, it had no attempt of its own; or cancelled in one.
+    const statuses = done.attempt_history.map((a: { status: string }) => a.status);
+    expect(statuses.at(-1)).toBe('completed');
+    expect(statuses.slice(0, -1).every((status: string) => status === 'cancelled')).toBe(true);
   });
 });

@@ -82,12 +82,12 @@ export class DispatchPublisher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   /** Tells whoever runs these tasks to stop; a worker that misses it finds the task cancelled when it reports. */
-  async cancel(taskIds: readonly string[]): Promise<void> {
-    for (const taskId of taskIds) {
+  async cancel(attempts: ReadonlyArray<{ id: string; attempt: number }>): Promise<void> {
+    for (const { id, attempt } of attempts) {
       try {
-        await this.transport.cancel({ v: TASK_MESSAGE_VERSION, task_id: taskId });
+        await this.transport.cancel({ v: TASK_MESSAGE_VERSION, task_id: id, attempt });
       } catch (error) {
-        this.logger.warn(`cancel of ${taskId} not broadcast: ${(error as Error).message}`);
+        this.logger.warn(`cancel of ${id} not broadcast: ${(error as Error).message}`);
       }
     }
   }

@@ -69,7 +69,8 @@ type Completed = Extract<TaskEvent, { type: 'completed' }>;
 /** What a transaction decided that the broker (and storage) must hear once it has committed. */
 interface Decided {
   dispatches: TaskDispatch[];
-  cancels?: string[];
+  /** The attempts cancelled, for the workers running them to stop. */
+  cancels?: Array<{ id: string; attempt: number }>;
   /** Staged uploads whose ingest has ended: their bytes are stored (or refused) for good. */
   staged?: string[];
   /** Webhook deliveries of the runs and tasks that ended. */
@@ -435,7 +436,7 @@ export class RunsService {
       }
       const running = run.rows
         .filter((row) => row.status === 'pending' || row.status === 'processing')
-        .map((row) => row.id);
+        .map((row) => ({ id: row.id, attempt: row.attempt }));
       const before = toRunSteps(run, run.files);
       let advance: Advance;
       let options: AdvanceOptions = { limits: this.limits };
@@ -468,7 +469,7 @@ export class RunsService {
       return {
         decided: {
           dispatches: applied.dispatches,
-          cancels: running.filter((id) => cancelled.has(id)),
+          cancels: running.filter(({ id }) => cancelled.has(id)),
           staged,
           deliveries: applied.deliveries,
           changed: applied.changed,
