@@ -4,7 +4,7 @@
 #   - ffmpeg and ffprobe: Debian/Ubuntu's build, through apt, when none is found
 #     (FFMPEG_PATH / FFPROBE_PATH, when set, name the ones to use instead)
 #   - pocketsphinx with its en-us model (the offline speech provider), and for
-#     the tests espeak-ng, pocketsphinx-testdata and nats-server, through apt
+#     the tests espeak-ng, pocketsphinx-testdata, nats-server, tmux and chromium, through apt
 #   - the workspace's packages, from the lockfile
 # Safe to run again: it installs only what is missing.
 set -eu
@@ -46,8 +46,12 @@ command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
 command -v unzip >/dev/null 2>&1 || missing="$missing unzip"
 # Only for the NATS TLS test (tests/e2e): it makes a CA and a certificate.
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+# Only for the CLI's end-to-end test (tests/e2e): its progress bars, read in a real terminal.
+command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 # Only for `pnpm test` when no NATS answers on 127.0.0.1:4222 (scripts/test-services.js).
 { command -v nats-server || [ -x /usr/sbin/nats-server ]; } >/dev/null 2>&1 || missing="$missing nats-server"
+# Only for the SDK's browser test (tests/e2e, playwright-core drives Debian's build: Playwright's own cannot run here).
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 if [ -n "$missing" ]; then
   if command -v apt-get >/dev/null 2>&1; then
     say "installing$missing (apt)"

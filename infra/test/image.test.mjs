@@ -25,7 +25,7 @@ import { validate } from 'dockerfile-utils';
 import { parse as parseYaml } from 'yaml';
 import { REPO } from './support/built.mjs';
 // The apps' config schemas, from their built dist/ (run `pnpm build` first).
-import { CONFIG_SCHEMAS } from './support/manifest-rules.mjs';
+import { CONFIG_SCHEMAS, NOT_DEPLOYED } from './support/manifest-rules.mjs';
 
 const APPS = readdirSync(path.join(REPO, 'apps')).sort();
 const manifest = (dir) => JSON.parse(readFileSync(path.join(REPO, dir, 'package.json'), 'utf8'));
@@ -378,7 +378,7 @@ const PROCESS_STARTERS = {
   // `ps` only where there is no /proc (macOS).
   'packages/database/src/process-inspection.ts': { tools: [], apt: [] },
   // Reports on the tools above; runs none of its own.
-  'apps/all-in-one/src/doctor/doctor-probes.ts': { tools: [], apt: [] },
+  'packages/doctor/src/doctor-probes.ts': { tools: [], apt: [] },
   // Forks Node itself, to render a large image in a process a cancel can kill.
   'apps/worker-image/src/image/render-process.ts': { tools: [], apt: [] },
 };
@@ -460,7 +460,7 @@ const COMPOSE = path.join(REPO, 'compose.yaml');
 const composeText = readFileSync(COMPOSE, 'utf8');
 const compose = parseYaml(composeText, { merge: true });
 const services = compose.services ?? {};
-const APP_SERVICES = APPS.filter((app) => app !== 'all-in-one');
+const APP_SERVICES = APPS.filter((app) => !NOT_DEPLOYED.has(app));
 
 /** The variables the header of compose.yaml tells the user to put in `.env`. */
 const documentedSecrets = [...composeText.matchAll(/^#\s+([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
@@ -558,7 +558,7 @@ describe('compose.yaml', () => {
     assert.ok(postgres.healthcheck?.test.includes('pg_isready'));
   });
 
-  it('runs every app of apps/ but the all-in-one, each built from the Dockerfile', () => {
+  it('runs every app of apps/ but the all-in-one and the CLI, each built from the Dockerfile', () => {
     const built = Object.keys(services).filter((name) => services[name].build);
     assert.deepEqual(built.sort(), APP_SERVICES);
     for (const app of APP_SERVICES) {

@@ -1,7 +1,7 @@
 import { startedBanner } from './banner';
 
 describe('startedBanner', () => {
-  it('says where Mediaflow answers, the key to use and where the data lives', () => {
+  it('says where Mediaflow answers, the key to use, where the data lives and how to log the CLI in', () => {
     const text = startedBanner({
       url: 'http://127.0.0.1:3000',
       apiKey: { key: 'mf_abc', source: '/srv/.mediaflow/api-key' },
@@ -16,6 +16,7 @@ describe('startedBanner', () => {
       'Data:      /srv/.mediaflow',
       'Database:  embedded PostgreSQL, kept in the data dir',
       'Messaging: in-process, journalled in the data dir',
+      'CLI:       pnpm -s mediaflow login --url http://127.0.0.1:3000 --key mf_abc  (then: pnpm -s mediaflow --help)',
       'Press Ctrl-C to stop.',
       '',
     ]);

@@ -20,6 +20,7 @@ export function startedBanner(
     `Data:      ${running.dataDir}`,
     `Database:  ${DATABASE[running.database]}`,
     `Messaging: ${MESSAGING[running.messaging]}`,
+    `CLI:       pnpm -s mediaflow login --url ${running.url} --key ${running.apiKey.key}  (then: pnpm -s mediaflow --help)`,
     'Press Ctrl-C to stop.',
     '',
   ].join('\n');

@@ -4,8 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runDoctorProbes } from '../src/doctor/doctor-probes';
-import { doctorReport, MEDIA_ENCODERS, type DoctorReport } from '../src/doctor/doctor-report';
+import {
+  doctorReport,
+  MEDIA_ENCODERS,
+  runDoctorProbes as probe,
+  type DoctorReport,
+} from '@mediaflow/doctor';
+import { doctorImageWorker } from '../src/doctor-image-worker';
 
 // The real probes on this machine, which has what Mediaflow needs
 // (scripts/setup.sh): ffmpeg with every encoder, pocketsphinx and its en-us
@@ -33,6 +38,10 @@ function defaultEnv(overrides: Record<string, string> = {}): Record<string, stri
   }
   return { ...env, MEDIAFLOW_DATA_DIR: dataDir, ...overrides };
 }
+
+/** The probes as `pnpm run doctor` runs them: with the image worker the all-in-one holds. */
+const runDoctorProbes = (env: Record<string, string>) =>
+  probe(env, { imageWorker: doctorImageWorker });
 
 const row = (report: DoctorReport, name: string) =>
   report.dependencies.find((d) => d.name === name);
@@ -100,6 +109,15 @@ describe('runDoctorProbes on this machine', () => {
     expect(report.exitCode).toBe(1);
   });
 
+  it('says the image worker is not here when it is not given (a command that does not hold it)', async () => {
+    const report = doctorReport(await probe(defaultEnv()));
+    expect(row(report, 'sharp')).toMatchObject({
+      status: 'missing',
+      detail: expect.stringContaining('cannot find @mediaflow/worker-image'),
+    });
+    expect(runnable(report)).not.toContain('nsfw');
+  });
+
   describe('with the openai speech provider', () => {
     // Stands in for the transcription service: the doctor only connects.
     let service: Server;
@@ -148,7 +166,7 @@ describe('runDoctorProbes on this machine', () => {
   });
 });
 
-describe('pnpm doctor', () => {
+describe('pnpm run doctor', () => {
   const doctor = (args: string[], env: Record<string, string>) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = execFile(
@@ -181,7 +199,7 @@ describe('pnpm doctor', () => {
 
   it('refuses an unknown argument', async () => {
     const { code, stderr } = await doctor(['--jsn'], defaultEnv());
-    expect(stderr).toBe('unknown argument: --jsn\nusage: pnpm doctor [--json]\n');
+    expect(stderr).toBe('unknown argument: --jsn\nusage: pnpm run doctor [--json]\n');
     expect(code).toBe(2);
   });
 });

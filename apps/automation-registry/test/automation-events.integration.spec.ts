@@ -162,3 +162,20 @@ it('relays a change made while the scheduler answers, with the automation as ans
   // The relay deletes a batch once the scheduler has answered: just after the scheduler saw it.
   await until(async () => (await waiting()).length === 0, 'the outbox to be emptied');
 });
+
+it('makes one automation.created for a create resumed under the same idempotency claim', async () => {
+  await served?.stop();
+  const seen = await serveScheduler();
+  const request = {
+    project_id: project,
+    body: { name: 'Once', workflow: [{ kind: 'summary' }] },
+    idempotency_key: `claim-${randomBytes(6).toString('hex')}`,
+  };
+  const first = await client.request(registryRpc.create, request);
+  const resumed = await client.request(registryRpc.create, request);
+  expect(resumed).toEqual(first);
+  await until(async () => (await waiting()).length === 0, 'the outbox to be emptied');
+  expect(seen.flat().filter((e) => e.data.id === first.id)).toEqual([
+    expect.objectContaining({ type: 'automation.created', data: first }),
+  ]);
+});

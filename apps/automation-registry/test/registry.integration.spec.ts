@@ -206,13 +206,82 @@ describe('list', () => {
     },
   );
 
-  it('refuses a bad page or status', async () => {
+  it('filters by exact name, newest first: names are not unique', async () => {
+    const twin = await create({ name: 'n3', workflow: [{ kind: 'image' }] }, project);
+    try {
+      const named = await list({ name: 'n3' });
+      expect(named.meta.total).toBe(2);
+      expect(named.data.map((a) => a.id)).toEqual([twin.id, ids[3]]);
+      // Exact: no prefix, no other case, no space around it (a stored name has none).
+      expect((await list({ name: 'n' })).data).toEqual([]);
+      expect((await list({ name: 'N3' })).data).toEqual([]);
+      expect((await list({ name: ' n3 ' })).data).toEqual([]);
+      const paused = await list({ name: 'n5', status: 'paused' });
+      expect(paused.data.map((a) => a.id)).toEqual([ids[5]]);
+      expect((await list({ name: 'n6', status: 'paused' })).data).toEqual([]);
+    } finally {
+      await client.request(registryRpc.delete, { project_id: project, id: twin.id });
+    }
+  });
+
+  it('refuses a bad page, status or name', async () => {
     const page = await failure(list({ page: '0' }));
     expect(page.code).toBe('validation_failed');
     expect(page.details?.[0]?.path).toBe('page');
     const status = await failure(list({ status: 'running' }));
     expect(status.code).toBe('validation_failed');
     expect(status.details?.[0]?.path).toBe('status');
+    for (const name of ['', 'n'.repeat(201), 'n\u0000', ['n1', 'n2']]) {
+      const error = await failure(list({ name }));
+      expect(error.code).toBe('validation_failed');
+      expect(error.details?.[0]?.path).toBe('name');
+    }
+  });
+});
+
+describe('create with an idempotency claim', () => {
+  const body = { name: 'Once', workflow: [{ kind: 'summary' }] };
+  const claimed = (claim: string, project = projectA) =>
+    client.request(registryRpc.create, { project_id: project, body, idempotency_key: claim });
+  const rowsOf = async (claim: string) =>
+    (
+      await sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM registry.automations WHERE idempotency_key = '${claim}'`,
+      )
+    )[0]!.n;
+
+  it('makes one automation per claim: a resumed request gets the one the first made', async () => {
+    const claim = `claim-${randomBytes(6).toString('hex')}`;
+    const first = await claimed(claim);
+    // The first request's answer was lost (its gateway died): the retry resumes the claim.
+    const resumed = await claimed(claim);
+    expect(resumed).toEqual(first);
+    expect(await rowsOf(claim)).toBe(1);
+    // It is the automation as it is now, changes included.
+    const renamed = await client.request(registryRpc.update, {
+      project_id: projectA,
+      id: first.id,
+      body: { name: 'Renamed' },
+    });
+    expect(await claimed(claim)).toEqual(renamed);
+    // Without a claim, or with another, a new one.
+    expect((await create(body)).id).not.toBe(first.id);
+    expect((await claimed(`${claim}-other`)).id).not.toBe(first.id);
+  });
+
+  it('makes one for a burst of requests under one claim', async () => {
+    const claim = `burst-${randomBytes(6).toString('hex')}`;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => claimed(claim)));
+    expect(new Set(answers.map((a) => a.id)).size).toBe(1);
+    expect(await rowsOf(claim)).toBe(1);
+  });
+
+  it("keeps one project's claims apart from another's", async () => {
+    const claim = `shared-${randomBytes(6).toString('hex')}`;
+    const mine = await claimed(claim, projectA);
+    const theirs = await claimed(claim, projectB);
+    expect(theirs.id).not.toBe(mine.id);
+    expect(await rowsOf(claim)).toBe(2);
   });
 });
 
@@ -494,6 +563,7 @@ describe('restart', () => {
       { name: 'CreateAutomations1795923699954' },
       { name: 'AutomationTriggers1796710000000' },
       { name: 'AutomationEvents1796720000000' },
+      { name: 'AutomationIdempotency1796730000000' },
     ]);
   });
 
@@ -509,7 +579,7 @@ describe('restart', () => {
       const migrations = await sql<{ n: number }>(
         'SELECT count(*)::int AS n FROM registry.migrations',
       );
-      expect(migrations).toEqual([{ n: 3 }]);
+      expect(migrations).toEqual([{ n: 4 }]);
     } finally {
       await second.close();
     }

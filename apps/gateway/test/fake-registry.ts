@@ -1,4 +1,5 @@
 import {
+  AutomationListQuerySchema,
   MediaflowError,
   newId,
   registryRpc,
@@ -31,6 +32,8 @@ interface Body {
 export class FakeRegistry {
   readonly calls: RegistryCall[] = [];
   private readonly automations = new Map<string, { projectId: string; automation: Automation }>();
+  /** What each idempotency claim made, as the registry keeps it: `<project>:<claim>` → automation id. */
+  private readonly claims = new Map<string, string>();
   private served: Served[] = [];
 
   constructor(private readonly bus: MessageBus) {}
@@ -42,14 +45,16 @@ export class FakeRegistry {
         registryRpc.create,
         async (request) =>
           this.record(registryRpc.create.subject, request, () =>
-            this.create(request.project_id, request.body as Body),
+            this.create(request.project_id, request.body as Body, request.idempotency_key),
           ),
         queue,
       ),
       this.bus.serve(
         registryRpc.list,
         async (request) =>
-          this.record(registryRpc.list.subject, request, () => this.list(request.project_id)),
+          this.record(registryRpc.list.subject, request, () =>
+            this.list(request.project_id, request.query),
+          ),
         queue,
       ),
       this.bus.serve(
@@ -92,7 +97,10 @@ export class FakeRegistry {
     return answer();
   }
 
-  private create(projectId: string, body: Body): Automation {
+  /** One automation per idempotency claim, as the registry makes them. */
+  private create(projectId: string, body: Body, claim?: string): Automation {
+    const made = claim && this.claims.get(`${projectId}:${claim}`);
+    if (made) return this.find(projectId, made);
     const now = Math.floor(Date.now() / 1000);
     const automation: Automation = {
       id: newId('auto'),
@@ -106,14 +114,21 @@ export class FakeRegistry {
       updated_at: now,
     };
     this.automations.set(automation.id, { projectId, automation });
+    if (claim) this.claims.set(`${projectId}:${claim}`, automation.id);
     return automation;
   }
 
-  private list(projectId: string) {
+  /** Newest first, filtered by status and exact name, as the registry lists them. */
+  private list(projectId: string, rawQuery: Record<string, unknown>) {
+    const query = AutomationListQuerySchema.parse(rawQuery);
     const mine = [...this.automations.values()]
       .filter((a) => a.projectId === projectId)
-      .map((a) => a.automation);
-    return toList(mine, { page: 1, limit: 20 }, mine.length);
+      .map((a) => a.automation)
+      .filter((a) => !query.status || a.status === query.status)
+      .filter((a) => query.name === undefined || a.name === query.name)
+      .reverse();
+    const start = (query.page - 1) * query.limit;
+    return toList(mine.slice(start, start + query.limit), query, mine.length);
   }
 
   private find(projectId: string, id: string): Automation {

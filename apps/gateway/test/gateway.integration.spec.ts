@@ -402,20 +402,40 @@ describe('gateway (real PostgreSQL and NATS, fake registry on the bus)', () => {
       expect(registry.calls.length).toBe(before);
     });
 
-    it.each(['limit=0', 'limit=101', 'limit=abc', 'page=0', 'limit=1.5', 'status=sleeping'])(
-      'refuses ?%s with 400',
-      async (query) => {
-        const before = registry.calls.length;
-        const answer = await admin('GET', `/automations?${query}`);
-        expect(answer.status).toBe(400);
-        expect(answer.body.error).toEqual({
-          code: 'validation_failed',
-          message: expect.any(String),
-          details: [{ path: query.split('=')[0], message: expect.any(String) }],
-        });
-        expect(registry.calls.length).toBe(before);
-      },
-    );
+    it('lists the automations of one name: names are not unique', async () => {
+      const name = `Twins ${randomBytes(4).toString('hex')}`;
+      const older = await admin('POST', '/automations', { json: { name, workflow } });
+      const newer = await admin('POST', '/automations', { json: { name, workflow } });
+      await admin('POST', '/automations', { json: { name: `${name} and more`, workflow } });
+      const listed = await admin('GET', `/automations?name=${encodeURIComponent(name)}`);
+      expect(listed.status).toBe(200);
+      expect(listed.body.data.map((a: { id: string }) => a.id)).toEqual([
+        newer.body.id,
+        older.body.id,
+      ]);
+      expect(registry.callsTo(registryRpc.list.subject).at(-1)!.request.query).toEqual({ name });
+    });
+
+    it.each([
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'page=0',
+      'limit=1.5',
+      'status=sleeping',
+      'name=',
+      `name=${'n'.repeat(201)}`,
+    ])('refuses ?%s with 400', async (query) => {
+      const before = registry.calls.length;
+      const answer = await admin('GET', `/automations?${query}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toEqual({
+        code: 'validation_failed',
+        message: expect.any(String),
+        details: [{ path: query.split('=')[0], message: expect.any(String) }],
+      });
+      expect(registry.calls.length).toBe(before);
+    });
 
     it.each(['limit=0', 'limit=101', 'limit=abc'])(
       'refuses ?%s on /api-keys too',
@@ -436,6 +456,140 @@ describe('gateway (real PostgreSQL and NATS, fake registry on the bus)', () => {
         await registry.start();
       }
       expect((await admin('GET', '/automations')).status).toBe(200);
+    });
+  });
+
+  describe('Idempotency-Key on the creates of keys, projects and automations', () => {
+    const newIdempotencyKey = () => `test-${randomBytes(8).toString('hex')}`;
+    const sql = <T>(query: string, params: unknown[] = []): Promise<T[]> =>
+      gateway.app.get(DataSource).query(query, params);
+    const keysNamed = async (name: string) =>
+      (
+        await sql<{ n: number }>(
+          'SELECT count(*)::int AS n FROM gateway.api_keys WHERE name = $1',
+          [name],
+        )
+      )[0]!.n;
+    /** The key as a gateway killed before its transaction committed leaves it: reserved, unanswered. */
+    const unanswer = (key: string) =>
+      sql(
+        `UPDATE gateway.idempotency_keys SET status = NULL, response = NULL, response_headers = NULL
+          WHERE key = $1`,
+        [key],
+      );
+
+    it('makes one API key and replays its answer, secret included', async () => {
+      const name = `once-${randomBytes(4).toString('hex')}`;
+      const headers = { 'idempotency-key': newIdempotencyKey() };
+      const first = await admin('POST', '/api-keys', { json: { name }, headers });
+      const again = await admin('POST', '/api-keys', { json: { name }, headers });
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(first.headers.get('idempotent-replayed')).toBeNull();
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(first.body.secret).toMatch(/^mf_/);
+      expect(await keysNamed(name)).toBe(1);
+      // The replayed secret is the key's: it works.
+      expect((await call('GET', '/api-keys', { key: again.body.secret })).status).toBe(200);
+      // Another body under the key is another request.
+      const other = await admin('POST', '/api-keys', { json: { name: `${name}-2` }, headers });
+      expect(other.status).toBe(409);
+    });
+
+    it('makes one key for a burst of the same request, and answers each with it', async () => {
+      const name = `burst-${randomBytes(4).toString('hex')}`;
+      const headers = { 'idempotency-key': newIdempotencyKey() };
+      // Those that come while the first makes it wait for its transaction, then answer what it recorded.
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          admin('POST', '/api-keys', { json: { name }, headers, via: i % 2 ? second : gateway }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
+      for (const answer of answers) expect(answer.body).toEqual(answers[0]!.body);
+      expect(await keysNamed(name)).toBe(1);
+    });
+
+    it('makes the key when the first request died before its transaction committed', async () => {
+      const name = `crashed-${randomBytes(4).toString('hex')}`;
+      const key = newIdempotencyKey();
+      const headers = { 'idempotency-key': key };
+      const first = await admin('POST', '/api-keys', { json: { name }, headers });
+      // The key and its answer commit together: a crash leaves neither.
+      await sql('DELETE FROM gateway.api_keys WHERE id = $1', [first.body.id]);
+      await unanswer(key);
+
+      const retried = await admin('POST', '/api-keys', { json: { name }, headers });
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get('idempotent-replayed')).toBeNull();
+      expect(retried.body.id).not.toBe(first.body.id);
+      expect(await keysNamed(name)).toBe(1);
+      const replayed = await admin('POST', '/api-keys', { json: { name }, headers });
+      expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+      expect(replayed.body).toEqual(retried.body);
+    });
+
+    it('makes one project with its first key, and replays it to admin keys only', async () => {
+      const name = `Once ${randomBytes(4).toString('hex')}`;
+      const key = newIdempotencyKey();
+      const headers = { 'idempotency-key': key };
+      const first = await admin('POST', '/projects', { json: { name }, headers });
+      const again = await admin('POST', '/projects', { json: { name }, headers });
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      const projects = await sql<{ id: string }>(
+        'SELECT id FROM gateway.projects WHERE name = $1',
+        [name],
+      );
+      expect(projects).toEqual([{ id: first.body.project.id }]);
+      // A key of the admin's project that is no admin gets no replay of the new project's key.
+      const plain = await newKey('not-admin-replay');
+      const refused = await call('POST', '/projects', {
+        key: plain.secret,
+        json: { name },
+        headers,
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.text).not.toContain(first.body.api_key.secret);
+
+      // Died before committing: the retry makes it, once.
+      await sql('DELETE FROM gateway.projects WHERE id = $1', [first.body.project.id]);
+      await unanswer(key);
+      const retried = await admin('POST', '/projects', { json: { name }, headers });
+      expect(retried.status).toBe(201);
+      expect(retried.body.project.id).not.toBe(first.body.project.id);
+      expect(
+        (await call('GET', '/api-keys', { key: retried.body.api_key.secret })).body.data,
+      ).toEqual([expect.objectContaining({ id: retried.body.api_key.id })]);
+    });
+
+    it('passes the claim to the registry, and resumes it after a crash: one automation', async () => {
+      const key = newIdempotencyKey();
+      const headers = { 'idempotency-key': key };
+      const body = { name: 'Idempotent', workflow: [{ kind: 'summary' }] };
+      const creates = () => registry.callsTo(registryRpc.create.subject);
+      const before = creates().length;
+      const first = await admin('POST', '/automations', { json: body, headers });
+      const again = await admin('POST', '/automations', { json: body, headers });
+      expect([first.status, again.status]).toEqual([201, 201]);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(creates().length).toBe(before + 1);
+      const [reserved] = await sql<{ claim_id: string }>(
+        'SELECT claim_id FROM gateway.idempotency_keys WHERE key = $1',
+        [key],
+      );
+      const claim = reserved!.claim_id;
+      expect(creates().at(-1)!.request.idempotency_key).toBe(claim);
+
+      // The gateway died after the registry made it: the retry asks again under the same claim.
+      await unanswer(key);
+      const resumed = await admin('POST', '/automations', { json: body, headers });
+      expect(resumed.status).toBe(201);
+      expect(resumed.headers.get('idempotent-replayed')).toBeNull();
+      expect(resumed.body.id).toBe(first.body.id);
+      expect(creates().at(-1)!.request.idempotency_key).toBe(claim);
     });
   });
 

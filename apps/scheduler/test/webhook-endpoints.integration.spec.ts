@@ -161,6 +161,47 @@ describe('an endpoint saved', () => {
     ).toBe('not_found');
   });
 
+  it('makes one endpoint per idempotency claim: a resumed request gets it, with its secret as it is now', async () => {
+    const project = newId('prj');
+    const request = {
+      project_id: project,
+      body: { url: at('claimed'), enabled_events: ['*'] },
+      idempotency_key: `claim-${newId('we')}`,
+    };
+    const made = await h.request(schedulerRpc.createWebhookEndpoint, request);
+    // The first request's answer was lost (its gateway died): the retry resumes the claim.
+    expect(await h.request(schedulerRpc.createWebhookEndpoint, request)).toEqual(made);
+    const rotated = await h.request(schedulerRpc.rotateWebhookEndpointSecret, {
+      project_id: project,
+      id: made.id,
+    });
+    expect((await h.request(schedulerRpc.createWebhookEndpoint, request)).secret).toBe(
+      rotated.secret,
+    );
+    // A burst under another claim makes one more; no claim, one each.
+    const burst = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        h.request(schedulerRpc.createWebhookEndpoint, {
+          ...request,
+          idempotency_key: `${request.idempotency_key}-burst`,
+        }),
+      ),
+    );
+    expect(new Set(burst.map((e) => e.id)).size).toBe(1);
+    await createEndpoint(project, request.body);
+    const listed = await h.request(schedulerRpc.listWebhookEndpoints, {
+      project_id: project,
+      query: {},
+    });
+    expect(listed.meta.total).toBe(3);
+    // Another project's claim of the same key is its own.
+    const theirs = await h.request(schedulerRpc.createWebhookEndpoint, {
+      ...request,
+      project_id: newId('prj'),
+    });
+    expect(theirs.id).not.toBe(made.id);
+  });
+
   it('refuses event types it does not know, and "*" beside others', async () => {
     for (const enabled_events of [['task.progress'], ['*', 'task.failed'], []]) {
       const error = await failure(

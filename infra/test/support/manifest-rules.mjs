@@ -42,10 +42,11 @@ const MODELS = {
 };
 
 /**
- * Apps that are not Kubernetes services: all-in-one runs every app's modules
- * in one process on one machine; in a cluster each app is its own Deployment.
+ * Apps that are not services: all-in-one runs every app's modules in one
+ * process on one machine (in a cluster each app is its own Deployment), and
+ * cli is the `mediaflow` command people run against a deployment.
  */
-const NOT_DEPLOYED = new Set(['all-in-one']);
+export const NOT_DEPLOYED = new Set(['all-in-one', 'cli']);
 /** The apps that own a PostgreSQL schema; no other app may reach the database. */
 const DATABASE_APPS = ['gateway', 'automation-registry', 'scheduler'];
 

@@ -102,6 +102,11 @@ export type UpdateAutomationBody = z.infer<typeof UpdateAutomationBodySchema>;
 
 export const AutomationListQuerySchema = PageQuerySchema.extend({
   status: AutomationStatusSchema.optional(),
+  name: storableText()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Only the automations with exactly this name (case-sensitive; names are not unique)'),
 });
 export type AutomationListQuery = z.output<typeof AutomationListQuerySchema>;
 

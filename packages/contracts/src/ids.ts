@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 
 /** Object id prefixes, as docs/http-api.md lists them. */
@@ -14,15 +13,8 @@ export const ID_PREFIX = {
 } as const;
 export type IdPrefix = (typeof ID_PREFIX)[keyof typeof ID_PREFIX];
 
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-const ID_BODY_LENGTH = 16;
-
-/** `<prefix>_` plus 16 lowercase alphanumerics drawn from a CSPRNG. */
-export function newId(prefix: IdPrefix): string {
-  let body = '';
-  for (let i = 0; i < ID_BODY_LENGTH; i++) body += ALPHABET[randomInt(ALPHABET.length)];
-  return `${prefix}_${body}`;
-}
+/** Characters after the prefix; ids are drawn by `newId` (new-id.ts, Node only). */
+export const ID_BODY_LENGTH = 16;
 
 export function idSchema(prefix: IdPrefix) {
   return z

@@ -1,10 +1,5 @@
-import {
-  inEventOrder,
-  projectEvent,
-  projectEventId,
-  projectEventType,
-  type TaskState,
-} from './project-events';
+import { projectEvent, projectEventId } from './project-event-ids';
+import { inEventOrder, projectEventType, type TaskState } from './project-events';
 import type { TaskStatus, TaskTree } from './tasks';
 
 const state = (

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { idSchema } from './ids';
 import {
@@ -94,45 +93,9 @@ export function projectEventType(task: TaskState): ProjectEventType {
   }
 }
 
-const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
-
 /** Whether `value` has the shape of an event id (a `Last-Event-ID` header, say). */
 export function isEventId(value: string): boolean {
   return idSchema('evt').safeParse(value).success;
-}
-
-/**
- * `evt_` and 16 characters of a hash of the task id, attempt, status,
- * progress and type: the same change has the same id in every stream, on
- * every gateway, and in the event log. A task is created once, so its
- * `task.created` hashes the task id alone: a step made waiting and later
- * dispatched is still the same news.
- */
-export function projectEventId(task: TaskState, type = projectEventType(task)): string {
-  return hashedEventId(
-    type === 'task.created'
-      ? [task.id, type]
-      : [task.id, task.attempts, task.status, task.progress, type],
-  );
-}
-
-/** `evt_` and 16 characters of a hash of `parts`: an event id derived from what it is the news of. */
-export function hashedEventId(parts: readonly (string | number)[]): string {
-  const digest = createHash('sha256').update(parts.join('\n')).digest();
-  let body = '';
-  for (let i = 0; i < 16; i++) body += ID_ALPHABET[digest[i]! % ID_ALPHABET.length];
-  return `evt_${body}`;
-}
-
-/**
- * The event whose news is `data` as it is now; with `type`, that event
- * instead (a task made and started at once still has its `task.created`).
- */
-export function projectEvent<T extends TaskState>(
-  data: T,
-  type: ProjectEventType = projectEventType(data),
-): { id: string; type: ProjectEventType; created_at: number; data: T } {
-  return { id: projectEventId(data, type), type, created_at: data.updated_at, data };
 }
 
 /** A task and every step under it, depth first, the task first. */

@@ -57,6 +57,14 @@ export type RpcReplyEnvelope = z.infer<typeof RpcReplyEnvelopeSchema>;
 const projectId = idSchema('prj');
 
 /**
+ * The gateway's claim of a request's `Idempotency-Key`: what the request
+ * creates (a run, task or ingest; an automation; a webhook endpoint) is
+ * created with it in one transaction, and a request with the same claim
+ * gets the one it made instead of a second.
+ */
+const idempotencyKey = z.string().min(1).max(100).optional();
+
+/**
  * The registry's contract. Bodies and queries travel as the client sent them
  * (after the gateway's own check): the registry owns automations and
  * validates again on arrival.
@@ -65,7 +73,11 @@ export const registryRpc = {
   create: defineRpc({
     subject: 'registry.automations.create',
     version: 1,
-    request: z.object({ project_id: projectId, body: z.unknown() }),
+    request: z.object({
+      project_id: projectId,
+      body: z.unknown(),
+      idempotency_key: idempotencyKey,
+    }),
     response: AutomationSchema,
   }),
   list: defineRpc({
@@ -105,13 +117,6 @@ export const registryRpc = {
 } as const;
 
 const webhook = z.object({ url: z.string(), secret: z.string() }).nullable();
-
-/**
- * The gateway's claim of a request's `Idempotency-Key`: the run (task,
- * ingest) is created with it in one transaction, and a request with the
- * same claim gets the one it made instead of a second.
- */
-const idempotencyKey = z.string().min(1).max(100).optional();
 
 /**
  * The project's limit of runs in flight (its own `limits.runs_in_flight`,
@@ -308,7 +313,11 @@ export const schedulerRpc = {
   createWebhookEndpoint: defineRpc({
     subject: 'scheduler.webhook-endpoints.create',
     version: 1,
-    request: z.object({ project_id: projectId, body: z.unknown() }),
+    request: z.object({
+      project_id: projectId,
+      body: z.unknown(),
+      idempotency_key: idempotencyKey,
+    }),
     response: WebhookEndpointWithSecretSchema,
   }),
   listWebhookEndpoints: defineRpc({

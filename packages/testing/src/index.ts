@@ -11,3 +11,4 @@ export * from './task-events';
 export * from './task-polling';
 export * from './webhook-receiver';
 export * from './openai-stand-in';
+export * from './gateway-proxy';

@@ -682,15 +682,16 @@ describe('the HTTP API fuzzed from its OpenAPI document', () => {
           auth,
         )
         .map(([params, q, h, b, a]): FuzzRequest => {
-          // Past Node's header limit the server answers 431 and closes the
-          // connection: a body still being sent would end in a reset instead.
-          if (h.headers['x-fuzz-padding']) b = { note: 'headers past 16 KB' };
+          const pathParams = Object.fromEntries(pathNames.map((name, i) => [name, params[i]!]));
+          // Past Node's header limit (padding headers, or a query string that
+          // long) the server answers 431 and closes the connection: a body
+          // still being sent would end in a reset instead.
+          const line = { method: op.method, template: op.path, pathParams, query: q.pairs };
+          if (traitsOf({ ...line, headers: h.headers, auth: a }, keys).hugeHeaders)
+            b = { note: 'headers past 16 KB' };
           const refused = q.refused ?? h.refused ?? b.refused ?? bodyRefusal(op, b.body);
           return {
-            method: op.method,
-            template: op.path,
-            pathParams: Object.fromEntries(pathNames.map((name, i) => [name, params[i]!])),
-            query: q.pairs,
+            ...line,
             headers: h.headers,
             auth: a,
             body: b.body,

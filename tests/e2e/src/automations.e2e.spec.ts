@@ -179,6 +179,28 @@ describe('automations over HTTP', () => {
       expect(active.body.meta.total).toBe(20);
     });
 
+    it('filters by exact name: names are not unique', async () => {
+      const twin = await project('POST', '/automations', {
+        body: { name: 'a7', workflow: [{ kind: 'nsfw' }] },
+      });
+      try {
+        const named = await project('GET', '/automations?name=a7');
+        expect(named.status).toBe(200);
+        expect(named.body.data.map((a: { id: string }) => a.id)).toEqual([twin.body.id, ids[7]]);
+        expect(named.body.meta.total).toBe(2);
+        // Not a prefix, nor another case; with status, both must hold.
+        expect((await project('GET', '/automations?name=a')).body.data).toEqual([]);
+        expect((await project('GET', '/automations?name=A7')).body.data).toEqual([]);
+        const paused = await project('GET', '/automations?name=a10&status=paused');
+        expect(paused.body.data.map((a: { id: string }) => a.id)).toEqual([ids[10]]);
+        expect((await project('GET', '/automations?name=a7&status=paused')).body.data).toEqual([]);
+        // Another project's automation of the same name is not listed.
+        expect((await admin('GET', '/automations?name=a7')).body.data).toEqual([]);
+      } finally {
+        await project('DELETE', `/automations/${twin.body.id}`);
+      }
+    });
+
     it.each([
       'limit=0',
       'limit=101',
@@ -187,6 +209,8 @@ describe('automations over HTTP', () => {
       'page=0',
       'page=-1',
       'status=archived',
+      'name=',
+      'name=a1&name=a2',
     ])('answers 400 for ?%s', async (query) => {
       const res = await project('GET', `/automations?${query}`);
       expect(res.status).toBe(400);

@@ -14,6 +14,8 @@ const entity = (overrides: Partial<AutomationEntity> = {}): AutomationEntity => 
   ],
   trigger: null,
   status: 'active',
+  // The claim of the Idempotency-Key it was made with: never part of the answer.
+  idempotency_key: '0b6a1f3e-8c55-4a0e-9f0f-5d7c1d6f2e11',
   created_at: new Date('2025-01-01T00:03:45.999Z'),
   updated_at: new Date('2025-01-02T10:00:00.000Z'),
   ...overrides,

@@ -32,6 +32,14 @@ export class AutomationEntity {
   @Column({ type: 'text' })
   status!: AutomationStatus;
 
+  /**
+   * The gateway's claim of the `Idempotency-Key` of the request that created
+   * it, if it had one: unique per project (migration 1796730000000). Never
+   * answered.
+   */
+  @Column({ type: 'text', nullable: true })
+  idempotency_key!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   created_at!: Date;
 

@@ -34,7 +34,9 @@ export class AutomationsRpcController {
 
   @MessagePattern(registryRpc.create.subject)
   create(@Payload() request: Request<'create'>): Promise<Automation> {
-    return this.relayed(this.automations.create(request.project_id, request.body));
+    return this.relayed(
+      this.automations.create(request.project_id, request.body, request.idempotency_key),
+    );
   }
 
   @MessagePattern(registryRpc.list.subject)

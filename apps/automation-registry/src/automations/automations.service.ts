@@ -30,17 +30,41 @@ export class AutomationsService {
     @InjectRepository(AutomationEntity) private readonly automations: Repository<AutomationEntity>,
   ) {}
 
-  async create(projectId: string, body: unknown): Promise<Automation> {
+  /**
+   * A new automation; with an idempotency claim, once: the INSERT writes the
+   * claim (unique per project), so a request that resumes it (its first try
+   * cut short after the commit) or runs beside it finds the automation the
+   * claim made, and no second one, nor a second `automation.created`, is made.
+   */
+  async create(projectId: string, body: unknown, claim?: string): Promise<Automation> {
     const fields = parseAutomationCreate(body);
     // created_at and updated_at are the database's now(), like every later updated_at.
-    const result = await this.automations
+    const insert = this.automations
       .createQueryBuilder()
       .insert()
       .into(AutomationEntity)
-      .values(persistable({ id: newId(ID_PREFIX.automation), project_id: projectId, ...fields }))
-      .returning('*')
-      .execute();
-    return toAutomationObject((result.raw as AutomationEntity[])[0]!);
+      .values(
+        persistable({
+          id: newId(ID_PREFIX.automation),
+          project_id: projectId,
+          ...fields,
+          idempotency_key: claim ?? null,
+        }),
+      )
+      .returning('*');
+    if (claim === undefined)
+      return toAutomationObject(((await insert.execute()).raw as AutomationEntity[])[0]!);
+    // Only the claim's index can conflict (the id is new). A twin still
+    // running is waited for by PostgreSQL; once it has committed, its
+    // automation is read below.
+    const made = ((await insert.orIgnore().execute()).raw as AutomationEntity[])[0];
+    if (made) return toAutomationObject(made);
+    const existing = await this.automations.findOneBy({
+      project_id: projectId,
+      idempotency_key: claim,
+    });
+    if (!existing) throw new Error(`the automation of claim ${claim} is neither made nor found`);
+    return toAutomationObject(existing);
   }
 
   async list(projectId: string, rawQuery: Record<string, unknown>): Promise<List<Automation>> {
@@ -57,7 +81,11 @@ export class AutomationsService {
     }
     const query = parsed.data;
     const [rows, total] = await this.automations.findAndCount({
-      where: { project_id: projectId, ...(query.status ? { status: query.status } : {}) },
+      where: {
+        project_id: projectId,
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.name !== undefined ? { name: query.name } : {}),
+      },
       order: { created_at: 'DESC', id: 'DESC' },
       skip: (query.page - 1) * query.limit,
       take: query.limit,

@@ -8,6 +8,8 @@ import {
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { parseBody, parseQuery } from '../http/request-parsing';
+import type { KeyReservation } from '../idempotency/idempotency-store';
+import { IdempotencyReservation, Idempotent } from '../idempotency/idempotency.interceptor';
 import { ApiKeysService } from './api-keys.service';
 
 @Controller('api-keys')
@@ -20,9 +22,14 @@ export class ApiKeysController {
   }
 
   @Post()
-  create(@CurrentPrincipal() caller: Principal, @Body() body: unknown): Promise<NewApiKey> {
+  @Idempotent({ resumable: true })
+  create(
+    @CurrentPrincipal() caller: Principal,
+    @Body() body: unknown,
+    @IdempotencyReservation() reservation: KeyReservation | undefined,
+  ): Promise<NewApiKey> {
     const { name } = parseBody(CreateApiKeyBodySchema, body);
-    return this.apiKeys.create(caller.projectId, name);
+    return this.apiKeys.create(caller.projectId, name, reservation);
   }
 
   @Delete(':id')

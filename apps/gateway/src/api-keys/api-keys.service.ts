@@ -13,6 +13,8 @@ import { IsNull, type EntityManager, type Repository } from 'typeorm';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { CredentialWatch } from '../auth/credential-watch';
 import { hashKeySecret, keySecretHint, newKeySecret } from '../auth/key-secrets';
+import type { KeyReservation } from '../idempotency/idempotency-store';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { toApiKey, toNewApiKey } from './api-key-view';
 
 export interface IssueKeyOptions {
@@ -25,6 +27,7 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly credentials: CredentialWatch,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** The project's active keys, newest first. */
@@ -38,8 +41,22 @@ export class ApiKeysService {
     return toList(rows.map(toApiKey), page, total);
   }
 
-  async create(projectId: string, name: string | undefined): Promise<NewApiKey> {
-    return this.issue(this.keys.manager, projectId, { name });
+  /**
+   * A new key of the project. With an `Idempotency-Key`, its answer (the
+   * secret included: only its hash is kept with the key) is recorded in the
+   * transaction that makes it, so that a retry gets the same key and secret.
+   */
+  async create(
+    projectId: string,
+    name: string | undefined,
+    reservation?: KeyReservation,
+  ): Promise<NewApiKey> {
+    if (!reservation) return this.issue(this.keys.manager, projectId, { name });
+    return this.keys.manager.transaction((manager) =>
+      this.idempotency.createOnce(manager, reservation, () =>
+        this.issue(manager, projectId, { name }),
+      ),
+    );
   }
 
   /** Makes a key inside the caller's transaction (a new project and its first key commit together). */

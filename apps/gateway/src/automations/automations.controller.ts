@@ -8,6 +8,7 @@ import { parseAutomationCreate, parseAutomationUpdate } from '@mediaflow/workflo
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { parseQuery } from '../http/request-parsing';
+import { IdempotencyClaim, Idempotent } from '../idempotency/idempotency.interceptor';
 import { AutomationsService } from './automations.service';
 
 /**
@@ -19,9 +20,14 @@ export class AutomationsController {
   constructor(private readonly automations: AutomationsService) {}
 
   @Post()
-  create(@CurrentPrincipal() caller: Principal, @Body() body: unknown): Promise<Automation> {
+  @Idempotent({ resumable: true })
+  create(
+    @CurrentPrincipal() caller: Principal,
+    @Body() body: unknown,
+    @IdempotencyClaim() claim: string | undefined,
+  ): Promise<Automation> {
     parseAutomationCreate(body);
-    return this.automations.create(caller.projectId, body);
+    return this.automations.create(caller.projectId, body, claim);
   }
 
   @Get()

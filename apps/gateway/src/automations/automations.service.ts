@@ -18,8 +18,13 @@ import { Inject, Injectable } from '@nestjs/common';
 export class AutomationsService {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
 
-  create(projectId: string, body: unknown): Promise<Automation> {
-    return this.bus.request(registryRpc.create, { project_id: projectId, body });
+  /** With the claim of the request's `Idempotency-Key`: the registry makes one automation per claim. */
+  create(projectId: string, body: unknown, claim?: string): Promise<Automation> {
+    return this.bus.request(registryRpc.create, {
+      project_id: projectId,
+      body,
+      idempotency_key: claim,
+    });
   }
 
   list(projectId: string, query: Record<string, unknown>): Promise<List<Automation>> {

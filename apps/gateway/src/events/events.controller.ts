@@ -9,6 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { RequestOrigin } from '../http/request-origin';
 import { parseBody, parseQuery } from '../http/request-parsing';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 import { EventStreamQuerySchema } from './event-stream-query';
 import { LoggedEventsService } from './logged-events.service';
 import { ProjectEventsService } from './project-events.service';
@@ -58,9 +59,14 @@ export class EventsController {
     return this.logged.get(caller.projectId, id, origin);
   }
 
-  /** Accepted: the deliveries are made; the POSTs follow. */
+  /**
+   * Accepted: the deliveries are made; the POSTs follow. Not resumable: a
+   * repeat after a lost answer makes one more delivery of the same event,
+   * which a receiver deduplicates on its id.
+   */
   @Post(':id/redeliver')
   @HttpCode(202)
+  @Idempotent()
   redeliver(
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   ABANDONED_AFTER_MS,
   IDEMPOTENCY_WINDOW_MS,
@@ -16,6 +16,13 @@ interface KeyRow {
   response: unknown;
   response_headers: Record<string, string> | null;
   age_ms: number;
+}
+
+/** A key as one request holds it: its project, the key, and the claim it was reserved under. */
+export interface KeyReservation {
+  projectId: string;
+  key: string;
+  claimId: string;
 }
 
 /** `gateway.idempotency_keys`. Every statement is one conditional SQL statement, safe across replicas. */
@@ -63,7 +70,11 @@ export class IdempotencyStore {
     };
   }
 
-  /** Records the answer to replay. */
+  /**
+   * Records the answer to replay. The first answer stays: a request that
+   * resumed the claim beside it (or found it recorded with what it created,
+   * {@link answerWithin}) answers the same and changes nothing.
+   */
   async complete(
     projectId: string,
     key: string,
@@ -74,8 +85,41 @@ export class IdempotencyStore {
     await this.db.query(
       `UPDATE "gateway"."idempotency_keys"
           SET "status" = $3, "response" = $4::jsonb, "response_headers" = $5::jsonb
-        WHERE "project_id" = $1 AND "key" = $2`,
+        WHERE "project_id" = $1 AND "key" = $2 AND "status" IS NULL`,
       [projectId, key, status, JSON.stringify(response ?? null), JSON.stringify(headers)],
+    );
+  }
+
+  /**
+   * Locks the reservation for `manager`'s transaction and reads its answer:
+   * a request resuming the same claim waits here until that transaction
+   * has ended. Undefined when the key is no longer held under this claim.
+   */
+  async lockReservation(
+    manager: EntityManager,
+    { projectId, key, claimId }: KeyReservation,
+  ): Promise<{ status: number | null; response: unknown } | undefined> {
+    const rows: { status: number | null; response: unknown }[] = await manager.query(
+      `SELECT "status", "response" FROM "gateway"."idempotency_keys"
+        WHERE "project_id" = $1 AND "key" = $2 AND "claim_id" = $3
+          FOR UPDATE`,
+      [projectId, key, claimId],
+    );
+    return rows[0];
+  }
+
+  /** Records the answer in `manager`'s transaction: it commits with what the request created. */
+  async answerWithin(
+    manager: EntityManager,
+    { projectId, key, claimId }: KeyReservation,
+    status: number,
+    response: unknown,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE "gateway"."idempotency_keys"
+          SET "status" = $4, "response" = $5::jsonb, "response_headers" = '{}'::jsonb
+        WHERE "project_id" = $1 AND "key" = $2 AND "claim_id" = $3`,
+      [projectId, key, claimId, status, JSON.stringify(response ?? null)],
     );
   }
 

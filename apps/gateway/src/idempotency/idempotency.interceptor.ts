@@ -20,6 +20,7 @@ import {
   parseIdempotencyKey,
   requestFingerprint,
 } from './idempotency-rules';
+import type { KeyReservation } from './idempotency-store';
 import { IdempotencyService, type IdempotencyOptions } from './idempotency.service';
 
 const IDEMPOTENCY_OPTIONS = 'mediaflow:idempotency';
@@ -29,8 +30,8 @@ interface IdempotentRequest extends AuthenticatedRequest {
   url: string;
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
-  /** The claim this request runs under, when it sent a key. */
-  idempotencyClaim?: string;
+  /** The key this request holds, and the claim it runs under, when it sent one. */
+  idempotencyReservation?: KeyReservation;
 }
 
 interface IdempotentReply {
@@ -81,7 +82,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       for (const [name, value] of Object.entries(claim.headers)) reply.header(name, value);
       return of(claim.body);
     }
-    request.idempotencyClaim = claim.claimId;
+    request.idempotencyReservation = { projectId, key, claimId: claim.claimId };
 
     return next.handle().pipe(
       // The handler failed: keep a client error to replay, free the key after ours; answer as usual.
@@ -118,11 +119,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
+/** How a route handler honours `Idempotency-Key`; undefined when it does not (it is no {@link Idempotent} route). */
+export function idempotencyOptionsOf(handler: object): IdempotencyOptions | undefined {
+  return Reflect.getMetadata(IDEMPOTENCY_OPTIONS, handler) as IdempotencyOptions | undefined;
+}
+
 /**
  * Marks a POST route as honouring `Idempotency-Key`. `resumable`: the route
  * creates what it creates with the request's {@link IdempotencyClaim}, in
- * the transaction that records it, so that a retry of a request cut short
+ * the transaction that records it (the claim on the object, in the service
+ * that owns it; or, in the gateway's own schema, the answer itself:
+ * {@link IdempotencyReservation}), so that a retry of a request cut short
  * resumes the claim and finds what the first made (decideOnTakenKey).
+ * Without it, a 5xx frees the key and a gateway that died mid-request
+ * leaves it "in progress" until it counts as abandoned, and either way the
+ * retry runs afresh: for routes whose repeat is harmless (a rotation, a
+ * redelivery), never for one that creates.
  */
 export const Idempotent = (options: IdempotencyOptions = {}) =>
   applyDecorators(
@@ -133,5 +145,15 @@ export const Idempotent = (options: IdempotencyOptions = {}) =>
 /** The claim of the request's `Idempotency-Key`, undefined when it sent none. */
 export const IdempotencyClaim = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string | undefined =>
-    context.switchToHttp().getRequest<IdempotentRequest>().idempotencyClaim,
+    context.switchToHttp().getRequest<IdempotentRequest>().idempotencyReservation?.claimId,
+);
+
+/**
+ * The request's `Idempotency-Key` as it holds it (project, key, claim),
+ * undefined when it sent none: what a route that creates in the gateway's
+ * own schema records its answer under (IdempotencyService.createOnce).
+ */
+export const IdempotencyReservation = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): KeyReservation | undefined =>
+    context.switchToHttp().getRequest<IdempotentRequest>().idempotencyReservation,
 );

@@ -6,13 +6,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import {
   decideOnTakenKey,
   keepsAnswer,
   releasesOnFailure,
   type RequestFingerprint,
 } from './idempotency-rules';
-import { IdempotencyStore } from './idempotency-store';
+import { IdempotencyStore, type KeyReservation } from './idempotency-store';
 
 export type Claim =
   /** Run the request under this claim (new, or resumed on a resumable route). */
@@ -24,6 +25,8 @@ export interface IdempotencyOptions {
   resumable?: boolean;
 }
 
+const IN_PROGRESS =
+  'A request with this Idempotency-Key is still in progress: retry once it has answered';
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Expired or abandoned keys are forgotten and reserved again; a key fought over this often is busy. */
 const MAX_CLAIM_ATTEMPTS = 3;
@@ -58,10 +61,7 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
       if (decision.action === 'resume') return { action: 'proceed', claimId: decision.claimId };
       await this.store.forgetStale(projectId, key);
     }
-    throw new MediaflowError(
-      'conflict',
-      'A request with this Idempotency-Key is still in progress: retry once it has answered',
-    );
+    throw new MediaflowError('conflict', IN_PROGRESS);
   }
 
   /**
@@ -79,6 +79,33 @@ export class IdempotencyService implements OnApplicationBootstrap, OnApplication
     if (keepsAnswer(status)) await this.store.complete(projectId, key, status, body, headers);
     else if (releasesOnFailure(options.resumable ?? false))
       await this.store.release(projectId, key);
+  }
+
+  /**
+   * `create`, run in `manager`'s transaction, once per claim: for a route
+   * that creates in the gateway's own schema, its answer is recorded in
+   * the transaction that creates, so the key is answered exactly when the
+   * object exists. An unanswered reservation then means nothing was made,
+   * and a request resuming it (the first one's gateway died, or it failed
+   * on our side) creates afresh; one resuming it beside the first waits
+   * for the first's transaction and answers what it recorded. This is how
+   * an API key's secret, kept only as a hash, reaches a retried create.
+   * Without a key, plain `create`.
+   */
+  async createOnce<T>(
+    manager: EntityManager,
+    reservation: KeyReservation | undefined,
+    create: () => Promise<T>,
+    status = 201,
+  ): Promise<T> {
+    if (!reservation) return create();
+    const held = await this.store.lockReservation(manager, reservation);
+    if (held?.status === status) return held.response as T;
+    // Retaken since (gone, or answered otherwise): the request is no longer the key's.
+    if (!held || held.status !== null) throw new MediaflowError('conflict', IN_PROGRESS);
+    const answer = await create();
+    await this.store.answerWithin(manager, reservation, status, answer);
+    return answer;
   }
 
   onApplicationBootstrap(): void {

@@ -12,6 +12,7 @@ import { WebhookSecretController } from '../projects/webhook-secret.controller';
 import { AutomationRunsController } from '../tasks/automation-runs.controller';
 import { EventsController } from '../events/events.controller';
 import { UNAVAILABLE_RETRY_AFTER_S } from '../http/error-envelope.filter';
+import { idempotencyOptionsOf } from '../idempotency/idempotency.interceptor';
 import { TasksController } from '../tasks/tasks.controller';
 import {
   buildOpenApiDocument,
@@ -54,8 +55,8 @@ function resolvePointer(document: unknown, ref: string): unknown {
   return node;
 }
 
-/** The routes the controllers really declare, read from Nest's own metadata. */
-function controllerRoutes(): string[] {
+/** Every route handler the controllers really declare, read from Nest's own metadata. */
+function controllerHandlers(): { route: string; controller: object; handler: object }[] {
   const controllers = [
     ProjectsController,
     WebhookSecretController,
@@ -71,7 +72,7 @@ function controllerRoutes(): string[] {
     HealthController,
     MetricsController,
   ];
-  const routes: string[] = [];
+  const handlers: { route: string; controller: object; handler: object }[] = [];
   for (const controller of controllers) {
     const base = String(Reflect.getMetadata(PATH_METADATA, controller) ?? '/');
     for (const name of Object.getOwnPropertyNames(controller.prototype)) {
@@ -84,11 +85,24 @@ function controllerRoutes(): string[] {
         .map((p) => p.replace(/^\/|\/$/g, ''))
         .filter(Boolean)
         .join('/')}`;
-      const access = isPublicRoute(controller, handler) ? 'public' : 'key';
-      routes.push(`${RequestMethod[method].toLowerCase()} ${full} ${access}`);
+      handlers.push({
+        route: `${RequestMethod[method].toLowerCase()} ${full}`,
+        controller,
+        handler,
+      });
     }
   }
-  return routes.sort();
+  return handlers;
+}
+
+/** The routes the controllers really declare, with who may call them. */
+function controllerRoutes(): string[] {
+  return controllerHandlers()
+    .map(
+      ({ route, controller, handler }) =>
+        `${route} ${isPublicRoute(controller, handler) ? 'public' : 'key'}`,
+    )
+    .sort();
 }
 
 describe('the OpenAPI document', () => {
@@ -283,12 +297,34 @@ describe('the OpenAPI document', () => {
         (p) => p.in === 'header' && p.name === 'Idempotency-Key',
       );
     }).map((r) => `${r.method} ${r.path}`);
-    expect(documented.sort()).toEqual([
-      'post /automations/:id/run',
-      'post /files',
-      'post /tasks',
-      'post /tasks/:id/retry',
+    // Every route that creates something: resumable where what it creates is
+    // created with the key's claim (docs/http-api.md, Idempotency); a
+    // rotation and a redelivery, which create nothing to find again, replay
+    // their answer only.
+    const honoured = controllerHandlers()
+      .filter(({ handler }) => idempotencyOptionsOf(handler) !== undefined)
+      .map(
+        ({ route, handler }) =>
+          `${route}${idempotencyOptionsOf(handler)?.resumable ? ' (resumable)' : ''}`,
+      )
+      .sort();
+    expect(honoured).toEqual([
+      'post /api-keys (resumable)',
+      'post /automations (resumable)',
+      'post /automations/:id/run (resumable)',
+      'post /events/:id/redeliver',
+      'post /files (resumable)',
+      'post /projects (resumable)',
+      'post /tasks (resumable)',
+      'post /tasks/:id/retry (resumable)',
+      'post /webhooks/endpoints (resumable)',
+      'post /webhooks/endpoints/:id/rotate',
     ]);
+    expect(documented.sort()).toEqual(honoured.map((route) => route.replace(/ \(.*\)$/, '')));
+    // Every POST but a cancel, which creates nothing and whose repeat is a 409.
+    expect(
+      GATEWAY_ROUTES.filter((r) => r.method === 'post' && !r.idempotent).map((r) => r.path),
+    ).toEqual(['/tasks/:id/cancel']);
     const run = document.paths['/automations/{id}/run']!.post as {
       responses: Record<string, { headers?: Record<string, unknown> }>;
     };

@@ -214,9 +214,12 @@ function operation(route: RouteSpec, components: ReturnType<typeof buildComponen
             description:
               `1 to 255 printable ASCII characters. The same key within ${IDEMPOTENCY_WINDOW_MS / 3_600_000} h answers ` +
               'the first response again (with `Idempotent-Replayed: true`) and starts nothing new; with ' +
-              'another body or path it is a 409. The run (task, file) is created with the key in one ' +
-              'transaction: a retry of a request that got no answer (a timeout, a 5xx, a crash), or sent ' +
-              'while the first still runs, gets what the first created, or creates it once.',
+              'another body or path it is a 409. What a create makes (a run, task, file, automation, ' +
+              'webhook endpoint, API key or project) is made with the key in one transaction: a retry of a ' +
+              'request that got no answer (a timeout, a 5xx, a crash), or sent while the first still runs, ' +
+              'gets what the first created, or creates it once. A secret the first answer showed (an API ' +
+              "key's, a webhook endpoint's) is in the replay too. Routes that create nothing to find again " +
+              '(a rotation, a redelivery) say what a retry without an answer does.',
             schema: {
               type: 'string',
               minLength: 1,

@@ -329,8 +329,11 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
     summary: 'Create a project and its first API key',
     description:
       "Admin keys only. The new key's secret is shown once, in this answer; the project's webhook secret " +
-      'is in it too, and `GET /webhook-secret` shows it again.',
+      'is in it too, and `GET /webhook-secret` shows it again. With `Idempotency-Key` the answer, secret ' +
+      'included, is kept for the replay (to admin keys only), committed with the project: a retry gets ' +
+      'the same project and key.',
     tag: 'Projects',
+    idempotent: true,
     body: CreateProjectBodySchema,
     responses: [
       {
@@ -338,7 +341,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
         description: 'The project, with its webhook secret, and its first key',
         schema: CreatedProjectWithWebhookSecretSchema,
       },
-      ...errors(...BODY_ERRORS, 403),
+      ...errors(...BODY_ERRORS, 403, 409),
     ],
   },
   {
@@ -405,13 +408,16 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
     path: '/api-keys',
     operationId: 'createApiKey',
     summary: "Create an API key in the caller's project",
-    description: 'The secret is shown once, in this answer.',
+    description:
+      'The secret is shown once, in this answer. With `Idempotency-Key` the answer, secret included, is ' +
+      'kept for the replay, committed with the key: a retry gets the same key and secret.',
     tag: 'API keys',
+    idempotent: true,
     body: CreateApiKeyBodySchema,
     bodyRequired: false,
     responses: [
       { status: 201, description: 'The new key, with its secret', schema: NewApiKeySchema },
-      ...errors(...BODY_ERRORS),
+      ...errors(...BODY_ERRORS, 409),
     ],
   },
   {
@@ -438,10 +444,11 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
       'while it is active; without one (`null`, the default) it runs on demand only. A bad trigger is a 400 naming ' +
       'its paths, like a bad workflow.',
     tag: 'Automations',
+    idempotent: true,
     body: CreateAutomationBodySchema,
     responses: [
       { status: 201, description: 'The automation', schema: AutomationSchema },
-      ...errors(...BODY_ERRORS, 503),
+      ...errors(...BODY_ERRORS, 409, 503),
     ],
   },
   {
@@ -449,6 +456,9 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
     path: '/automations',
     operationId: 'listAutomations',
     summary: 'List automations, newest first',
+    description:
+      'Names are not unique: `name` lists every automation with exactly that name (case-sensitive), ' +
+      'the newest first; with `status`, those of them in that status.',
     tag: 'Automations',
     query: AutomationListQuerySchema,
     responses: [
@@ -686,8 +696,12 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
       'A new delivery (retried for a day of its own) to every active webhook endpoint that asks for the ' +
       "event's type, or with `endpoint_id` to that one endpoint whatever types it asks for. The body is the " +
       'same event, with the same id: a receiver that deduplicates on `Mediaflow-Event-Id` sees it once. ' +
-      '409 when no active endpoint asks for the type, or the one named is paused.',
+      '409 when no active endpoint asks for the type, or the one named is paused. With ' +
+      '`Idempotency-Key` a repeat gets the first answer and delivers nothing more. A retry of a first try ' +
+      'that got no answer redelivers again (after a 5xx at once; after a gateway that died mid-request, ' +
+      '409 for 5 minutes, then): a receiver deduplicates on the event id.',
     tag: 'Events',
+    idempotent: true,
     body: RedeliverEventBodySchema,
     bodyRequired: false,
     responses: [
@@ -714,8 +728,9 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
       'failed and the endpoint is marked `failing` until one is delivered. `url` is held to the address rules ' +
       'of ingest (private and loopback addresses only when MEDIAFLOW_ALLOWED_HOSTS allows them): 400 for an ' +
       'address that is refused, or a name all of whose addresses are. Signatures, retries and the event ' +
-      'types: docs/webhooks.md.',
+      'types: docs/webhooks.md. With `Idempotency-Key` a retry gets the same endpoint and its secret.',
     tag: 'Webhooks',
+    idempotent: true,
     body: CreateWebhookEndpointBodySchema,
     responses: [
       {
@@ -723,7 +738,7 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
         description: 'The endpoint, with its signing secret (shown this once)',
         schema: WebhookEndpointWithSecretSchema,
       },
-      ...errors(...BODY_ERRORS, 503),
+      ...errors(...BODY_ERRORS, 409, 503),
     ],
   },
   {
@@ -785,15 +800,19 @@ export const GATEWAY_ROUTES: readonly RouteSpec[] = withCommonAnswers([
     summary: "Rotate a webhook endpoint's signing secret",
     description:
       'A new secret, shown in this answer only, signs every POST from now on (retries of earlier ' +
-      'deliveries included); the old one signs nothing more.',
+      'deliveries included); the old one signs nothing more. With `Idempotency-Key` a repeat gets the ' +
+      'first answer, its secret, and rotates nothing. A retry of a first try that got no answer rotates ' +
+      'again (after a 5xx at once; after a gateway that died mid-request, 409 for 5 minutes, then), and ' +
+      'answers the secret in force.',
     tag: 'Webhooks',
+    idempotent: true,
     responses: [
       {
         status: 200,
         description: 'The endpoint, with its new secret',
         schema: WebhookEndpointWithSecretSchema,
       },
-      ...errors(401, 404, 503),
+      ...errors(401, 404, 409, 503),
     ],
   },
   {

@@ -1,7 +1,10 @@
 import { CreateProjectBodySchema } from '@mediaflow/contracts';
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { AdminOnly } from '../auth/admin-key.guard';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { parseBody } from '../http/request-parsing';
+import type { KeyReservation } from '../idempotency/idempotency-store';
+import { IdempotencyReservation, Idempotent } from '../idempotency/idempotency.interceptor';
 import { UpdateProjectBodySchema, type ProjectWithLimits } from './project-limits';
 import { ProjectsService } from './projects.service';
 import type { CreatedProjectWithWebhookSecret } from './webhook-secret';
@@ -11,12 +14,15 @@ export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 
   @Post()
+  @AdminOnly('create projects')
+  @Idempotent({ resumable: true })
   create(
     @CurrentPrincipal() caller: Principal,
     @Body() body: unknown,
+    @IdempotencyReservation() reservation: KeyReservation | undefined,
   ): Promise<CreatedProjectWithWebhookSecret> {
     const { name } = parseBody(CreateProjectBodySchema, body);
-    return this.projects.create(caller, name);
+    return this.projects.create(caller, name, reservation);
   }
 
   @Get(':id')

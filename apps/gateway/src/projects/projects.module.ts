@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { ProjectEntity } from '../auth/project.entity';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { ProjectLimitsCache } from './project-limits-cache';
 import { ProjectLimitsRepository } from './project-limits.repository';
 import { ProjectsController } from './projects.controller';
@@ -11,7 +12,7 @@ import { StartupKeys } from './startup-keys';
 import { WebhookSecretController } from './webhook-secret.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProjectEntity]), ApiKeysModule],
+  imports: [TypeOrmModule.forFeature([ProjectEntity]), ApiKeysModule, IdempotencyModule],
   controllers: [ProjectsController, WebhookSecretController],
   providers: [
     ProjectsService,

@@ -6,6 +6,8 @@ import type { Repository } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ProjectEntity } from '../auth/project.entity';
 import type { Principal } from '../auth/principal';
+import type { KeyReservation } from '../idempotency/idempotency-store';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ProjectLimitsCache } from './project-limits-cache';
 import {
   toProjectLimits,
@@ -33,6 +35,7 @@ export class ProjectsService {
     private readonly apiKeys: ApiKeysService,
     private readonly limits: ProjectLimitsRepository,
     private readonly limitsCache: ProjectLimitsCache,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /**
@@ -67,25 +70,35 @@ export class ProjectsService {
     return this.get(caller, projectId);
   }
 
-  /** A new project and its first key, committed together. Admin keys only. */
-  async create(caller: Principal, name: string): Promise<CreatedProjectWithWebhookSecret> {
+  /**
+   * A new project and its first key, committed together. Admin keys only.
+   * With an `Idempotency-Key` the answer (the key's secret included) commits
+   * with them, so that a retry gets the same project and key.
+   */
+  async create(
+    caller: Principal,
+    name: string,
+    reservation?: KeyReservation,
+  ): Promise<CreatedProjectWithWebhookSecret> {
     if (!caller.admin)
       throw new MediaflowError('forbidden', 'Only an admin API key can create projects');
-    return this.projects.manager.transaction(async (manager) => {
-      const project = manager.create(ProjectEntity, {
-        id: newId('prj'),
-        name,
-        isDefault: false,
-        webhookSecret: newWebhookSecret(),
-        createdAt: new Date(),
-      });
-      await manager.insert(ProjectEntity, project);
-      const apiKey = await this.apiKeys.issue(manager, project.id);
-      return {
-        project: { ...toProject(project), webhook_secret: project.webhookSecret },
-        api_key: apiKey,
-      };
-    });
+    return this.projects.manager.transaction((manager) =>
+      this.idempotency.createOnce(manager, reservation, async () => {
+        const project = manager.create(ProjectEntity, {
+          id: newId('prj'),
+          name,
+          isDefault: false,
+          webhookSecret: newWebhookSecret(),
+          createdAt: new Date(),
+        });
+        await manager.insert(ProjectEntity, project);
+        const apiKey = await this.apiKeys.issue(manager, project.id);
+        return {
+          project: { ...toProject(project), webhook_secret: project.webhookSecret },
+          api_key: apiKey,
+        };
+      }),
+    );
   }
 
   /**

@@ -10,6 +10,7 @@ import {
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { parseBody, parseQuery, withoutUndefined } from '../http/request-parsing';
+import { IdempotencyClaim, Idempotent } from '../idempotency/idempotency.interceptor';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
 /**
@@ -21,12 +22,14 @@ export class WebhookEndpointsController {
   constructor(private readonly endpoints: WebhookEndpointsService) {}
 
   @Post()
+  @Idempotent({ resumable: true })
   create(
     @CurrentPrincipal() caller: Principal,
     @Body() body: unknown,
+    @IdempotencyClaim() claim: string | undefined,
   ): Promise<WebhookEndpointWithSecret> {
     parseBody(CreateWebhookEndpointBodySchema, body);
-    return this.endpoints.create(caller.projectId, body);
+    return this.endpoints.create(caller.projectId, body, claim);
   }
 
   @Get()
@@ -63,8 +66,13 @@ export class WebhookEndpointsController {
     return this.endpoints.delete(caller.projectId, id);
   }
 
+  /**
+   * Not resumable: a rotation is no object to find again, and repeating one
+   * is harmless (the answer of the last is the secret in force).
+   */
   @Post(':id/rotate')
   @HttpCode(200)
+  @Idempotent()
   rotate(
     @CurrentPrincipal() caller: Principal,
     @Param('id') id: string,

@@ -18,8 +18,13 @@ import { Inject, Injectable } from '@nestjs/common';
 export class WebhookEndpointsService {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
 
-  create(projectId: string, body: unknown): Promise<WebhookEndpointWithSecret> {
-    return this.bus.request(schedulerRpc.createWebhookEndpoint, { project_id: projectId, body });
+  /** With the claim of the request's `Idempotency-Key`: the scheduler makes one endpoint per claim. */
+  create(projectId: string, body: unknown, claim?: string): Promise<WebhookEndpointWithSecret> {
+    return this.bus.request(schedulerRpc.createWebhookEndpoint, {
+      project_id: projectId,
+      body,
+      idempotency_key: claim,
+    });
   }
 
   list(projectId: string, query: Record<string, unknown>): Promise<List<WebhookEndpoint>> {

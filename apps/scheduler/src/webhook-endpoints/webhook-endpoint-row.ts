@@ -11,6 +11,8 @@ export interface WebhookEndpointRow {
   /** The HMAC key of its deliveries: never answered but by a create or a rotation. */
   secret: string;
   failing_since: Date | null;
+  /** The gateway's claim of the `Idempotency-Key` it was created with, if any: never answered. */
+  idempotency_key: string | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -4,7 +4,7 @@ import type { WebhookEndpointRow } from './webhook-endpoint-row';
 
 export type NewWebhookEndpoint = Pick<
   WebhookEndpointRow,
-  'id' | 'project_id' | 'url' | 'enabled_events' | 'status' | 'secret'
+  'id' | 'project_id' | 'url' | 'enabled_events' | 'status' | 'secret' | 'idempotency_key'
 >;
 
 export type WebhookEndpointChanges = Partial<
@@ -15,10 +15,17 @@ export type WebhookEndpointChanges = Partial<
 export class WebhookEndpointsRepository {
   constructor(private readonly sql: Sql) {}
 
-  async insert(endpoint: NewWebhookEndpoint): Promise<WebhookEndpointRow> {
-    const [row] = await this.sql.rows<WebhookEndpointRow>(
-      `INSERT INTO scheduler.webhook_endpoints (id, project_id, url, enabled_events, status, secret)
-       VALUES ($1, $2, $3, $4::text[], $5, $6) RETURNING *`,
+  /**
+   * The new endpoint; undefined when its idempotency claim has made one
+   * already (the claim's unique index: a twin still running is waited for).
+   */
+  insert(endpoint: NewWebhookEndpoint): Promise<WebhookEndpointRow | undefined> {
+    return this.sql.first<WebhookEndpointRow>(
+      `INSERT INTO scheduler.webhook_endpoints
+         (id, project_id, url, enabled_events, status, secret, idempotency_key)
+       VALUES ($1, $2, $3, $4::text[], $5, $6, $7)
+       ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING *`,
       [
         endpoint.id,
         endpoint.project_id,
@@ -26,9 +33,17 @@ export class WebhookEndpointsRepository {
         endpoint.enabled_events,
         endpoint.status,
         endpoint.secret,
+        endpoint.idempotency_key,
       ],
     );
-    return row!;
+  }
+
+  /** The endpoint made for this idempotency claim, if any. */
+  findByIdempotencyKey(projectId: string, key: string): Promise<WebhookEndpointRow | undefined> {
+    return this.sql.first<WebhookEndpointRow>(
+      'SELECT * FROM scheduler.webhook_endpoints WHERE project_id = $1 AND idempotency_key = $2',
+      [projectId, key],
+    );
   }
 
   list(projectId: string, page: PageQuery): Promise<{ rows: WebhookEndpointRow[]; total: number }> {

@@ -21,7 +21,7 @@ export class WebhookEndpointsRpcController {
   create(
     @Payload() request: SchedulerRequest<'createWebhookEndpoint'>,
   ): Promise<WebhookEndpointWithSecret> {
-    return this.endpoints.create(request.project_id, request.body);
+    return this.endpoints.create(request.project_id, request.body, request.idempotency_key);
   }
 
   @MessagePattern(schedulerRpc.listWebhookEndpoints.subject)

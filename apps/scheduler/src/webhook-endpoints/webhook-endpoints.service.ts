@@ -21,7 +21,7 @@ import { SchedulerStore, type Repositories } from '../database/scheduler-store';
 import { SCHEDULER_CONFIG } from '../scheduler-tokens';
 import { endpointAddressRefusal } from './endpoint-address';
 import { newEndpointSecret } from './endpoint-secret';
-import { toWebhookEndpoint } from './webhook-endpoint-row';
+import { toWebhookEndpoint, type WebhookEndpointRow } from './webhook-endpoint-row';
 
 const endpointId = idSchema(ID_PREFIX.webhookEndpoint);
 
@@ -40,21 +40,43 @@ export class WebhookEndpointsService {
     private readonly config: Pick<SchedulerConfig, 'MEDIAFLOW_ALLOWED_HOSTS'>,
   ) {}
 
-  async create(projectId: string, body: unknown): Promise<WebhookEndpointWithSecret> {
+  /**
+   * A new endpoint, with its secret. With an idempotency claim, once: the
+   * claim is written by the INSERT (unique per project), so a request that
+   * resumes it (its first try cut short after the commit) or runs beside it
+   * gets the endpoint the claim made, with its secret as it is now (a
+   * rotation since included), and no second endpoint is made.
+   */
+  async create(
+    projectId: string,
+    body: unknown,
+    claim?: string,
+  ): Promise<WebhookEndpointWithSecret> {
     const fields = parse(CreateWebhookEndpointBodySchema, body, 'The request body is invalid');
+    const madeFor = async () =>
+      claim === undefined
+        ? undefined
+        : this.store.autocommit((repos) =>
+            repos.webhookEndpoints.findByIdempotencyKey(projectId, claim),
+          );
+    // Made already: answered as it is, its address not checked again.
+    const made = await madeFor();
+    if (made) return withSecret(made);
     await this.checkAddress(fields.url);
-    const secret = newEndpointSecret();
-    const row = await this.store.autocommit((repos) =>
-      repos.webhookEndpoints.insert({
-        id: newId(ID_PREFIX.webhookEndpoint),
-        project_id: projectId,
-        url: fields.url,
-        enabled_events: fields.enabled_events,
-        status: fields.status ?? 'active',
-        secret,
-      }),
-    );
-    return { ...toWebhookEndpoint(row), secret };
+    const row =
+      (await this.store.autocommit((repos) =>
+        repos.webhookEndpoints.insert({
+          id: newId(ID_PREFIX.webhookEndpoint),
+          project_id: projectId,
+          url: fields.url,
+          enabled_events: fields.enabled_events,
+          status: fields.status ?? 'active',
+          secret: newEndpointSecret(),
+          idempotency_key: claim ?? null,
+        }),
+      )) ?? (await madeFor());
+    if (!row) throw new Error(`the webhook endpoint of claim ${claim} is neither made nor found`);
+    return withSecret(row);
   }
 
   async list(projectId: string, query: Record<string, unknown>): Promise<List<WebhookEndpoint>> {
@@ -82,10 +104,9 @@ export class WebhookEndpointsService {
   /** A new secret, at once: the old one signs nothing more, retries of earlier deliveries included. */
   async rotateSecret(projectId: string, id: string): Promise<WebhookEndpointWithSecret> {
     const secret = newEndpointSecret();
-    const row = await this.found(id, (repos) =>
-      repos.webhookEndpoints.rotateSecret(projectId, id, secret),
+    return withSecret(
+      await this.found(id, (repos) => repos.webhookEndpoints.rotateSecret(projectId, id, secret)),
     );
-    return { ...toWebhookEndpoint(row), secret };
   }
 
   async delete(projectId: string, id: string): Promise<DeletedWebhookEndpoint> {
@@ -114,6 +135,11 @@ export class WebhookEndpointsService {
       ]);
     }
   }
+}
+
+/** The answer of a create or a rotation: the only ones that show the secret. */
+function withSecret(row: WebhookEndpointRow): WebhookEndpointWithSecret {
+  return { ...toWebhookEndpoint(row), secret: row.secret };
 }
 
 function parse<S extends z.ZodType>(schema: S, value: unknown, message: string): z.output<S> {

@@ -9,6 +9,7 @@ import { FileTriggers1796710000000 } from './1796710000000-file-triggers';
 import { WebhookEndpoints1796720000000 } from './1796720000000-webhook-endpoints';
 import { TaskRetries1796730000000 } from './1796730000000-task-retries';
 import { Retention1796740000000 } from './1796740000000-retention';
+import { EndpointIdempotency1796750000000 } from './1796750000000-endpoint-idempotency';
 
 /** Every migration of the scheduler schema, oldest first. */
 export const schedulerMigrations = [
@@ -23,4 +24,5 @@ export const schedulerMigrations = [
   WebhookEndpoints1796720000000,
   TaskRetries1796730000000,
   Retention1796740000000,
+  EndpointIdempotency1796750000000,
 ];

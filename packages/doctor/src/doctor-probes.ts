@@ -11,20 +11,56 @@ import type { DoctorProbes, Probe, SpeechProviderName } from './doctor-report';
 type Env = Record<string, string | undefined>;
 type MediaPackage = typeof import('@mediaflow/media');
 type SpeechPackage = typeof import('@mediaflow/speech');
-type WorkerImagePackage = typeof import('@mediaflow/worker-image');
+
+/**
+ * What the NSFW probe uses of apps/worker-image's root module. Structural:
+ * a package never imports an app (docs/architecture.md), so the caller that
+ * may (the all-in-one, the composition root) hands the module over.
+ */
+export interface ImageWorkerModule {
+  NSFW_MODEL_NAMES: readonly string[];
+  NSFW_BACKENDS: readonly string[];
+  /** Given a model and a backend of the lists above (checked first: the worker's own types are its unions). */
+  NsfwClassifier: new (settings: { backend: never; model: never }) => {
+    load(): Promise<void>;
+    dispose(): Promise<void>;
+  };
+}
+
+/**
+ * The image worker, as the doctor probes it: sharp, nsfwjs and TensorFlow.js
+ * are its dependencies, resolved as it resolves them, and its classifier is
+ * tried as its first nsfw task would. Both lazy, called inside the probe:
+ * a worker that is missing, or whose native code does not load, is a row
+ * of the report rather than a crash before it.
+ */
+export interface ImageWorker {
+  /** A require that resolves from the worker's package. */
+  resolver(): NodeJS.Require;
+  /** Its root module (it loads TensorFlow.js). */
+  load(): Promise<ImageWorkerModule>;
+}
+
+export interface DoctorProbeOptions {
+  /** Without it, the rows of sharp and the NSFW model say the image worker is not here. */
+  imageWorker?: ImageWorker;
+}
 
 const execFileAsync = promisify(execFile);
 const CONNECT_TIMEOUT_MS = 2_000;
 const localRequire = createRequire(__filename);
 
 /**
- * Runs every probe of `pnpm doctor` against this machine and `env`. Never
+ * Runs every probe of the doctor against this machine and `env`. Never
  * throws: a dependency that cannot be loaded or run is a finding. Packages
  * that load native code (sharp through @mediaflow/media, TensorFlow.js) are
  * loaded here, inside a probe, so that a broken one is a row of the report
  * rather than a crash before it.
  */
-export async function runDoctorProbes(env: Env = process.env): Promise<DoctorProbes> {
+export async function runDoctorProbes(
+  env: Env = process.env,
+  { imageWorker }: DoctorProbeOptions = {},
+): Promise<DoctorProbes> {
   const dataDir = path.resolve(env.MEDIAFLOW_DATA_DIR || './.mediaflow');
   const media = loadPackage<MediaPackage>('@mediaflow/media');
   const [dataDirProbe, storage, database, messaging, tools, speech, summary] = await Promise.all([
@@ -37,7 +73,7 @@ export async function runDoctorProbes(env: Env = process.env): Promise<DoctorPro
     probeSummary(env),
   ]);
   // TensorFlow.js runs in this process: after the probes that spawn, not beside them.
-  const image = await probeImageWorker(env);
+  const image = await probeImageWorker(env, imageWorker);
   return {
     node: { version: process.versions.node },
     dataDir: dataDirProbe,
@@ -223,13 +259,15 @@ async function listEncoders(ffmpeg: string): Promise<string[]> {
 
 async function probeImageWorker(
   env: Env,
+  imageWorker: ImageWorker | undefined,
 ): Promise<Pick<DoctorProbes, 'sharp' | 'nsfwModel' | 'nsfwBackend'>> {
   const backend = env.MEDIAFLOW_NSFW_BACKEND?.trim() || 'wasm';
   const model = env.MEDIAFLOW_NSFW_MODEL?.trim() || 'mobilenet_v2_mid';
   // sharp, nsfwjs and TensorFlow.js are the image worker's dependencies: resolve them as it does.
   let fromWorker: NodeJS.Require;
   try {
-    fromWorker = createRequire(localRequire.resolve('@mediaflow/worker-image/package.json'));
+    if (!imageWorker) throw new Error('this command was not given it');
+    fromWorker = imageWorker.resolver();
   } catch (error) {
     const problem = `cannot find @mediaflow/worker-image: ${firstLine(error)}`;
     return {
@@ -239,20 +277,19 @@ async function probeImageWorker(
     };
   }
   const sharp = probeSharp(fromWorker);
-  const worker = loadPackage<WorkerImagePackage>('@mediaflow/worker-image');
-  if (!worker.ok) {
-    return {
-      sharp,
-      nsfwModel: fail(worker.problem),
-      nsfwBackend: { backend, ...fail(worker.problem) },
-    };
+  let worker: ImageWorkerModule;
+  try {
+    worker = await imageWorker.load();
+  } catch (error) {
+    const problem = `cannot load @mediaflow/worker-image: ${firstLine(error)}`;
+    return { sharp, nsfwModel: fail(problem), nsfwBackend: { backend, ...fail(problem) } };
   }
-  const { NSFW_MODEL_NAMES, NSFW_BACKENDS, NsfwClassifier } = worker.module;
-  if (!(NSFW_MODEL_NAMES as readonly string[]).includes(model)) {
+  const { NSFW_MODEL_NAMES, NSFW_BACKENDS, NsfwClassifier } = worker;
+  if (!NSFW_MODEL_NAMES.includes(model)) {
     const problem = `MEDIAFLOW_NSFW_MODEL is "${model}": must be one of ${NSFW_MODEL_NAMES.join(', ')}`;
     return { sharp, nsfwModel: fail(problem), nsfwBackend: { backend, ...fail(problem) } };
   }
-  if (!(NSFW_BACKENDS as readonly string[]).includes(backend)) {
+  if (!NSFW_BACKENDS.includes(backend)) {
     const problem = `MEDIAFLOW_NSFW_BACKEND is "${backend}": must be one of ${NSFW_BACKENDS.join(', ')}`;
     return {
       sharp,
@@ -262,10 +299,8 @@ async function probeImageWorker(
   }
   const nsfwModel = probeNsfwModelFiles(fromWorker, model);
   // What the worker does at its first nsfw task: activate the backend, build the model, run it once.
-  const classifier = new NsfwClassifier({
-    backend: backend as (typeof NSFW_BACKENDS)[number],
-    model: model as (typeof NSFW_MODEL_NAMES)[number],
-  });
+  // Both are in the worker's lists (checked above), which its own types are the unions of.
+  const classifier = new NsfwClassifier({ backend: backend as never, model: model as never });
   let nsfwBackend: DoctorProbes['nsfwBackend'];
   try {
     await classifier.load();

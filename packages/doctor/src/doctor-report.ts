@@ -10,7 +10,7 @@ export type Probe = { ok: true; detail: string } | { ok: false; problem: string 
 
 export type SpeechProviderName = 'local' | 'openai';
 
-/** Everything `pnpm doctor` looks at, as the probes found it (doctor-probes.ts). */
+/** Everything the doctor looks at, as the probes found it (doctor-probes.ts). */
 export interface DoctorProbes {
   node: { version: string };
   dataDir: Probe;
@@ -70,7 +70,7 @@ export interface KindVerdict {
 export interface DoctorReport {
   dependencies: DependencyRow[];
   kinds: KindVerdict[];
-  /** The required dependencies that are missing: `pnpm doctor` exits 1 when there is any. */
+  /** The required dependencies that are missing: the doctor exits 1 when there is any. */
   missingRequired: string[];
   exitCode: 0 | 1;
 }

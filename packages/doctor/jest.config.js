@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('../../jest.config.base'),
+  roots: ['<rootDir>/src'],
+  testTimeout: 60000,
+};
