@@ -1,3 +1,4 @@
+import { MAX_REQUESTS_PER_SECOND, MAX_RUNS_IN_FLIGHT } from '@mediaflow/contracts';
 import { isIP } from 'node:net';
 import {
   checkNatsEnv,
@@ -17,9 +18,7 @@ import {
   DEFAULT_AUTH_FAILURE_WINDOW_S,
   DEFAULT_RATE_LIMIT_WINDOW_S,
   DEFAULT_RUNS_IN_FLIGHT,
-  MAX_RUNS_IN_FLIGHT,
   DEFAULT_REQUESTS_PER_SECOND,
-  MAX_REQUESTS_PER_SECOND,
 } from './rate-limits/rate-limit-policy';
 
 const GIB = 1024 ** 3;

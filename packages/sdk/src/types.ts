@@ -17,15 +17,14 @@ import type {
   FileWithTriggeredRuns,
   IngestFileBodySchema,
   LoggedEvent,
-  NewApiKey,
   PageQuery,
-  Project,
   ProjectEvent,
   TASK_KINDS,
   TaskListQuery as TaskListQueryOut,
   TaskObject,
   TaskStep,
   UpdateAutomationBodySchema,
+  UpdateProjectBodySchema,
   UpdateWebhookEndpointBodySchema,
   WorkflowTaskKind,
 } from '@mediaflow/contracts/browser';
@@ -37,6 +36,7 @@ export type {
   Automation,
   AutomationStatus,
   AutomationTrigger,
+  CreatedProjectWithWebhookSecret,
   DeletedAutomation,
   DeletedWebhookEndpoint,
   DeliveryAttempt,
@@ -56,6 +56,8 @@ export type {
   Project,
   ProjectEvent,
   ProjectEventType,
+  ProjectLimits,
+  ProjectWithLimits,
   RedeliverEventBody,
   SkipReason,
   SkipReasonCode,
@@ -68,6 +70,7 @@ export type {
   Condition,
   WebhookEndpoint,
   WebhookEndpointStatus,
+  WebhookSecret,
   WebhookEndpointWithSecret,
   WorkflowStep,
 } from '@mediaflow/contracts/browser';
@@ -168,31 +171,8 @@ export type WebhookPayload = TaskObject | Omit<LoggedEvent, 'deliveries'>;
 /** What `POST /files` answers: the stored file (201), or the `ingest` task still running (202). */
 export type FileUploadResult = FileWithTriggeredRuns | TaskObject;
 
-// The next four are the gateway's own schemas (apps/gateway/src/projects),
-// not in @mediaflow/contracts yet: written here from docs/http-api.md
-// until they move there.
-
-/** A project's limits; `null` where the gateway's default applies. */
-export interface ProjectLimits {
-  requests_per_second: number | null;
-  runs_in_flight: number | null;
-}
-/** `GET` and `PATCH /projects/{id}`. */
-export type ProjectWithLimits = Project & { limits: ProjectLimits };
 /** `PATCH /projects/{id}`: a limit left out keeps its value; `null` goes back to the default. */
-export interface UpdateProjectBody {
-  limits: { requests_per_second?: number | null; runs_in_flight?: number | null };
-}
-/** `POST /projects`: the project with its webhook secret, and its first key (secrets shown once). */
-export interface CreatedProjectWithWebhookSecret {
-  project: Project & { webhook_secret: string };
-  api_key: NewApiKey;
-}
-/** `GET /webhook-secret`. */
-export interface WebhookSecret {
-  object: 'webhook_secret';
-  secret: string;
-}
+export type UpdateProjectBody = z.input<typeof UpdateProjectBodySchema>;
 
 /** Options every call takes. */
 export interface RequestOptions {

@@ -1,4 +1,10 @@
 import {
+  CreatedProjectWithWebhookSecretSchema,
+  ProjectWithLimitsSchema,
+  UpdateProjectBodySchema,
+  WebhookSecretSchema,
+} from '@mediaflow/contracts';
+import {
   ApiKeyListSchema,
   AutomationListQuerySchema,
   AutomationListSchema,
@@ -42,11 +48,6 @@ import { EventStreamQuerySchema } from '../events/event-stream-query';
 import { UNAVAILABLE_RETRY_AFTER_S } from '../http/error-envelope.filter';
 import { SignedContentQuerySchema } from '../files/signed-file-url';
 import { MAX_PREFER_WAIT_S, PREFERENCE_APPLIED_HEADER } from '../tasks/prefer-wait';
-import {
-  CreatedProjectWithWebhookSecretSchema,
-  WebhookSecretSchema,
-} from '../projects/webhook-secret';
-import { ProjectWithLimitsSchema, UpdateProjectBodySchema } from '../projects/project-limits';
 import { PROJECT_LIMITS_FRESH_MS } from '../projects/project-limits-cache';
 import {
   DEFAULT_AUTH_FAILURE_LIMIT,

@@ -1,10 +1,7 @@
+import type { ProjectLimitsUpdate } from '@mediaflow/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  readStoredLimits,
-  type ProjectLimitsUpdate,
-  type StoredProjectLimits,
-} from './project-limits';
+import { readStoredLimits, type StoredProjectLimits } from './project-limits';
 
 /**
  * `gateway.projects.limits` (jsonb). Raw SQL: the column is this feature's,

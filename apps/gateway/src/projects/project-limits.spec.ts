@@ -1,5 +1,6 @@
+import { UpdateProjectBodySchema } from '@mediaflow/contracts';
 import { parseWithDetails } from '@mediaflow/workflow';
-import { UpdateProjectBodySchema, readStoredLimits, toProjectLimits } from './project-limits';
+import { readStoredLimits, toProjectLimits } from './project-limits';
 
 describe('UpdateProjectBodySchema', () => {
   it.each([

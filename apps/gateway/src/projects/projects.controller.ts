@@ -1,3 +1,8 @@
+import {
+  UpdateProjectBodySchema,
+  type CreatedProjectWithWebhookSecret,
+  type ProjectWithLimits,
+} from '@mediaflow/contracts';
 import { CreateProjectBodySchema } from '@mediaflow/contracts';
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { AdminOnly } from '../auth/admin-key.guard';
@@ -5,9 +10,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { parseBody } from '../http/request-parsing';
 import type { KeyReservation } from '../idempotency/idempotency-store';
 import { IdempotencyReservation, Idempotent } from '../idempotency/idempotency.interceptor';
-import { UpdateProjectBodySchema, type ProjectWithLimits } from './project-limits';
 import { ProjectsService } from './projects.service';
-import type { CreatedProjectWithWebhookSecret } from './webhook-secret';
 
 @Controller('projects')
 export class ProjectsController {

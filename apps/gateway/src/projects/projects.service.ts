@@ -1,3 +1,8 @@
+import type {
+  CreatedProjectWithWebhookSecret,
+  ProjectLimitsUpdate,
+  ProjectWithLimits,
+} from '@mediaflow/contracts';
 import { MediaflowError, newId, type Project } from '@mediaflow/contracts';
 import { toUnixSeconds } from '@mediaflow/database';
 import { Injectable } from '@nestjs/common';
@@ -9,13 +14,9 @@ import type { Principal } from '../auth/principal';
 import type { KeyReservation } from '../idempotency/idempotency-store';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ProjectLimitsCache } from './project-limits-cache';
-import {
-  toProjectLimits,
-  type ProjectLimitsUpdate,
-  type ProjectWithLimits,
-} from './project-limits';
+import { toProjectLimits } from './project-limits';
 import { ProjectLimitsRepository } from './project-limits.repository';
-import { newWebhookSecret, type CreatedProjectWithWebhookSecret } from './webhook-secret';
+import { newWebhookSecret } from './webhook-secret';
 
 export const DEFAULT_PROJECT_NAME = 'Default';
 

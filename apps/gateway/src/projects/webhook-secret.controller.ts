@@ -1,7 +1,7 @@
+import type { WebhookSecret } from '@mediaflow/contracts';
 import { Controller, Get } from '@nestjs/common';
 import { CurrentPrincipal, type Principal } from '../auth/principal';
 import { ProjectsService } from './projects.service';
-import type { WebhookSecret } from './webhook-secret';
 
 /** The caller's project's webhook secret, to check `Mediaflow-Signature` with. */
 @Controller('webhook-secret')

@@ -14,9 +14,6 @@
  */
 export const DEFAULT_REQUESTS_PER_SECOND = 100;
 
-/** The most a project may be given, by PATCH or by default: past it a limit protects nothing. */
-export const MAX_REQUESTS_PER_SECOND = 10_000;
-
 /**
  * A project's default limit of runs in flight (MEDIAFLOW_RUNS_IN_FLIGHT):
  * runs, single tasks and file ingests not yet ended. Well above what one
@@ -25,7 +22,6 @@ export const MAX_REQUESTS_PER_SECOND = 10_000;
  * scheduler's fair queue.
  */
 export const DEFAULT_RUNS_IN_FLIGHT = 1_000;
-export const MAX_RUNS_IN_FLIGHT = 1_000_000;
 
 /** MEDIAFLOW_RATE_LIMIT_WINDOW_S: a project may burst rps × this many requests. */
 export const DEFAULT_RATE_LIMIT_WINDOW_S = 10;
