@@ -50,17 +50,8 @@ function listEvents(
   });
 }
 
-/** Every event of the project kept so far, read from the start of the log. */
-async function readAll(project: string): Promise<ProjectEventRecord[]> {
-  const events: ProjectEventRecord[] = [];
-  let cursor = '0:0';
-  for (;;) {
-    const page = await listEvents(project, { after_cursor: cursor }, {}, 50);
-    events.push(...page.data.filter(isTaskEvent));
-    cursor = page.cursor;
-    if (!page.has_more && !page.pending) return events;
-  }
-}
+/** Every event of the project kept so far, read from the start of the log, a page of 50 at a time. */
+const readAll = (project: string) => h.keptTaskEvents(project, 50);
 
 const summary = (events: readonly ProjectEventRecord[]) =>
   events.map((e) => [e.data.ref ?? e.data.kind, e.type]);

@@ -123,15 +123,15 @@ export class Harness {
     return this.client.request(definition, data);
   }
 
-  /** The project's kept task events, from the start of the log. */
-  async keptTaskEvents(projectId: string): Promise<ProjectEventRecord[]> {
+  /** The project's kept task events, from the start of the log, `pageSize` at a time. */
+  async keptTaskEvents(projectId: string, pageSize = 100): Promise<ProjectEventRecord[]> {
     const events: ProjectEventRecord[] = [];
     let cursor = '0:0';
     for (;;) {
       const page = await this.request(schedulerRpc.listEvents, {
         project_id: projectId,
         after_cursor: cursor,
-        limit: 100,
+        limit: pageSize,
       });
       events.push(...page.data.filter(isTaskEvent));
       cursor = page.cursor;
